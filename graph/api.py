@@ -1,0 +1,80 @@
+"""The library's front door: the operations the CLI and the app call.
+
+Each function takes an open :class:`~graph.store.Store` and plain values and
+returns plain data; formatting is the caller's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .io import read_paths
+from .io.exchange import records_from_document
+from .model import Dataset
+from .reference import reference_document
+from .store import Store, plan_upsert
+from .store.base import Progress
+from .validate import RawRecord, Warning_, validate
+
+DEFAULT_USER = "admin"
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    counts: dict[str, dict[str, int]]
+    warnings: list[Warning_] = field(default_factory=list)
+    changes: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> dict[str, int]:
+        total = {"new": 0, "changed": 0, "unchanged": 0}
+        for per_list in self.counts.values():
+            for key in total:
+                total[key] += per_list[key]
+        return total
+
+
+def import_records(store: Store, records: list[RawRecord], *, user: str = DEFAULT_USER, action: str = "import",
+                   dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Validate records against the store and write them, all or nothing.
+
+    Raises :class:`~graph.errors.InputError` listing every problem; then nothing is written.
+    """
+    existing = store.read()
+    validated = validate(records, existing)
+    changes = plan_upsert(existing, validated.dataset)
+    written = 0 if dry_run else store.apply(changes, user=user, action=action, progress=progress)
+    return ImportResult(changes.counts, validated.warnings, written if not dry_run else len(changes.nodes) + len(changes.rels), dry_run)
+
+
+def import_paths(store: Store, paths: list[str | Path], **kwargs) -> ImportResult:
+    """Import JSON, CSV and XLSX files together as one all-or-nothing write."""
+    records = read_paths(paths)
+    kwargs.setdefault("action", "import " + " ".join(Path(p).name for p in paths))
+    return import_records(store, records, **kwargs)
+
+
+def import_document(store: Store, doc: dict, source: str, **kwargs) -> ImportResult:
+    return import_records(store, records_from_document(doc, source), **kwargs)
+
+
+def init_store(store: Store, *, user: str = DEFAULT_USER) -> ImportResult:
+    """Create the schema and load the reference data; running it again changes nothing."""
+    store.init_schema()
+    return import_document(store, reference_document(), "seeds/reference", user=user, action="init")
+
+
+def load_demo(store: Store, *, user: str = DEFAULT_USER, anchor=None) -> ImportResult:
+    """Load the fictitious demo data set (after the reference data)."""
+    from .demo import build_demo
+
+    init_store(store, user=user)
+    return import_document(store, build_demo(anchor), "demo", user=user, action="demo")
+
+
+def snapshot(store: Store) -> Dataset:
+    """The whole graph for analysis."""
+    return store.read()

@@ -1,0 +1,42 @@
+"""Formats: reading input into raw records and writing a Dataset out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from ..validate import RawRecord
+
+
+def read_paths(paths: list[str | Path]) -> list[RawRecord]:
+    """Read JSON exchange files, CSV files and XLSX workbooks into raw records.
+
+    Problems with the files themselves (unreadable, wrong format) are collected
+    across all paths and raised together as one :class:`InputError`.
+    """
+    from . import exchange
+
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    for path in map(Path, paths):
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".json":
+                records += exchange.read_json(path)
+            elif suffix == ".csv":
+                from . import tabular
+
+                records += tabular.read_csv(path)
+            elif suffix in (".xlsx", ".xlsm"):
+                from . import tabular
+
+                records += tabular.read_xlsx(path)
+            else:
+                problems.append(Problem(str(path), "-", "-", "unbekanntes Format (erwartet .json, .csv oder .xlsx)"))
+        except InputError as exc:
+            problems += exc.problems
+        except OSError as exc:
+            problems.append(Problem(str(path), "-", "-", f"nicht lesbar: {exc.strerror or exc}"))
+    if problems:
+        raise InputError(problems)
+    return records

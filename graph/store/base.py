@@ -1,0 +1,119 @@
+"""The store interface every backend implements.
+
+A store holds one property graph (see :mod:`graph.store.graphmap`) plus a
+revision counter, a schema version and an audit log. Backends implement only
+the primitives ``_read_rows`` and ``_write``; reading a Dataset and planning
+writes is shared, so both backends behave the same by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from ..model import Dataset
+from .graphmap import ChangeSet, RelKey, dataset_from_rows
+
+SCHEMA_VERSION = 1
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audited change: who, when, what (before and after, as stored properties)."""
+
+    at: str
+    user: str
+    action: str
+    target: str  # "Label:id" or "TYPE:src->dst"
+    before: dict | None
+    after: dict | None
+
+    def as_dict(self) -> dict:
+        return {"at": self.at, "user": self.user, "action": self.action, "target": self.target,
+                "before": self.before, "after": self.after}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def audit_entries(changes: ChangeSet, user: str, action: str, at: str | None = None) -> list[AuditEntry]:
+    at = at or now()
+    out = [AuditEntry(at, user, action, f"{c.label}:{c.id}", c.before, c.props) for c in changes.nodes]
+    out += [AuditEntry(at, user, action, rel_target(c.key), c.before, c.props) for c in changes.rels]
+    return out
+
+
+def rel_target(key: RelKey) -> str:
+    type_, _, src, _, dst, k = key
+    return f"{type_}:{src}->{dst}" + (f"@{k}" if k else "")
+
+
+def dumps(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Store(ABC):
+    """A graph store. Use :func:`graph.store.open_store` to get one for a URI."""
+
+    uri: str
+
+    # -- primitives ---------------------------------------------------------
+    @abstractmethod
+    def init_schema(self) -> None:
+        """Create tables/constraints and record the schema version; idempotent."""
+
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The schema version stored, 0 when the store is empty."""
+
+    @abstractmethod
+    def revision(self) -> int:
+        """A counter that grows with every write; caches key on it."""
+
+    @abstractmethod
+    def _read_rows(self) -> tuple[dict[str, dict[str, dict]], dict[RelKey, dict]]:
+        """All nodes (label -> id -> props) and relationships (key -> props)."""
+
+    @abstractmethod
+    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None) -> None:
+        """Apply a change set and its audit entries, all or nothing where the backend can."""
+
+    @abstractmethod
+    def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
+        """The newest audit entries first."""
+
+    @abstractmethod
+    def dismissals(self) -> set[tuple[str, str, str]]:
+        """Suggestions a user dismissed, as ``(kind, source, target)``; they do not come back."""
+
+    @abstractmethod
+    def add_dismissal(self, kind: str, source: str, target: str, *, user: str) -> None:
+        """Remember a dismissed suggestion (audited, bumps the revision)."""
+
+    def close(self) -> None:  # pragma: no cover - trivial default
+        pass
+
+    # -- shared behaviour ---------------------------------------------------
+    def read(self) -> Dataset:
+        """The whole graph as a Dataset."""
+        nodes, rels = self._read_rows()
+        return dataset_from_rows(nodes, rels)
+
+    def apply(self, changes: ChangeSet, *, user: str, action: str, progress: Progress | None = None) -> int:
+        """Write a planned change set with its audit entries; return the number of changes."""
+        if changes.is_empty():
+            return 0
+        self._write(changes, audit_entries(changes, user, action), progress)
+        return len(changes.nodes) + len(changes.rels)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

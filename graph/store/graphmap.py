@@ -1,0 +1,315 @@
+"""The mapping between a :class:`Dataset` and property-graph rows, and change plans.
+
+Both backends store the same property graph (design.md, graph schema):
+nodes ``(label, id, props)`` and relationships ``(type, source, target, key, props)``.
+This module is backend-neutral, so SQLite and Neo4j read and write identical rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..model import (
+    Actor,
+    Alliance,
+    Dataset,
+    Institution,
+    Membership,
+    Municipality,
+    Offer,
+    ServiceOffice,
+    State,
+    Tie,
+    Topic,
+)
+
+#: label -> exchange list name; this is also the allow-list of labels for Cypher.
+LABELS = {
+    "State": "states",
+    "Municipality": "municipalities",
+    "ServiceOffice": "service_offices",
+    "Topic": "topics",
+    "Institution": "institutions",
+    "Actor": "actors",
+    "Alliance": "alliances",
+    "Offer": "offers",
+}
+LABEL_OF_LIST = {v: k for k, v in LABELS.items()}
+
+#: (type, source label, target label): the allow-list of relationship types.
+REL_TYPES = {
+    ("SERVES", "ServiceOffice", "State"),
+    ("LOCATED_IN", "Institution", "Municipality"),
+    ("WORKS_AT", "Actor", "Institution"),
+    ("LIVES_IN", "Actor", "Municipality"),
+    ("LOCATED_IN", "Alliance", "Municipality"),
+    ("WORKS_ON", "Alliance", "Topic"),
+    ("SUPPORTED_BY", "Alliance", "ServiceOffice"),
+    ("OFFERED_BY", "Offer", "ServiceOffice"),
+    ("FOR", "Offer", "Alliance"),
+    ("MEMBER_OF", "Actor", "Alliance"),
+    ("MEMBER_OF", "Institution", "Alliance"),
+    ("KNOWS", "Actor", "Actor"),
+    ("COOPERATES_WITH", "Institution", "Institution"),
+}
+
+#: Relationships that are a field of their source entity; re-writing the entity replaces them.
+OWNED = {
+    "ServiceOffice": {("SERVES", "State")},
+    "Institution": {("LOCATED_IN", "Municipality")},
+    "Actor": {("WORKS_AT", "Institution"), ("LIVES_IN", "Municipality")},
+    "Alliance": {("LOCATED_IN", "Municipality"), ("WORKS_ON", "Topic"), ("SUPPORTED_BY", "ServiceOffice")},
+    "Offer": {("OFFERED_BY", "ServiceOffice"), ("FOR", "Alliance")},
+}
+
+RelKey = tuple[str, str, str, str, str, str]  # type, src label, src id, dst label, dst id, key
+
+
+@dataclass(frozen=True, slots=True)
+class NodeChange:
+    label: str
+    id: str
+    props: dict | None  # None: delete
+    before: dict | None  # None: new
+
+
+@dataclass(frozen=True, slots=True)
+class RelChange:
+    key: RelKey
+    props: dict | None  # None: delete
+    before: dict | None
+
+
+@dataclass
+class ChangeSet:
+    """What a write does, computed before anything is written (so it can be shown or refused)."""
+
+    nodes: list[NodeChange] = field(default_factory=list)
+    rels: list[RelChange] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # list -> new/changed/unchanged
+
+    def is_empty(self) -> bool:
+        return not self.nodes and not self.rels
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _props(**values) -> dict:
+    """Properties as stored: no None (a missing property is an empty field)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def node_rows(ds: Dataset):
+    """Yield ``(label, id, props)`` for every entity."""
+    for s in ds.states.values():
+        yield "State", s.id, _props(name=s.name)
+    for m in ds.municipalities.values():
+        yield "Municipality", m.id, _props(name=m.name, level=m.level, state=m.state)
+    for o in ds.service_offices.values():
+        yield "ServiceOffice", o.id, _props(name=o.name, city=o.city)
+    for t in ds.topics.values():
+        yield "Topic", t.id, _props(name=t.name)
+    for i in ds.institutions.values():
+        yield "Institution", i.id, _props(name=i.name, type=i.type, sector=i.sector)
+    for a in ds.actors.values():
+        yield "Actor", a.id, _props(name=a.name, role=a.role, is_refugee_youth=a.is_refugee_youth,
+                                    pseudonym=a.pseudonym)
+    for al in ds.alliances.values():
+        yield "Alliance", al.id, _props(name=al.name, founded=_iso(al.founded), status=al.status)
+    for of in ds.offers.values():
+        yield "Offer", of.id, _props(type=of.type, title=of.title, date=_iso(of.date))
+
+
+def owned_rel_rows(label: str, item):
+    """Yield ``(RelKey, props)`` for the relationships that are fields of one entity."""
+    def rel(type_, dst_label, dst_id):
+        return (type_, label, item.id, dst_label, dst_id, ""), {}
+
+    if label == "ServiceOffice":
+        for state in item.states:
+            yield rel("SERVES", "State", state)
+    elif label == "Institution":
+        if item.municipality:
+            yield rel("LOCATED_IN", "Municipality", item.municipality)
+    elif label == "Actor":
+        if item.institution:
+            yield rel("WORKS_AT", "Institution", item.institution)
+        if item.municipality:
+            yield rel("LIVES_IN", "Municipality", item.municipality)
+    elif label == "Alliance":
+        yield rel("LOCATED_IN", "Municipality", item.municipality)
+        for topic in item.topics:
+            yield rel("WORKS_ON", "Topic", topic)
+        if item.office:
+            yield rel("SUPPORTED_BY", "ServiceOffice", item.office)
+    elif label == "Offer":
+        if item.office:
+            yield rel("OFFERED_BY", "ServiceOffice", item.office)
+        if item.alliance:
+            yield rel("FOR", "Alliance", item.alliance)
+
+
+def _member_label(ds: Dataset, ident: str) -> str:
+    return "Actor" if ident in ds.actors else "Institution"
+
+
+def membership_row(ds: Dataset, m: Membership):
+    since = _iso(m.since)
+    key = ("MEMBER_OF", _member_label(ds, m.member), m.member, "Alliance", m.alliance, since or "")
+    return key, _props(since=since, until=_iso(m.until), role=m.role)
+
+
+def tie_row(ds: Dataset, t: Tie):
+    label = _member_label(ds, t.source)
+    type_ = "KNOWS" if label == "Actor" else "COOPERATES_WITH"
+    return (type_, label, t.source, label, t.target, ""), _props(since=_iso(t.since), strength=t.strength)
+
+
+def rel_rows(ds: Dataset):
+    """Yield ``(RelKey, props)`` for every relationship of the dataset."""
+    for label, list_name in LABELS.items():
+        if label in OWNED:
+            for item in getattr(ds, list_name).values():
+                yield from owned_rel_rows(label, item)
+    for m in ds.memberships.values():
+        yield membership_row(ds, m)
+    for t in ds.ties.values():
+        yield tie_row(ds, t)
+
+
+def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict]) -> Dataset:
+    """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`)."""
+    def d(value):
+        return date.fromisoformat(value) if value else None
+
+    owned: dict[tuple[str, str, str], list[str]] = {}
+    memberships, ties = [], []
+    for (type_, src_label, src, dst_label, dst, key), props in rels.items():
+        if type_ == "MEMBER_OF":
+            memberships.append(Membership(src, dst, d(props.get("since")), d(props.get("until")), props.get("role")))
+        elif type_ in ("KNOWS", "COOPERATES_WITH"):
+            strength = props.get("strength")
+            ties.append(Tie(src, dst, d(props.get("since")), float(strength) if strength is not None else None))
+        else:
+            owned.setdefault((src_label, src, type_), []).append(dst)
+
+    def one(label, ident, type_):
+        targets = owned.get((label, ident, type_))
+        return sorted(targets)[0] if targets else None
+
+    def many(label, ident, type_):
+        return tuple(sorted(owned.get((label, ident, type_), ())))
+
+    ds = Dataset()
+    for ident, p in nodes.get("State", {}).items():
+        ds.add(State(ident, p.get("name", ident)))
+    for ident, p in nodes.get("Municipality", {}).items():
+        ds.add(Municipality(ident, p.get("name", ident), p.get("level"), p.get("state")))
+    for ident, p in nodes.get("ServiceOffice", {}).items():
+        ds.add(ServiceOffice(ident, p.get("name", ident), p.get("city"), many("ServiceOffice", ident, "SERVES")))
+    for ident, p in nodes.get("Topic", {}).items():
+        ds.add(Topic(ident, p.get("name", ident)))
+    for ident, p in nodes.get("Institution", {}).items():
+        ds.add(Institution(ident, p.get("name", ident), p.get("type"), p.get("sector"),
+                           one("Institution", ident, "LOCATED_IN")))
+    for ident, p in nodes.get("Actor", {}).items():
+        ds.add(Actor(ident, p.get("name", ident), p.get("role"), one("Actor", ident, "WORKS_AT"),
+                     one("Actor", ident, "LIVES_IN"), bool(p.get("is_refugee_youth", False)), p.get("pseudonym")))
+    for ident, p in nodes.get("Alliance", {}).items():
+        ds.add(Alliance(ident, p.get("name", ident), one("Alliance", ident, "LOCATED_IN"), d(p.get("founded")),
+                        p.get("status", "aktiv"), many("Alliance", ident, "WORKS_ON"),
+                        one("Alliance", ident, "SUPPORTED_BY")))
+    for ident, p in nodes.get("Offer", {}).items():
+        ds.add(Offer(ident, p.get("type"), p.get("title"), d(p.get("date")),
+                     one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR")))
+    for m in memberships:
+        ds.add(m)
+    for t in ties:
+        ds.add(t)
+    return ds
+
+
+def plan_upsert(existing: Dataset, incoming: Dataset) -> ChangeSet:
+    """The writes that make the store hold `incoming` on top of `existing`.
+
+    Unchanged items produce no write, so re-importing the same data changes nothing.
+    """
+    changes = ChangeSet()
+    merged = existing.merged(incoming)
+    for list_name in LABELS.values():
+        new = changed = unchanged = 0
+        old_items = getattr(existing, list_name)
+        for ident, item in getattr(incoming, list_name).items():
+            old = old_items.get(ident)
+            if old is None:
+                new += 1
+            elif old == item:
+                unchanged += 1
+            else:
+                changed += 1
+        changes.counts[list_name] = {"new": new, "changed": changed, "unchanged": unchanged}
+    for list_name, table in (("memberships", "memberships"), ("ties", "ties")):
+        new = changed = unchanged = 0
+        for key, item in getattr(incoming, table).items():
+            old = getattr(existing, table).get(key)
+            new, changed, unchanged = (new + (old is None), changed + (old is not None and old != item),
+                                       unchanged + (old == item))
+        changes.counts[list_name] = {"new": new, "changed": changed, "unchanged": unchanged}
+
+    existing_nodes = {(label, ident): props for label, ident, props in node_rows(existing)}
+    for label, ident, props in node_rows(incoming):
+        before = existing_nodes.get((label, ident))
+        if before != props:
+            changes.nodes.append(NodeChange(label, ident, props, before))
+
+    for label, list_name in LABELS.items():
+        if label not in OWNED:
+            continue
+        for ident, item in getattr(incoming, list_name).items():
+            old_item = getattr(existing, list_name).get(ident)
+            if old_item == item:
+                continue
+            new_rels = dict(owned_rel_rows(label, item))
+            old_rels = dict(owned_rel_rows(label, old_item)) if old_item is not None else {}
+            for key in old_rels.keys() - new_rels.keys():
+                changes.rels.append(RelChange(key, None, old_rels[key]))
+            for key in new_rels.keys() - old_rels.keys():
+                changes.rels.append(RelChange(key, new_rels[key], None))
+
+    for key, item in incoming.memberships.items():
+        old = existing.memberships.get(key)
+        if old != item:
+            rel_key, props = membership_row(merged, item)
+            changes.rels.append(RelChange(rel_key, props, membership_row(merged, old)[1] if old else None))
+    for key, item in incoming.ties.items():
+        old = existing.ties.get(key)
+        if old != item:
+            rel_key, props = tie_row(merged, item)
+            changes.rels.append(RelChange(rel_key, props, tie_row(merged, old)[1] if old else None))
+    return changes
+
+
+def plan_delete(existing: Dataset, *, nodes: list[tuple[str, str]] = (), memberships=(), ties=()) -> ChangeSet:
+    """The writes that remove entities (with all their relationships) and single relations."""
+    changes = ChangeSet()
+    doomed = set(nodes)
+    props_of = {(label, ident): props for label, ident, props in node_rows(existing)}
+    for label, ident in doomed:
+        if (label, ident) in props_of:
+            changes.nodes.append(NodeChange(label, ident, None, props_of[(label, ident)]))
+    for key, props in rel_rows(existing):
+        _, src_label, src, dst_label, dst, _ = key
+        if (src_label, src) in doomed or (dst_label, dst) in doomed:
+            changes.rels.append(RelChange(key, None, props))
+    for m in memberships:
+        key, props = membership_row(existing, m)
+        if (key[1], key[2]) not in doomed:
+            changes.rels.append(RelChange(key, None, props))
+    for t in ties:
+        key, props = tie_row(existing, t)
+        if (key[1], key[2]) not in doomed and (key[3], key[4]) not in doomed:
+            changes.rels.append(RelChange(key, None, props))
+    return changes

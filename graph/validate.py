@@ -1,0 +1,461 @@
+"""Turn raw records from any input format into a validated :class:`Dataset`.
+
+Every reader (JSON, CSV, XLSX, the app's forms) produces :class:`RawRecord`
+items; this module is the one place that checks them. All problems are
+collected, not only the first, so a user can fix a file in one go.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .errors import InputError, Problem
+from .model import (
+    ALLIANCE_STATUSES,
+    ENTITY_LISTS,
+    INSTITUTION_TYPES,
+    LEVELS,
+    OFFER_TYPES,
+    RELATION_LISTS,
+    SECTORS,
+    STATE_BY_AGS_PREFIX,
+    STATES,
+    Actor,
+    Alliance,
+    Dataset,
+    Institution,
+    Membership,
+    Municipality,
+    Offer,
+    ServiceOffice,
+    State,
+    Tie,
+    Topic,
+)
+
+MAX_TEXT = 300
+_ID_RE = re.compile(r"^[A-Za-z0-9ÄÖÜäöüß_.:\-]{1,100}$")
+_AGS_RE = re.compile(r"^(\d{5}|\d{8})$")
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_TRUE = {"true", "1", "ja", "j", "yes", "y", "x", "wahr"}
+_FALSE = {"false", "0", "nein", "n", "no", "", "falsch"}
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One item as read from a file, before any checking."""
+
+    list_name: str
+    file: str
+    line: str
+    data: dict
+
+
+@dataclass
+class Warning_:
+    file: str
+    line: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Validated:
+    """The outcome of validation: the incoming items and non-fatal warnings."""
+
+    dataset: Dataset
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """A stable ascii id for a name, e.g. ``Berufsorientierung`` -> ``berufsorientierung``."""
+    text = text.strip().lower()
+    for src, dst in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(src, dst)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "thema"
+
+
+def parse_date(value) -> date | None:
+    """ISO ``2024-03-01`` or German ``01.03.2024``; empty is None. Raises ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _GERMAN_DATE.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        return date(year, month, day)
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", text[:10]) and (len(text) == 10 or text[10] in "T "):
+        return date.fromisoformat(text[:10])
+    raise ValueError(f"kein Datum: {text!r} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ)")
+
+
+class _Checker:
+    """Collects problems for one record; each getter returns a clean value or None."""
+
+    def __init__(self, record: RawRecord, problems: list[Problem]):
+        self.record = record
+        self.problems = problems
+        self.ok = True
+
+    def fail(self, field_name: str, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.record.file, self.record.line, field_name, message))
+
+    def raw(self, name: str):
+        value = self.record.data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    def text(self, name: str, *, required: bool = False, max_len: int = MAX_TEXT) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            if required:
+                self.fail(name, "Pflichtfeld fehlt")
+            return None
+        if isinstance(value, (dict, list, bool)):
+            self.fail(name, "muss Text sein")
+            return None
+        value = str(value)
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            self.fail(name, "enthält Steuerzeichen")
+            return None
+        if len(value) > max_len:
+            self.fail(name, f"zu lang ({len(value)} Zeichen, höchstens {max_len})")
+            return None
+        return value
+
+    def ident(self, name: str = "id", *, required: bool = True) -> str | None:
+        value = self.text(name, required=required, max_len=100)
+        if value is not None and not _ID_RE.match(value):
+            self.fail(name, f"ungültige Kennung {value!r} (erlaubt: Buchstaben, Ziffern, _ . : -)")
+            return None
+        return value
+
+    def choice(self, name: str, options: dict, *, required: bool = True, default=None) -> str | None:
+        value = self.text(name, required=required and default is None)
+        if value is None:
+            return default
+        key = value.lower()
+        if key in options:
+            return key
+        by_label = {label.lower(): k for k, label in options.items()}
+        if key in by_label:
+            return by_label[key]
+        self.fail(name, f"unbekannter Wert {value!r}; erlaubt: {', '.join(options)}")
+        return None
+
+    def date_(self, name: str, *, required: bool = False) -> date | None:
+        value = self.raw(name)
+        if value is None:
+            if required:
+                self.fail(name, "Pflichtfeld fehlt")
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(name, f"unmögliches Datum: {exc}" if "day is out" in str(exc) or "month must" in str(exc) else str(exc))
+            return None
+
+    def boolean(self, name: str) -> bool:
+        value = self.raw(name)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        self.fail(name, f"kein Wahrheitswert: {value!r} (ja/nein)")
+        return False
+
+    def number(self, name: str, *, low: float, high: float) -> float | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            number = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
+        except ValueError:
+            self.fail(name, f"keine Zahl: {value!r}")
+            return None
+        if isinstance(value, bool) or not (low <= number <= high):
+            self.fail(name, f"muss zwischen {low:g} und {high:g} liegen")
+            return None
+        return number
+
+    def text_list(self, name: str) -> list[str]:
+        value = self.record.data.get(name)
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            items = value.split("|")
+        elif isinstance(value, (list, tuple)):
+            items = value
+        else:
+            self.fail(name, "muss eine Liste sein (in CSV: Werte mit | getrennt)")
+            return []
+        out = []
+        for item in items:
+            if not isinstance(item, str):
+                self.fail(name, f"Listeneintrag muss Text sein: {item!r}")
+                continue
+            if item.strip():
+                out.append(item.strip())
+        return out
+
+
+def validate(records: list[RawRecord], existing: Dataset | None = None) -> Validated:
+    """Check records against each other and an existing graph; return the incoming items.
+
+    Raises
+    ------
+    InputError
+        with every problem found, when any record is bad. Nothing is returned then,
+        so nothing can be half-written.
+    """
+    existing = existing or Dataset()
+    problems: list[Problem] = []
+    warnings: list[Warning_] = []
+    incoming = Dataset()
+    seen: dict[tuple[str, str], RawRecord] = {}
+    by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
+    for record in records:
+        if record.list_name not in by_list:
+            problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {record.list_name!r}"))
+            continue
+        if not isinstance(record.data, dict):
+            problems.append(Problem(record.file, record.line, "-", "Eintrag muss ein Objekt sein"))
+            continue
+        by_list[record.list_name].append(record)
+
+    def known(list_name: str, ident: str) -> bool:
+        return ident in getattr(incoming, list_name) or ident in getattr(existing, list_name)
+
+    def first_time(record: RawRecord, ident: str) -> bool:
+        key = (record.list_name, ident)
+        if key in seen:
+            first = seen[key]
+            problems.append(Problem(record.file, record.line, "id",
+                                    f"doppelte Kennung {ident!r} (schon in {first.file}:{first.line})"))
+            return False
+        seen[key] = record
+        return True
+
+    topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
+
+    # Entities, in dependency order so references to earlier lists resolve.
+    for record in by_list["states"]:
+        c = _Checker(record, problems)
+        ident = c.text("id", required=True)
+        if ident is not None and ident.upper() not in STATES:
+            c.fail("id", f"unbekanntes Land {ident!r}; erlaubt: {', '.join(STATES)}")
+        name = c.text("name", required=True)
+        if c.ok and first_time(record, ident.upper()):
+            incoming.add(State(ident.upper(), name))
+
+    for record in by_list["municipalities"]:
+        c = _Checker(record, problems)
+        ident = c.text("id", required=True)
+        if ident is not None and not _AGS_RE.match(ident):
+            c.fail("id", f"ungültiger AGS {ident!r} (5 Ziffern für Kreise, 8 für Gemeinden)")
+        name = c.text("name", required=True)
+        level = c.choice("level", LEVELS)
+        state = c.text("state", required=True)
+        if state is not None:
+            state = state.upper()
+            if state not in STATES:
+                c.fail("state", f"unbekanntes Land {state!r}; erlaubt: {', '.join(STATES)}")
+            elif ident and _AGS_RE.match(ident) and STATE_BY_AGS_PREFIX.get(ident[:2]) != state:
+                c.fail("state", f"AGS {ident} gehört nicht zu {state} (Länderschlüssel {ident[:2]})")
+        if c.ok and level is not None and ident is not None:
+            if len(ident) == 8 and level != "gemeinde":
+                c.fail("level", "ein 8-stelliger AGS ist eine Gemeinde")
+            elif len(ident) == 5 and level == "gemeinde":
+                c.fail("level", "eine Gemeinde hat einen 8-stelligen AGS")
+        if c.ok and first_time(record, ident):
+            incoming.add(Municipality(ident, name, level, state))
+
+    for record in by_list["service_offices"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        name = c.text("name", required=True)
+        city = c.text("city", required=True)
+        states = []
+        for code in c.text_list("states"):
+            if code.upper() not in STATES:
+                c.fail("states", f"unbekanntes Land {code!r}")
+            states.append(code.upper())
+        if c.ok and first_time(record, ident):
+            incoming.add(ServiceOffice(ident, name, city, tuple(sorted(set(states)))))
+
+    for record in by_list["topics"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        name = c.text("name", required=True)
+        if c.ok and first_time(record, ident):
+            topic = Topic(ident, name)
+            incoming.add(topic)
+            topic_by_name[name.lower()] = topic
+
+    def ref(c: _Checker, name: str, list_name: str, label: str, *, required: bool = False) -> str | None:
+        value = c.ident(name, required=required)
+        if value is not None and not known(list_name, value):
+            c.fail(name, f"unbekannte Referenz: {label} {value!r} gibt es nicht")
+        return value
+
+    for record in by_list["institutions"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        name = c.text("name", required=True)
+        type_ = c.choice("type", INSTITUTION_TYPES)
+        sector = c.choice("sector", SECTORS)
+        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
+        if c.ok and first_time(record, ident):
+            incoming.add(Institution(ident, name, type_, sector, municipality))
+
+    for record in by_list["actors"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        name = c.text("name", required=True)
+        role = c.text("role")
+        institution = ref(c, "institution", "institutions", "Einrichtung")
+        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
+        youth = c.boolean("is_refugee_youth")
+        pseudonym = c.text("pseudonym", max_len=60)
+        if c.ok and first_time(record, ident):
+            incoming.add(Actor(ident, name, role, institution, municipality, youth, pseudonym))
+
+    for record in by_list["alliances"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        name = c.text("name", required=True)
+        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)", required=True)
+        founded = c.date_("founded")
+        status = c.choice("status", ALLIANCE_STATUSES, required=False, default="aktiv")
+        office = ref(c, "office", "service_offices", "Servicebüro")
+        topic_ids = []
+        for topic_name in c.text_list("topics"):
+            topic = topic_by_name.get(topic_name.lower())
+            if topic is None:  # a new name creates the topic (design.md)
+                topic = Topic(slugify(topic_name), topic_name)
+                topic_by_name[topic_name.lower()] = topic
+                incoming.add(topic)
+            topic_ids.append(topic.id)
+        if c.ok and first_time(record, ident):
+            incoming.add(Alliance(ident, name, municipality, founded, status,
+                                  tuple(sorted(set(topic_ids))), office))
+
+    for record in by_list["offers"]:
+        c = _Checker(record, problems)
+        ident = c.ident()
+        type_ = c.choice("type", OFFER_TYPES)
+        title = c.text("title", required=True)
+        when = c.date_("date", required=True)
+        office = ref(c, "office", "service_offices", "Servicebüro")
+        alliance = ref(c, "alliance", "alliances", "Bündnis")
+        if c.ok and first_time(record, ident):
+            incoming.add(Offer(ident, type_, title, when, office, alliance))
+
+    # Ids are unique per label, but a member or tie end must say unambiguously what it is.
+    for ident in set(incoming.actors) & (set(incoming.institutions) | set(existing.institutions)):
+        record = seen[("actors", ident)]
+        problems.append(Problem(record.file, record.line, "id",
+                                f"Kennung {ident!r} ist schon eine Einrichtung; Personen brauchen eigene Kennungen"))
+    for ident in set(incoming.institutions) & set(existing.actors):
+        record = seen[("institutions", ident)]
+        problems.append(Problem(record.file, record.line, "id",
+                                f"Kennung {ident!r} ist schon eine Person; Einrichtungen brauchen eigene Kennungen"))
+
+    def kind_of(ident: str) -> str | None:
+        if known("actors", ident):
+            return "actor"
+        if known("institutions", ident):
+            return "institution"
+        return None
+
+    seen_memberships: dict[tuple, RawRecord] = {}
+    for record in by_list["memberships"]:
+        c = _Checker(record, problems)
+        member = c.ident("member")
+        if member is not None and kind_of(member) is None:
+            c.fail("member", f"unbekannte Referenz: Person oder Einrichtung {member!r} gibt es nicht")
+        alliance = ref(c, "alliance", "alliances", "Bündnis", required=True)
+        since = c.date_("since")
+        until = c.date_("until")
+        role = c.text("role")
+        if since and until and until < since:
+            c.fail("until", f"Ende {until.isoformat()} liegt vor Beginn {since.isoformat()}")
+        if c.ok:
+            membership = Membership(member, alliance, since, until, role)
+            if membership.key in seen_memberships:
+                first = seen_memberships[membership.key]
+                c.fail("member", f"doppelte Mitgliedschaft (schon in {first.file}:{first.line})")
+            else:
+                seen_memberships[membership.key] = record
+                incoming.add(membership)
+
+    seen_ties: dict[tuple, RawRecord] = {}
+    for record in by_list["ties"]:
+        c = _Checker(record, problems)
+        source = c.ident("source")
+        target = c.ident("target")
+        since = c.date_("since")
+        strength = c.number("strength", low=0, high=100)
+        kinds = []
+        for name, value in (("source", source), ("target", target)):
+            if value is not None:
+                kind = kind_of(value)
+                if kind is None:
+                    c.fail(name, f"unbekannte Referenz: Person oder Einrichtung {value!r} gibt es nicht")
+                kinds.append(kind)
+        if c.ok and source == target:
+            c.fail("target", "eine Verbindung braucht zwei verschiedene Enden")
+        elif c.ok and kinds[0] != kinds[1]:
+            c.fail("target", "gemischte Verbindung: Personen verbinden sich mit Personen (KNOWS), "
+                             "Einrichtungen mit Einrichtungen (COOPERATES_WITH)")
+        if c.ok:
+            tie = Tie(source, target, since, strength)
+            if tie.key in seen_ties:
+                first = seen_ties[tie.key]
+                c.fail("target", f"doppelte Verbindung (schon in {first.file}:{first.line})")
+            else:
+                seen_ties[tie.key] = record
+                old = existing.ties.get(tie.key)
+                if old is not None and (old.source, old.target) != (source, target):
+                    tie = Tie(old.source, old.target, since, strength)  # keep the stored direction
+                incoming.add(tie)
+
+    if problems:
+        raise InputError(problems)
+
+    # Likely duplicates: same name in the same municipality under another id.
+    for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
+        index: dict[tuple[str, str | None], str] = {}
+        for item in getattr(existing, list_name).values():
+            index[(item.name.casefold(), item.municipality)] = item.id
+        for item in getattr(incoming, list_name).values():
+            key = (item.name.casefold(), item.municipality)
+            other = index.get(key)
+            if other is not None and other != item.id:
+                record = seen[(list_name, item.id)]
+                warnings.append(Warning_(record.file, record.line, "name",
+                                         f"mögliches Duplikat: {label} {item.id!r} und {other!r} "
+                                         f"heißen gleich am selben Ort"))
+            index.setdefault(key, item.id)
+    return Validated(incoming, warnings)
