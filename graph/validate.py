@@ -94,11 +94,14 @@ def parse_date(value) -> date | None:
     if not text:
         return None
     m = _GERMAN_DATE.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        return date(year, month, day)
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", text[:10]) and (len(text) == 10 or text[10] in "T "):
-        return date.fromisoformat(text[:10])
+    try:
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            return date(year, month, day)
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text[:10]) and (len(text) == 10 or text[10] in "T "):
+            return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"unmögliches Datum: {text!r} (diesen Tag gibt es nicht)") from None
     raise ValueError(f"kein Datum: {text!r} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ)")
 
 
@@ -168,7 +171,7 @@ class _Checker:
         try:
             return parse_date(value)
         except ValueError as exc:
-            self.fail(name, f"unmögliches Datum: {exc}" if "day is out" in str(exc) or "month must" in str(exc) else str(exc))
+            self.fail(name, str(exc))
             return None
 
     def boolean(self, name: str) -> bool:
@@ -244,8 +247,12 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
             continue
         by_list[record.list_name].append(record)
 
+    # Ids the input tries to define; a reference to an invalid item is reported at that item only.
+    attempted = {(r.list_name, str(r.data.get("id", "")).strip()) for r in records if isinstance(r.data, dict)}
+
     def known(list_name: str, ident: str) -> bool:
-        return ident in getattr(incoming, list_name) or ident in getattr(existing, list_name)
+        return (ident in getattr(incoming, list_name) or ident in getattr(existing, list_name)
+                or (list_name, ident) in attempted)
 
     def first_time(record: RawRecord, ident: str) -> bool:
         key = (record.list_name, ident)

@@ -1,0 +1,393 @@
+"""The ``buendnisnetz`` command line: parsing and printing only; the work is in the library.
+
+Exit codes (design.md): 0 ok, 1 internal error, 2 bad input, 3 store unreachable.
+JSON goes to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import api
+from .errors import InputError, NotFound, StoreUnavailable
+from .store import ENV_STORE, open_store
+from .validate import parse_date
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+
+
+class Context:
+    def __init__(self, store_uri: str | None, user: str):
+        self.store_uri = store_uri
+        self.user = user
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = open_store(self.store_uri)
+        return self._store
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+
+
+def _date_option(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        parsed = parse_date(value)
+    except ValueError as exc:
+        raise InputError(f"--as-of: {exc}") from exc
+    return parsed
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _table(rows: list[list], headers: list[str]) -> str:
+    cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _print_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _progress(label: str):
+    """A progress callback drawing on stderr (only when it is a terminal)."""
+    state = {"bar": None}
+
+    def update(done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total < 2000:
+            return
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        bar = state["bar"]
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", "store_uri", envvar=ENV_STORE, metavar="URI",
+              help="Datenspeicher: sqlite:///pfad.db (Standard: Datei im Benutzerverzeichnis) oder "
+                   "bolt://, neo4j://, neo4j+s://host:port?database=name  [env: BUENDNISNETZ_STORE]")
+@click.option("--user", default=lambda: os.environ.get("BUENDNISNETZ_USER", api.DEFAULT_USER),
+              show_default="admin", help="Handelnde Person für das Änderungsprotokoll [env: BUENDNISNETZ_USER]")
+@click.version_option(package_name="buendnisnetz")
+@click.pass_context
+def cli(ctx, store_uri, user):
+    """Bündnisnetz – lokale Bündnisse für junge Geflüchtete als Netzwerk.
+
+    Karten, Bündnis-Check (Partnerregel: mindestens drei lokale Partner) und
+    erklärte Vorschläge für neue Verbindungen.
+    """
+    ctx.obj = Context(store_uri, user)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@cli.command()
+@click.pass_obj
+def init(obj: Context):
+    """Schema anlegen und Referenzdaten laden (Länder, Kreise, Servicebüros, Themen). Wiederholbar."""
+    result = api.init_store(obj.store, user=obj.user)
+    s = result.summary()
+    _say(f"Initialisiert: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert "
+         f"({obj.store.uri}).")
+
+
+@cli.command()
+@click.option("--anchor", metavar="DATUM", help="Stichtag, auf den sich die Demodaten beziehen (Standard: heute).")
+@click.pass_obj
+def demo(obj: Context, anchor):
+    """Fiktive Demodaten laden (deterministisch, deutlich als Demo gekennzeichnet)."""
+    result = api.load_demo(obj.store, user=obj.user, anchor=_date_option(anchor) if anchor else None)
+    s = result.summary()
+    _say(f"Demodaten (fiktiv) geladen: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert.")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Nur prüfen und zeigen, was sich ändern würde; nichts schreiben.")
+@click.pass_obj
+def import_(obj: Context, paths, dry_run):
+    """Austauschdatei (JSON), CSV-Dateien oder XLSX-Arbeitsmappe importieren – alles oder nichts.
+
+    Bei einem Fehler wird nichts geschrieben; jedes Problem erscheint als
+    Datei:Zeile: Feld: Meldung und der Exit-Code ist 2.
+    """
+    result = api.import_paths(obj.store, list(paths), user=obj.user, dry_run=dry_run,
+                              progress=_progress("Importiere"))
+    for warning in result.warnings:
+        _say(f"Warnung: {warning}")
+    rows = [[name, c["new"], c["changed"], c["unchanged"]] for name, c in result.counts.items()
+            if any(c.values())]
+    _say(_table(rows, ["Liste", "neu", "geändert", "unverändert"]))
+    s = result.summary()
+    verb = "Probelauf – würde schreiben" if dry_run else "Geschrieben"
+    _say(f"{verb}: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf"]), default="json",
+              show_default=True)
+@click.option("--out", required=True, type=click.Path(), help="Zieldatei (bei csv: Verzeichnis).")
+@click.option("--reveal", is_flag=True, help="Klarnamen junger Geflüchteter exportieren statt Pseudonymen.")
+@click.pass_obj
+def export(obj: Context, fmt, out, reveal):
+    """Daten exportieren: JSON (Austauschformat), CSV, XLSX, GraphML oder GEXF (Gephi)."""
+    from .io.export import export as export_dataset
+
+    path = export_dataset(obj.store.read(), fmt, Path(out), reveal=reveal)
+    _say(f"Exportiert nach {path or out} ({fmt}).")
+
+
+def _health_reports(obj: Context, alliance, as_of):
+    from .health import check_alliances
+
+    ds = obj.store.read()
+    if alliance and alliance not in ds.alliances:
+        raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
+    return ds, check_alliances(ds, as_of, alliance_ids=[alliance] if alliance else None)
+
+
+@cli.command()
+@click.option("--alliance", metavar="ID", help="Nur dieses Bündnis.")
+@click.option("--as-of", metavar="DATUM", help="Stichtag (JJJJ-MM-TT oder TT.MM.JJJJ), Standard: heute.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
+@click.pass_obj
+def health(obj: Context, alliance, as_of, fmt, out):
+    """Bündnis-Check: Partnerregel (mindestens drei lokale Partner) und weitere Hinweise."""
+    as_of_date = _date_option(as_of)
+    ds, reports = _health_reports(obj, alliance, as_of_date)
+    if fmt == "json":
+        text = json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";")
+        writer.writerow(["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"])
+        for r in reports:
+            writer.writerow([r.alliance, r.name, r.municipality, r.partners, r.status, r.score,
+                             " | ".join(f"{f.code}: {f.message}" for f in r.flags)])
+        text = buf.getvalue().rstrip("\n")
+    elif fmt == "html":
+        from .report import render_report
+
+        text = render_report(reports, ds, title="Bündnis-Check", as_of=as_of_date)
+    else:
+        rows = [[r.alliance, r.name[:40], r.municipality, r.partners, r.status, r.score,
+                 ",".join(f.code for f in r.flags if f.severity != "info")] for r in reports]
+        text = _table(rows, ["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"])
+        details = [f"  {r.alliance}: {f.message}" for r in reports for f in r.flags if f.severity == "critical"]
+        if details:
+            text += "\n\nKritisch:\n" + "\n".join(details)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        _say(f"Bericht geschrieben: {out}")
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--alliance", metavar="ID", help="Vorschläge für dieses Bündnis.")
+@click.option("--actor", metavar="ID", help="Vorschläge für diese Person oder Einrichtung.")
+@click.option("--all", "all_", is_flag=True, help="Vorschläge für alle (Standard).")
+@click.option("--kind", type=click.Choice(["membership", "introduction", "hospitation"]),
+              help="Nur diese Art: membership (Mitgliedschaft), introduction (Vorstellung), hospitation.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--as-of", metavar="DATUM")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
+    """Erklärte Vorschläge für neue Verbindungen (jede mit nachprüfbaren Gründen)."""
+    from .suggest import suggest as make_suggestions
+
+    ds = obj.store.read()
+    if alliance and alliance not in ds.alliances:
+        raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
+    if actor and actor not in ds.actors and actor not in ds.institutions:
+        raise NotFound(f"--actor: Person oder Einrichtung {actor!r} gibt es nicht")
+    items = make_suggestions(ds, _date_option(as_of), alliance=alliance, actor=actor, kind=kind, top=top,
+                             dismissed=obj.store.dismissals())
+    if fmt == "json":
+        _print_json([s.as_dict() for s in items])
+        return
+    if not items:
+        _say("Keine Vorschläge.")
+        return
+    for s in items:
+        click.echo(f"{s.kind}: {ds.name_of(s.source)} → {ds.name_of(s.target)}  "
+                   f"[{s.source} → {s.target}]  Score {s.score:.2f}")
+        for reason in s.reasons:
+            click.echo(f"    – {reason}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["membership", "introduction", "hospitation"]))
+@click.argument("source")
+@click.argument("target")
+@click.pass_obj
+def dismiss(obj: Context, kind, source, target):
+    """Einen Vorschlag verwerfen: er wird nicht wieder angezeigt."""
+    obj.store.add_dismissal(kind, source, target, user=obj.user)
+    _say(f"Verworfen: {kind} {source} → {target}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["membership", "introduction"]))
+@click.argument("source")
+@click.argument("target")
+@click.option("--as-of", metavar="DATUM", help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")
+@click.pass_obj
+def accept(obj: Context, kind, source, target, as_of):
+    """Einen Vorschlag annehmen: wird als Mitgliedschaft bzw. Verbindung gespeichert (geprüft, protokolliert)."""
+    from .suggest import Suggestion, suggestion_to_records
+
+    records = suggestion_to_records(Suggestion(kind, source, target, 0.0, []), _date_option(as_of))
+    api.import_records(obj.store, records, user=obj.user, action=f"accept {kind}")
+    _say(f"Angenommen: {kind} {source} → {target}")
+
+
+@cli.command()
+@click.option("--dataset", type=click.Choice(["store", "davis"]), default="store", show_default=True,
+              help="store: die Daten im Speicher (z. B. Demo); davis: Davis Southern Women (networkx).")
+@click.option("--hide", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.9))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--as-of", metavar="DATUM")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def evaluate(obj: Context, dataset, hide, seed, k, as_of, fmt):
+    """Qualität der Vorschläge messen: AUC und Precision@k gegen Zufall und gemeinsame Nachbarn."""
+    from . import evaluate as ev
+
+    ds = ev.davis_dataset() if dataset == "davis" else obj.store.read()
+    result = ev.evaluate(ds, _date_option(as_of), hide=hide, seed=seed, k=k)
+    if fmt == "json":
+        _print_json(result)
+    else:
+        click.echo(ev.format_result(result) if hasattr(ev, "format_result") else json.dumps(result, indent=2))
+
+
+@cli.command("map")
+@click.option("--alliance", metavar="ID")
+@click.option("--kreis", metavar="AGS")
+@click.option("--office", metavar="ID")
+@click.option("--as-of", metavar="DATUM")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="HTML-Datei (offline lesbar).")
+@click.pass_obj
+def map_(obj: Context, alliance, kreis, office, as_of, out):
+    """Netzwerkkarte als eigenständige HTML-Datei schreiben (ohne Netzzugriff lesbar)."""
+    from .netmap import write_map
+
+    ds = obj.store.read()
+    for value, table, label in ((alliance, ds.alliances, "Bündnis"), (kreis, ds.municipalities, "Kreis"),
+                                (office, ds.service_offices, "Servicebüro")):
+        if value and value not in table:
+            raise NotFound(f"{label} {value!r} gibt es nicht")
+    path = write_map(ds, Path(out), alliance=alliance, kreis=kreis, office=office, as_of=_date_option(as_of))
+    _say(f"Karte geschrieben: {path}")
+
+
+@cli.command()
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def audit(obj: Context, limit, fmt):
+    """Änderungsprotokoll anzeigen (wer, wann, was; neueste zuerst)."""
+    entries = obj.store.audit_log(limit)
+    if fmt == "json":
+        _print_json([e.as_dict() for e in entries])
+    else:
+        click.echo(_table([[e.at, e.user, e.action, e.target] for e in entries],
+                          ["Zeit", "Person", "Aktion", "Ziel"]))
+
+
+@cli.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.pass_obj
+def backup(obj: Context, target):
+    """Konsistente Sicherungskopie des eingebetteten Speichers (auch während der Nutzung)."""
+    from .store.sqlite import SQLiteStore
+
+    if not isinstance(obj.store, SQLiteStore):
+        raise InputError("backup: nur für den eingebetteten Speicher (sqlite); Neo4j sichert man mit neo4j-admin")
+    obj.store.backup(target)
+    _say(f"Gesichert nach {target}")
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--address", default="127.0.0.1", show_default=True, help="Nur lokal erreichbar, wenn nicht geändert.")
+@click.pass_obj
+def serve(obj: Context, port, address):
+    """Die Streamlit-App starten."""
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    env = dict(os.environ)
+    if obj.store_uri:
+        env[ENV_STORE] = obj.store_uri
+    obj.store  # fail fast (exit 3) when the store is unreachable
+    _say(f"Bündnisnetz läuft auf http://{address}:{port}  (Beenden mit Strg+C)")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: map errors to exit codes, never a traceback for a user mistake."""
+    debug = bool(os.environ.get("BUENDNISNETZ_DEBUG"))
+    try:
+        result = cli.main(args=argv, prog_name="buendnisnetz", standalone_mode=False)
+        code = result if isinstance(result, int) else EXIT_OK
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        _say("Abgebrochen.")
+        code = EXIT_INTERNAL
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_INPUT if exc.exit_code == 2 else exc.exit_code
+    except InputError as exc:
+        for problem in exc.problems:
+            _say(str(problem) if problem.file != "-" else f"Fehler: {problem.message}")
+        if any(problem.file != "-" for problem in exc.problems):
+            _say(f"{len(exc.problems)} Problem(e) gefunden – nichts geschrieben.")
+        code = EXIT_INPUT
+    except StoreUnavailable as exc:
+        _say(str(exc))
+        code = EXIT_STORE
+    except BrokenPipeError:
+        code = EXIT_OK
+    except Exception as exc:  # an internal error: one line, details only on request
+        if debug:
+            raise
+        _say(f"Interner Fehler: {type(exc).__name__}: {exc} (Details mit BUENDNISNETZ_DEBUG=1)")
+        code = EXIT_INTERNAL
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,147 @@
+"""The command line contract of design.md: exit codes, all-or-nothing import, JSON on stdout."""
+
+import json
+
+import pytest
+
+from graph.cli import main
+from graph.store import open_store
+
+SMALL = {
+    "format": "buendnisnetz/1",
+    "municipalities": [{"id": "05334002", "name": "Alsdorf (Demo)", "level": "gemeinde", "state": "NW"}],
+    "institutions": [
+        {"id": "ja-ac", "name": "Jugendamt", "type": "jugendamt", "sector": "verwaltung", "municipality": "05334"},
+        {"id": "schule-ac", "name": "Gesamtschule", "type": "schule", "sector": "bildung", "municipality": "05334002"},
+        {"id": "mo-k", "name": "Verein Köln", "type": "migrantenorganisation", "sector": "migrantenorganisation",
+         "municipality": "05315"},
+    ],
+    "actors": [
+        {"id": "p1", "name": "Ada", "role": "Fachkraft", "institution": "ja-ac"},
+        {"id": "p2", "name": "Bea", "role": "Fachkraft", "institution": "ja-ac"},
+        {"id": "p3", "name": "Cem", "role": "Ehrenamt", "municipality": "05334"},
+    ],
+    "alliances": [{"id": "b-ac", "name": "Bündnis Aachen", "municipality": "05334", "topics": ["Kinderschutz"],
+                   "office": "sb-koeln"}],
+    "memberships": [
+        {"member": "p1", "alliance": "b-ac", "since": "2020-01-01"},
+        {"member": "p2", "alliance": "b-ac", "since": "2020-01-01"},
+        {"member": "schule-ac", "alliance": "b-ac", "since": "01.02.2021"},
+        {"member": "p3", "alliance": "b-ac", "since": "2021-01-01", "until": "2022-12-31"},
+        {"member": "mo-k", "alliance": "b-ac", "since": "2021-01-01"},
+    ],
+    "ties": [{"source": "p1", "target": "p3", "strength": 2}],
+}
+
+
+@pytest.fixture
+def store_uri(tmp_path):
+    uri = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["--store", uri, "init"]) == 0
+    return uri
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(SMALL, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def revision(uri):
+    with open_store(uri) as store:
+        return store.revision()
+
+
+def test_init_twice_changes_nothing(store_uri):
+    before = revision(store_uri)
+    assert main(["--store", store_uri, "init"]) == 0
+    assert revision(store_uri) == before
+
+
+def test_import_then_reimport_changes_nothing(store_uri, small_file, capsys):
+    assert main(["--store", store_uri, "import", str(small_file)]) == 0
+    before = revision(store_uri)
+    assert main(["--store", store_uri, "import", str(small_file)]) == 0
+    assert revision(store_uri) == before
+    assert "0 neu, 0 geändert" in capsys.readouterr().err
+
+
+def test_bad_import_writes_nothing_and_lists_every_problem(store_uri, small_file, tmp_path, capsys):
+    doc = json.loads(small_file.read_text(encoding="utf-8"))
+    doc["actors"].append({"id": "p4", "name": "Dora", "institution": "gibt-es-nicht"})
+    doc["memberships"].append({"member": "p4", "alliance": "b-ac", "since": "31.02.2024"})
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    before = revision(store_uri)
+    assert main(["--store", store_uri, "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:actors[3]: institution: unbekannte Referenz" in err
+    assert f"{bad}:memberships[5]: since: unmögliches Datum" in err
+    assert revision(store_uri) == before
+    with open_store(store_uri) as store:
+        assert store.read().actors == {}
+
+
+def test_dry_run_reports_but_writes_nothing(store_uri, small_file, capsys):
+    before = revision(store_uri)
+    assert main(["--store", store_uri, "import", "--dry-run", str(small_file)]) == 0
+    assert revision(store_uri) == before
+    assert "Probelauf" in capsys.readouterr().err
+
+
+def test_invalid_json_names_the_line(store_uri, tmp_path, capsys):
+    path = tmp_path / "broken.json"
+    path.write_text('{\n "actors": [\n  {"id": "a",,}\n ]\n}', encoding="utf-8")
+    assert main(["--store", store_uri, "import", str(path)]) == 2
+    assert f"{path}:3: -: kein gültiges JSON" in capsys.readouterr().err
+
+
+def test_export_json_round_trips(store_uri, small_file, tmp_path):
+    assert main(["--store", store_uri, "import", str(small_file)]) == 0
+    first = tmp_path / "a.json"
+    assert main(["--store", store_uri, "export", "--format", "json", "--out", str(first), "--reveal"]) == 0
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert main(["--store", other, "import", str(first)]) == 0
+    second = tmp_path / "b.json"
+    assert main(["--store", other, "export", "--format", "json", "--out", str(second), "--reveal"]) == 0
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+
+
+def test_health_json_counts_local_current_units(store_uri, small_file, capsys):
+    assert main(["--store", store_uri, "import", str(small_file)]) == 0
+    capsys.readouterr()
+    assert main(["--store", store_uri, "health", "--format", "json", "--as-of", "2024-06-01"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    # Jugendamt (two staff = one unit) + Gesamtschule in a Gemeinde of the Kreis; p3 has left,
+    # the Cologne organisation sits in another Kreis.
+    assert (report["alliance"], report["partners"], report["status"]) == ("b-ac", 2, "critical")
+    assert "BELOW_MIN_PARTNERS" in [f["code"] for f in report["flags"]]
+    assert list(report)[:7] == ["alliance", "name", "municipality", "partners", "status", "score", "flags"]
+
+
+def test_health_of_unknown_alliance_is_bad_input(store_uri, capsys):
+    assert main(["--store", store_uri, "health", "--alliance", "nope"]) == 2
+    assert "Bündnis 'nope' gibt es nicht" in capsys.readouterr().err
+
+
+def test_unreachable_store_exits_3_with_the_uri(capsys):
+    assert main(["--store", "sqlite:////proc/keine/datei.db", "init"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "sqlite:////proc/keine/datei.db" in err[0]
+
+
+def test_unknown_store_scheme_is_bad_input(capsys):
+    assert main(["--store", "ftp://x", "init"]) == 2
+
+
+def test_unknown_option_is_bad_input(store_uri, capsys):
+    assert main(["--store", store_uri, "health", "--format", "pdf"]) == 2
+
+
+def test_audit_log_records_who_did_it(store_uri, small_file, capsys):
+    assert main(["--store", store_uri, "--user", "k.schmidt", "import", str(small_file)]) == 0
+    capsys.readouterr()
+    assert main(["--store", store_uri, "audit", "--limit", "5", "--format", "json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert {e["user"] for e in entries} == {"k.schmidt"}

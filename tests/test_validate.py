@@ -1,0 +1,122 @@
+"""The validation rules of the exchange format: every bad field is named, all at once."""
+
+from datetime import date
+
+import pytest
+
+from graph.errors import InputError
+from graph.model import Actor, Dataset, Institution, Municipality
+from graph.validate import RawRecord, parse_date, validate
+
+
+def rec(list_name, data, line="1"):
+    return RawRecord(list_name, "in.json", line, data)
+
+
+def problems_of(records, existing=None):
+    with pytest.raises(InputError) as info:
+        validate(records, existing)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.fixture
+def base():
+    ds = Dataset()
+    ds.add(Municipality("05334", "Städteregion Aachen", "kreis", "NW"))
+    ds.add(Institution("ja-ac", "Jugendamt Aachen", "jugendamt", "verwaltung", "05334"))
+    return ds
+
+
+def test_german_and_iso_dates_parse_to_the_same_day():
+    assert parse_date("01.03.2024") == parse_date("2024-03-01") == date(2024, 3, 1)
+
+
+def test_an_impossible_date_is_refused_with_the_value():
+    with pytest.raises(ValueError, match="31.02.2024"):
+        parse_date("31.02.2024")
+
+
+def test_ags_must_have_five_or_eight_digits():
+    found = problems_of([rec("municipalities", {"id": "0533", "name": "X", "level": "kreis", "state": "NW"})])
+    assert found == ["in.json:1: id: ungültiger AGS '0533' (5 Ziffern für Kreise, 8 für Gemeinden)"]
+
+
+def test_ags_must_belong_to_the_named_state():
+    found = problems_of([rec("municipalities", {"id": "05334", "name": "X", "level": "kreis", "state": "SN"})])
+    assert "AGS 05334 gehört nicht zu SN" in found[0]
+
+
+def test_eight_digit_ags_must_be_a_gemeinde():
+    found = problems_of([rec("municipalities", {"id": "05334002", "name": "X", "level": "kreis", "state": "NW"})])
+    assert found == ["in.json:1: level: ein 8-stelliger AGS ist eine Gemeinde"]
+
+
+def test_unknown_type_and_sector_are_both_reported(base):
+    found = problems_of([rec("institutions", {"id": "x", "name": "X", "type": "zoo", "sector": "mond"})], base)
+    assert [p.split(": ")[1] for p in found] == ["type", "sector"]
+
+
+def test_every_problem_is_reported_not_only_the_first(base):
+    found = problems_of([
+        rec("actors", {"id": "p1", "name": "", "institution": "nope"}, "1"),
+        rec("memberships", {"member": "p9", "alliance": "b1"}, "2"),
+    ], base)
+    assert len(found) == 4  # name missing, institution unknown, member unknown, alliance unknown
+
+
+def test_a_reference_may_point_into_the_same_import(base):
+    out = validate([
+        rec("alliances", {"id": "b1", "name": "Bündnis", "municipality": "05334", "topics": ["Kinderschutz"]}),
+        rec("actors", {"id": "p1", "name": "Ada", "institution": "ja-ac"}),
+        rec("memberships", {"member": "p1", "alliance": "b1", "since": "01.01.2024"}),
+    ], base).dataset
+    assert out.memberships[("p1", "b1", "2024-01-01")].since == date(2024, 1, 1)
+
+
+def test_a_new_topic_name_creates_the_topic(base):
+    out = validate([rec("alliances", {"id": "b1", "name": "B", "municipality": "05334",
+                                      "topics": "Sprache|Kinderschutz"})], base).dataset
+    assert sorted(t.name for t in out.topics.values()) == ["Kinderschutz", "Sprache"]
+    assert out.alliances["b1"].topics == ("kinderschutz", "sprache")
+
+
+def test_duplicate_id_within_an_import_names_the_first_place(base):
+    found = problems_of([rec("actors", {"id": "p1", "name": "A"}, "1"), rec("actors", {"id": "p1", "name": "B"}, "7")],
+                        base)
+    assert found == ["in.json:7: id: doppelte Kennung 'p1' (schon in in.json:1)"]
+
+
+def test_a_mixed_tie_is_an_error(base):
+    base.add(Actor("p1", "Ada"))
+    found = problems_of([rec("ties", {"source": "p1", "target": "ja-ac"})], base)
+    assert "gemischte Verbindung" in found[0]
+
+
+def test_a_tie_given_in_reverse_keeps_the_stored_direction(base):
+    base.add(Actor("p1", "Ada"))
+    base.add(Actor("p2", "Bo"))
+    base = validate([rec("ties", {"source": "p1", "target": "p2"})], base).dataset.merged(base)
+    again = validate([rec("ties", {"source": "p2", "target": "p1", "strength": 2})], base).dataset
+    tie = next(iter(again.ties.values()))
+    assert (tie.source, tie.target, tie.strength) == ("p1", "p2", 2.0)
+
+
+def test_membership_cannot_end_before_it_starts(base):
+    base.add(Actor("p1", "Ada"))
+    found = problems_of([
+        rec("alliances", {"id": "b1", "name": "B", "municipality": "05334"}),
+        rec("memberships", {"member": "p1", "alliance": "b1", "since": "2024-05-01", "until": "2024-04-01"}),
+    ], base)
+    assert found == ["in.json:1: until: Ende 2024-04-01 liegt vor Beginn 2024-05-01"]
+
+
+def test_control_characters_in_names_are_refused(base):
+    found = problems_of([rec("actors", {"id": "p1", "name": "A\x00B"})], base)
+    assert found == ["in.json:1: name: enthält Steuerzeichen"]
+
+
+def test_same_name_same_place_other_id_is_a_warning_not_an_error(base):
+    out = validate([rec("institutions", {"id": "ja-ac-2", "name": "jugendamt aachen", "type": "jugendamt",
+                                         "sector": "verwaltung", "municipality": "05334"})], base)
+    assert [w.message for w in out.warnings] == [
+        "mögliches Duplikat: Einrichtung 'ja-ac-2' und 'ja-ac' heißen gleich am selben Ort"]
