@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .access import ADMIN, AccessDenied, User, check_write, scope
 from .io import read_paths
 from .io.exchange import records_from_document
 from .model import Dataset
@@ -18,6 +19,16 @@ from .store.base import Progress
 from .validate import RawRecord, Warning_, validate
 
 DEFAULT_USER = "admin"
+
+
+def as_user(user: User | str) -> User:
+    """A User; a bare name means an admin of that name (single-user embedded installs, tests)."""
+    return user if isinstance(user, User) else User(user, "admin")
+
+
+def read(store: Store, user: User | str = ADMIN) -> Dataset:
+    """The part of the graph `user` may see (names of minors pseudonymised where needed)."""
+    return scope(store.read(), as_user(user))
 
 
 @dataclass
@@ -37,16 +48,21 @@ class ImportResult:
         return total
 
 
-def import_records(store: Store, records: list[RawRecord], *, user: str = DEFAULT_USER, action: str = "import",
-                   dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+def import_records(store: Store, records: list[RawRecord], *, user: User | str = DEFAULT_USER,
+                   action: str = "import", dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     """Validate records against the store and write them, all or nothing.
 
-    Raises :class:`~graph.errors.InputError` listing every problem; then nothing is written.
+    Raises :class:`~graph.errors.InputError` listing every problem, or
+    :class:`~graph.access.AccessDenied` when the user may not write an item; then nothing is written.
     """
+    user = as_user(user)
     existing = store.read()
     validated = validate(records, existing)
+    denied = check_write(user, existing, validated.dataset, records[0].file if records else "-")
+    if denied:
+        raise AccessDenied(user, denied)
     changes = plan_upsert(existing, validated.dataset)
-    written = 0 if dry_run else store.apply(changes, user=user, action=action, progress=progress)
+    written = 0 if dry_run else store.apply(changes, user=user.name, action=action, progress=progress)
     return ImportResult(changes.counts, validated.warnings, written if not dry_run else len(changes.nodes) + len(changes.rels), dry_run)
 
 
@@ -61,13 +77,13 @@ def import_document(store: Store, doc: dict, source: str, **kwargs) -> ImportRes
     return import_records(store, records_from_document(doc, source), **kwargs)
 
 
-def init_store(store: Store, *, user: str = DEFAULT_USER) -> ImportResult:
+def init_store(store: Store, *, user: User | str = DEFAULT_USER) -> ImportResult:
     """Create the schema and load the reference data; running it again changes nothing."""
     store.init_schema()
     return import_document(store, reference_document(), "seeds/reference", user=user, action="init")
 
 
-def load_demo(store: Store, *, user: str = DEFAULT_USER, anchor=None) -> ImportResult:
+def load_demo(store: Store, *, user: User | str = DEFAULT_USER, anchor=None) -> ImportResult:
     """Load the fictitious demo data set (after the reference data)."""
     from .demo import build_demo
 
@@ -75,6 +91,20 @@ def load_demo(store: Store, *, user: str = DEFAULT_USER, anchor=None) -> ImportR
     return import_document(store, build_demo(anchor), "demo", user=user, action="demo")
 
 
-def snapshot(store: Store) -> Dataset:
-    """The whole graph for analysis."""
-    return store.read()
+def snapshot(store: Store, user: User | str = ADMIN) -> Dataset:
+    """The graph for analysis, as far as `user` may see it."""
+    return read(store, user)
+
+
+def export(store: Store, fmt: str, out: Path, *, user: User | str = ADMIN, reveal: bool = False):
+    """Export what `user` may see; refugee young people by pseudonym unless revealed and allowed."""
+    from .io.export import export as write_export
+
+    return write_export(read(store, user), fmt, Path(out), reveal=reveal)
+
+
+def dismiss(store: Store, kind: str, source: str, target: str, *, user: User | str = ADMIN) -> None:
+    user = as_user(user)
+    if not user.can_write:
+        raise AccessDenied(user, "darf nur lesen")
+    store.add_dismissal(kind, source, target, user=user.name)

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import api
+from .access import ROLES, AccessDenied
 from .errors import InputError, NotFound, StoreUnavailable
 from .store import ENV_STORE, open_store
 from .validate import parse_date
@@ -24,10 +25,23 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 
 
 class Context:
-    def __init__(self, store_uri: str | None, user: str):
+    def __init__(self, store_uri: str | None, user_name: str):
         self.store_uri = store_uri
-        self.user = user
+        self.user_name = user_name
         self._store = None
+        self._user = None
+
+    @property
+    def user(self):
+        """The acting user: an account of that name, or admin when no accounts exist (embedded installs)."""
+        if self._user is None:
+            from .accounts import resolve
+
+            self._user = resolve(self.user_name)
+        return self._user
+
+    def read(self):
+        return api.read(self.store, self.user)
 
     @property
     def store(self):
@@ -89,7 +103,8 @@ def _progress(label: str):
               help="Datenspeicher: sqlite:///pfad.db (Standard: Datei im Benutzerverzeichnis) oder "
                    "bolt://, neo4j://, neo4j+s://host:port?database=name  [env: BUENDNISNETZ_STORE]")
 @click.option("--user", default=lambda: os.environ.get("BUENDNISNETZ_USER", api.DEFAULT_USER),
-              show_default="admin", help="Handelnde Person für das Änderungsprotokoll [env: BUENDNISNETZ_USER]")
+              show_default="admin", help="Handelnde Person (Konto; bestimmt Rechte und Protokolleintrag) "
+                                         "[env: BUENDNISNETZ_USER]")
 @click.version_option(package_name="buendnisnetz")
 @click.pass_context
 def cli(ctx, store_uri, user):
@@ -152,16 +167,14 @@ def import_(obj: Context, paths, dry_run):
 @click.pass_obj
 def export(obj: Context, fmt, out, reveal):
     """Daten exportieren: JSON (Austauschformat), CSV, XLSX, GraphML oder GEXF (Gephi)."""
-    from .io.export import export as export_dataset
-
-    path = export_dataset(obj.store.read(), fmt, Path(out), reveal=reveal)
+    path = api.export(obj.store, fmt, Path(out), user=obj.user, reveal=reveal)
     _say(f"Exportiert nach {path or out} ({fmt}).")
 
 
 def _health_reports(obj: Context, alliance, as_of):
     from .health import check_alliances
 
-    ds = obj.store.read()
+    ds = obj.read()
     if alliance and alliance not in ds.alliances:
         raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
     return ds, check_alliances(ds, as_of, alliance_ids=[alliance] if alliance else None)
@@ -223,7 +236,7 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
     """Erklärte Vorschläge für neue Verbindungen (jede mit nachprüfbaren Gründen)."""
     from .suggest import suggest as make_suggestions
 
-    ds = obj.store.read()
+    ds = obj.read()
     if alliance and alliance not in ds.alliances:
         raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
     if actor and actor not in ds.actors and actor not in ds.institutions:
@@ -250,7 +263,7 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
 @click.pass_obj
 def dismiss(obj: Context, kind, source, target):
     """Einen Vorschlag verwerfen: er wird nicht wieder angezeigt."""
-    obj.store.add_dismissal(kind, source, target, user=obj.user)
+    api.dismiss(obj.store, kind, source, target, user=obj.user)
     _say(f"Verworfen: {kind} {source} → {target}")
 
 
@@ -282,7 +295,7 @@ def evaluate(obj: Context, dataset, hide, seed, k, as_of, fmt):
     """Qualität der Vorschläge messen: AUC und Precision@k gegen Zufall und gemeinsame Nachbarn."""
     from . import evaluate as ev
 
-    ds = ev.davis_dataset() if dataset == "davis" else obj.store.read()
+    ds = ev.davis_dataset() if dataset == "davis" else obj.read()
     result = ev.evaluate(ds, _date_option(as_of), hide=hide, seed=seed, k=k)
     if fmt == "json":
         _print_json(result)
@@ -301,7 +314,7 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
     """Netzwerkkarte als eigenständige HTML-Datei schreiben (ohne Netzzugriff lesbar)."""
     from .netmap import write_map
 
-    ds = obj.store.read()
+    ds = obj.read()
     for value, table, label in ((alliance, ds.alliances, "Bündnis"), (kreis, ds.municipalities, "Kreis"),
                                 (office, ds.service_offices, "Servicebüro")):
         if value and value not in table:
@@ -316,6 +329,8 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
 @click.pass_obj
 def audit(obj: Context, limit, fmt):
     """Änderungsprotokoll anzeigen (wer, wann, was; neueste zuerst)."""
+    if obj.user.role != "admin":
+        raise AccessDenied(obj.user, "das Änderungsprotokoll sehen nur Administrator*innen")
     entries = obj.store.audit_log(limit)
     if fmt == "json":
         _print_json([e.as_dict() for e in entries])
@@ -335,6 +350,107 @@ def backup(obj: Context, target):
         raise InputError("backup: nur für den eingebetteten Speicher (sqlite); Neo4j sichert man mit neo4j-admin")
     obj.store.backup(target)
     _say(f"Gesichert nach {target}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Ohne Rückfrage.")
+@click.pass_obj
+def restore(obj: Context, source, yes):
+    """Eine Sicherung zurückspielen (der aktuelle Stand wird vorher als *.vor-restore.db gesichert)."""
+    import sqlite3
+
+    from .store.sqlite import SQLiteStore
+
+    if obj.user.role != "admin":
+        raise AccessDenied(obj.user, "Zurückspielen ist der Administration vorbehalten")
+    if not isinstance(obj.store, SQLiteStore):
+        raise InputError("restore: nur für den eingebetteten Speicher (sqlite)")
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as probe:
+            probe.execute("SELECT count(*) FROM nodes").fetchone()
+    except sqlite3.Error as exc:
+        raise InputError(f"{source}: keine Bündnisnetz-Sicherung ({exc})") from exc
+    if not yes and not click.confirm(f"Aktuellen Stand durch {source} ersetzen?", err=True):
+        raise click.Abort()
+    undo = obj.store.path.with_suffix(".vor-restore.db")
+    obj.store.backup(undo)
+    src = sqlite3.connect(str(source))
+    with src:
+        src.backup(obj.store.conn)
+    src.close()
+    _say(f"Zurückgespielt aus {source}. Vorheriger Stand gesichert als {undo}.")
+
+
+@cli.group()
+def user():
+    """Konten verwalten (Rollen: admin, office, coordinator, viewer)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--office", metavar="ID", help="Servicebüro (für Rolle office).")
+@click.option("--kreis", metavar="AGS", help="Kreis (für Rolle coordinator).")
+@click.option("--password", envvar="BUENDNISNETZ_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Passwort (sonst Abfrage) [env: BUENDNISNETZ_PASSWORD]")
+@click.pass_obj
+def user_add(obj: Context, name, role, office, kreis, password):
+    """Konto anlegen oder ändern (Passwort nur als Argon2-Hash gespeichert)."""
+    from . import accounts
+
+    if accounts.load() and obj.user.role != "admin":
+        raise AccessDenied(obj.user, "Konten verwaltet die Administration")
+    accounts.set_account(name, password, role, office=office, kreis=kreis)
+    _say(f"Konto {name} ({ROLES[role]}) gespeichert in {accounts.accounts_path()}.")
+
+
+@user.command("list")
+def user_list():
+    """Konten auflisten."""
+    from . import accounts
+
+    rows = [[n, e["role"], e.get("office") or "", e.get("kreis") or ""] for n, e in sorted(accounts.load().items())]
+    click.echo(_table(rows, ["Name", "Rolle", "Servicebüro", "Kreis"]))
+
+
+@cli.group()
+def person():
+    """Datenschutz: Auskunft (Art. 15 DSGVO) und Löschung (Art. 17 DSGVO) für eine Person."""
+
+
+@person.command("export")
+@click.argument("person_id")
+@click.option("--out", type=click.Path(dir_okay=False), help="JSON-Datei (Standard: Ausgabe auf stdout).")
+@click.pass_obj
+def person_export(obj: Context, person_id, out):
+    """Alle gespeicherten Daten einer Person ausgeben (Auskunft)."""
+    from .privacy import person_data
+
+    if obj.user.role != "admin":
+        raise AccessDenied(obj.user, "Auskünfte erteilt die Administration")
+    doc = person_data(obj.store.read(), person_id, obj.store.audit_log())
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        _say(f"Auskunft geschrieben: {out}")
+    else:
+        click.echo(text)
+
+
+@person.command("erase")
+@click.argument("person_id")
+@click.option("--yes", is_flag=True, help="Ohne Rückfrage.")
+@click.pass_obj
+def person_erase(obj: Context, person_id, yes):
+    """Eine Person überall löschen (Mitgliedschaften, Verbindungen, Protokollinhalte)."""
+    from .privacy import erase_person
+
+    if not yes and not click.confirm(f"Person {person_id} endgültig löschen? Das kann nicht rückgängig "
+                                     "gemacht werden (außer aus einer Sicherung).", err=True):
+        raise click.Abort()
+    count = erase_person(obj.store, person_id, user=obj.user)
+    _say(f"Gelöscht: {person_id} ({count} Einträge im Graphen; Protokoll ohne personenbezogene Daten).")
 
 
 @cli.command()

@@ -42,11 +42,25 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def audit_entries(changes: ChangeSet, user: str, action: str, at: str | None = None) -> list[AuditEntry]:
+def audit_entries(changes: ChangeSet, user: str, action: str, at: str | None = None,
+                  redact: bool = False) -> list[AuditEntry]:
+    """One entry per change; with `redact` the entries keep no property values."""
     at = at or now()
-    out = [AuditEntry(at, user, action, f"{c.label}:{c.id}", c.before, c.props) for c in changes.nodes]
-    out += [AuditEntry(at, user, action, rel_target(c.key), c.before, c.props) for c in changes.rels]
+    out = [AuditEntry(at, user, action, f"{c.label}:{c.id}", None if redact else c.before,
+                      None if redact else c.props) for c in changes.nodes]
+    out += [AuditEntry(at, user, action, rel_target(c.key), None if redact else c.before,
+                       None if redact else c.props) for c in changes.rels]
     return out
+
+
+def redacted_target(target: str, ident: str, replacement: str) -> str | None:
+    """The target with `ident` replaced, or None when the target does not name it."""
+    type_, sep, rest = target.partition(":")
+    body, at, key = rest.partition("@")
+    ends = body.split("->")
+    if ident not in ends:
+        return None
+    return type_ + sep + "->".join(replacement if e == ident else e for e in ends) + at + key
 
 
 def rel_target(key: RelKey) -> str:
@@ -96,6 +110,10 @@ class Store(ABC):
     def add_dismissal(self, kind: str, source: str, target: str, *, user: str) -> None:
         """Remember a dismissed suggestion (audited, bumps the revision)."""
 
+    def redact_audit(self, ident: str, replacement: str) -> int:
+        """Remove an erased id and all property values from audit entries naming it; return how many."""
+        raise NotImplementedError
+
     def close(self) -> None:  # pragma: no cover - trivial default
         pass
 
@@ -105,11 +123,16 @@ class Store(ABC):
         nodes, rels = self._read_rows()
         return dataset_from_rows(nodes, rels)
 
-    def apply(self, changes: ChangeSet, *, user: str, action: str, progress: Progress | None = None) -> int:
-        """Write a planned change set with its audit entries; return the number of changes."""
+    def apply(self, changes: ChangeSet, *, user: str, action: str, progress: Progress | None = None,
+              redact: bool = False) -> int:
+        """Write a planned change set with its audit entries; return the number of changes.
+
+        With `redact` the audit entries record what was touched but no property values
+        (used by erasure, so the log keeps no personal data of an erased person).
+        """
         if changes.is_empty():
             return 0
-        self._write(changes, audit_entries(changes, user, action), progress)
+        self._write(changes, audit_entries(changes, user, action, redact=redact), progress)
         return len(changes.nodes) + len(changes.rels)
 
     def __enter__(self):

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import StoreUnavailable
-from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now
+from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
 from .graphmap import ChangeSet, RelKey
 
 #: version -> statements that bring a store from version-1 to version.
@@ -164,6 +164,28 @@ class SQLiteStore(Store):
         except BaseException:
             with_tx.execute("ROLLBACK")
             raise
+
+    def redact_audit(self, ident: str, replacement: str) -> int:
+        self._require_schema()
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            rows = cur.execute("SELECT seq, target FROM audit WHERE instr(target, ?) > 0", (ident,)).fetchall()
+            updates = [(new, seq) for seq, target in rows
+                       if (new := redacted_target(target, ident, replacement)) is not None]
+            cur.executemany("UPDATE audit SET target = ?, before = NULL, after = NULL WHERE seq = ?", updates)
+            dismissed = cur.execute("DELETE FROM dismissals WHERE source = ? OR target = ?", (ident, ident)).rowcount
+            if updates or dismissed:
+                cur.execute("INSERT INTO meta VALUES ('revision', '1') "
+                            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        # WAL and free pages may still hold the old bytes; a checkpoint and vacuum make erasure real.
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.execute("VACUUM")
+        return len(updates)
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy of the live database (SQLite's online backup API)."""

@@ -1,0 +1,81 @@
+"""Data protection duties for persons (DSGVO Art. 15 access, Art. 17 erasure).
+
+Young refugees are minors; staff data is personal too. A person's data can be
+handed out in full and erased everywhere: the person node, its memberships,
+ties and places, the dismissed suggestions naming it, and the personal content
+of earlier audit entries. What remains is an audit entry saying that an erasure
+happened, by whom and when, without the personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+from .access import User
+from .errors import NotFound
+from .io.exchange import to_document
+from .model import Dataset
+from .store import Store, plan_delete
+
+
+def erased_label(person_id: str) -> str:
+    """What stands in the audit log instead of an erased person's id."""
+    return "gelöscht-" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:10]
+
+
+def person_data(ds: Dataset, person_id: str, audit: list) -> dict:
+    """Everything stored about one person (Art. 15), as plain data.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The whole graph (unscoped: the person has a right to all of it).
+    person_id : str
+    audit : list of AuditEntry
+        The audit log; entries about the person are included.
+    """
+    actor = ds.actors.get(person_id)
+    if actor is None:
+        raise NotFound(f"Person {person_id!r} gibt es nicht")
+    one = Dataset()
+    one.add(actor)
+    for m in ds.memberships.values():
+        if m.member == person_id:
+            one.add(m)
+    for t in ds.ties.values():
+        if person_id in (t.source, t.target):
+            one.add(t)
+    doc = to_document(one, ("actors", "memberships", "ties"))
+    doc["institution"] = ds.institutions[actor.institution].name if actor.institution in ds.institutions else None
+    doc["alliances"] = sorted({ds.alliances[m.alliance].name for m in one.memberships.values()
+                               if m.alliance in ds.alliances})
+    doc["audit"] = [e.as_dict() for e in audit if mentions(e.target, person_id)]
+    doc["exported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return doc
+
+
+def mentions(target: str, ident: str) -> bool:
+    """Whether an audit target (``Label:id`` or ``TYPE:src->dst@key``) names this id."""
+    _, _, rest = target.partition(":")
+    ends = rest.split("@", 1)[0].split("->")
+    return ident in ends
+
+
+def erase_person(store: Store, person_id: str, *, user: User) -> int:
+    """Erase a person everywhere; return the number of graph changes.
+
+    Only admins erase (the right is exercised through the programme's data
+    protection contact); the erasure itself is audited without personal data.
+    """
+    from .access import AccessDenied
+
+    if user.role != "admin":
+        raise AccessDenied(user, "Löschen von Personen ist der Administration vorbehalten")
+    ds = store.read()
+    if person_id not in ds.actors:
+        raise NotFound(f"Person {person_id!r} gibt es nicht")
+    changes = plan_delete(ds, nodes=[("Actor", person_id)])
+    written = store.apply(changes, user=user.name, action="erase", redact=True)
+    store.redact_audit(person_id, erased_label(person_id))
+    return written
