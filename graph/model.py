@@ -195,12 +195,23 @@ class Tie:
 
 @dataclass(frozen=True, slots=True)
 class Offer:
+    """A Servicebüro offer (one of the five types) for an alliance or a municipality.
+
+    A future date means planned, a past one done. ``participants`` are the
+    institutions or persons who took part; ``people_reached`` is the head count
+    the programme reports.
+    """
+
     id: str
     type: str
     title: str
     date: date
     office: str | None = None
     alliance: str | None = None
+    municipality: str | None = None
+    participants: tuple[str, ...] = ()
+    people_reached: int | None = None
+    note: str | None = None
 
 
 #: list name in the exchange format -> entity class (order = dependency order)

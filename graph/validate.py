@@ -376,8 +376,19 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
         when = c.date_("date", required=True)
         office = ref(c, "office", "service_offices", "Servicebüro")
         alliance = ref(c, "alliance", "alliances", "Bündnis")
+        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
+        participants = []
+        for who in c.text_list("participants"):
+            if not (known("institutions", who) or known("actors", who)):
+                c.fail("participants", f"unbekannte Referenz: Person oder Einrichtung {who!r} gibt es nicht")
+            participants.append(who)
+        reached = c.number("people_reached", low=0, high=1_000_000)
+        if reached is not None and reached != int(reached):
+            c.fail("people_reached", "muss eine ganze Zahl sein")
+        note = c.text("note", max_len=2000)
         if c.ok and first_time(record, ident):
-            incoming.add(Offer(ident, type_, title, when, office, alliance))
+            incoming.add(Offer(ident, type_, title, when, office, alliance, municipality,
+                               tuple(sorted(set(participants))), int(reached) if reached is not None else None, note))
 
     # Ids are unique per label, but a member or tie end must say unambiguously what it is.
     for ident in set(incoming.actors) & (set(incoming.institutions) | set(existing.institutions)):

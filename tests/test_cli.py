@@ -31,6 +31,9 @@ SMALL = {
         {"member": "mo-k", "alliance": "b-ac", "since": "2021-01-01"},
     ],
     "ties": [{"source": "p1", "target": "p3", "strength": 2}],
+    "offers": [{"id": "o1", "type": "Analyseworkshop", "title": "Auftakt", "date": "2024-03-05",
+                "office": "sb-koeln", "alliance": "b-ac", "participants": ["ja-ac", "p3"], "people_reached": 14,
+                "note": "Protokoll folgt"}],
 }
 
 

@@ -120,3 +120,15 @@ def test_same_name_same_place_other_id_is_a_warning_not_an_error(base):
                                          "sector": "verwaltung", "municipality": "05334"})], base)
     assert [w.message for w in out.warnings] == [
         "mögliches Duplikat: Einrichtung 'ja-ac-2' und 'ja-ac' heißen gleich am selben Ort"]
+
+
+def test_offer_participants_must_exist_and_reach_is_a_whole_number(base):
+    found = problems_of([rec("offers", {"id": "o1", "type": "Dialog", "title": "T", "date": "2024-01-01",
+                                        "participants": "ja-ac|nope", "people_reached": "2,5"})], base)
+    assert [p.split(": ")[1] for p in found] == ["participants", "people_reached"]
+
+
+def test_offer_type_accepts_the_german_label(base):
+    out = validate([rec("offers", {"id": "o1", "type": "Prozessbegleitung", "title": "T", "date": "01.01.2024",
+                                   "municipality": "05334"})], base).dataset
+    assert (out.offers["o1"].type, out.offers["o1"].municipality) == ("prozessbegleitung", "05334")

@@ -21,7 +21,8 @@ FIELDS = {
     "institutions": ("id", "name", "type", "sector", "municipality"),
     "actors": ("id", "name", "role", "institution", "municipality", "is_refugee_youth", "pseudonym"),
     "alliances": ("id", "name", "municipality", "founded", "status", "topics", "office"),
-    "offers": ("id", "type", "title", "date", "office", "alliance"),
+    "offers": ("id", "type", "title", "date", "office", "alliance", "municipality", "participants",
+               "people_reached", "note"),
     "memberships": ("member", "alliance", "since", "until", "role"),
     "ties": ("source", "target", "since", "strength"),
 }

@@ -48,6 +48,9 @@ REL_TYPES = {
     ("SUPPORTED_BY", "Alliance", "ServiceOffice"),
     ("OFFERED_BY", "Offer", "ServiceOffice"),
     ("FOR", "Offer", "Alliance"),
+    ("LOCATED_IN", "Offer", "Municipality"),
+    ("WITH", "Offer", "Institution"),
+    ("WITH", "Offer", "Actor"),
     ("MEMBER_OF", "Actor", "Alliance"),
     ("MEMBER_OF", "Institution", "Alliance"),
     ("KNOWS", "Actor", "Actor"),
@@ -60,7 +63,8 @@ OWNED = {
     "Institution": {("LOCATED_IN", "Municipality")},
     "Actor": {("WORKS_AT", "Institution"), ("LIVES_IN", "Municipality")},
     "Alliance": {("LOCATED_IN", "Municipality"), ("WORKS_ON", "Topic"), ("SUPPORTED_BY", "ServiceOffice")},
-    "Offer": {("OFFERED_BY", "ServiceOffice"), ("FOR", "Alliance")},
+    "Offer": {("OFFERED_BY", "ServiceOffice"), ("FOR", "Alliance"), ("LOCATED_IN", "Municipality"),
+              ("WITH", "Institution"), ("WITH", "Actor")},
 }
 
 RelKey = tuple[str, str, str, str, str, str]  # type, src label, src id, dst label, dst id, key
@@ -120,11 +124,15 @@ def node_rows(ds: Dataset):
     for al in ds.alliances.values():
         yield "Alliance", al.id, _props(name=al.name, founded=_iso(al.founded), status=al.status)
     for of in ds.offers.values():
-        yield "Offer", of.id, _props(type=of.type, title=of.title, date=_iso(of.date))
+        yield "Offer", of.id, _props(type=of.type, title=of.title, date=_iso(of.date),
+                                     people_reached=of.people_reached, note=of.note)
 
 
-def owned_rel_rows(label: str, item):
-    """Yield ``(RelKey, props)`` for the relationships that are fields of one entity."""
+def owned_rel_rows(label: str, item, actors=frozenset()):
+    """Yield ``(RelKey, props)`` for the relationships that are fields of one entity.
+
+    `actors` tells person ids from institution ids where a field may hold either.
+    """
     def rel(type_, dst_label, dst_id):
         return (type_, label, item.id, dst_label, dst_id, ""), {}
 
@@ -150,6 +158,10 @@ def owned_rel_rows(label: str, item):
             yield rel("OFFERED_BY", "ServiceOffice", item.office)
         if item.alliance:
             yield rel("FOR", "Alliance", item.alliance)
+        if item.municipality:
+            yield rel("LOCATED_IN", "Municipality", item.municipality)
+        for who in item.participants:
+            yield rel("WITH", "Actor" if who in actors else "Institution", who)
 
 
 def _member_label(ds: Dataset, ident: str) -> str:
@@ -173,7 +185,7 @@ def rel_rows(ds: Dataset):
     for label, list_name in LABELS.items():
         if label in OWNED:
             for item in getattr(ds, list_name).values():
-                yield from owned_rel_rows(label, item)
+                yield from owned_rel_rows(label, item, ds.actors)
     for m in ds.memberships.values():
         yield membership_row(ds, m)
     for t in ds.ties.values():
@@ -223,8 +235,11 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
                         p.get("status", "aktiv"), many("Alliance", ident, "WORKS_ON"),
                         one("Alliance", ident, "SUPPORTED_BY")))
     for ident, p in nodes.get("Offer", {}).items():
+        reached = p.get("people_reached")
         ds.add(Offer(ident, p.get("type"), p.get("title"), d(p.get("date")),
-                     one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR")))
+                     one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR"),
+                     one("Offer", ident, "LOCATED_IN"), many("Offer", ident, "WITH"),
+                     int(reached) if reached is not None else None, p.get("note")))
     for m in memberships:
         ds.add(m)
     for t in ties:
@@ -272,8 +287,8 @@ def plan_upsert(existing: Dataset, incoming: Dataset) -> ChangeSet:
             old_item = getattr(existing, list_name).get(ident)
             if old_item == item:
                 continue
-            new_rels = dict(owned_rel_rows(label, item))
-            old_rels = dict(owned_rel_rows(label, old_item)) if old_item is not None else {}
+            new_rels = dict(owned_rel_rows(label, item, merged.actors))
+            old_rels = dict(owned_rel_rows(label, old_item, merged.actors)) if old_item is not None else {}
             for key in old_rels.keys() - new_rels.keys():
                 changes.rels.append(RelChange(key, None, old_rels[key]))
             for key in new_rels.keys() - old_rels.keys():
