@@ -138,12 +138,13 @@ def demo(obj: Context, anchor):
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Nur prüfen und zeigen, was sich ändern würde; nichts schreiben.")
 @click.pass_obj
 def import_(obj: Context, paths, dry_run):
-    """Austauschdatei (JSON), CSV-Dateien oder XLSX-Arbeitsmappe importieren – alles oder nichts.
+    """Austauschdatei (JSON), CSV-Dateien (oder ein Verzeichnis davon) oder XLSX-Arbeitsmappe importieren.
 
+    Alles oder nichts: mehrere Dateien sind eine Transaktion.
     Bei einem Fehler wird nichts geschrieben; jedes Problem erscheint als
     Datei:Zeile: Feld: Meldung und der Exit-Code ist 2.
     """
@@ -171,27 +172,65 @@ def export(obj: Context, fmt, out, reveal):
     _say(f"Exportiert nach {path or out} ({fmt}).")
 
 
-def _health_reports(obj: Context, alliance, as_of):
-    from .health import check_alliances
+def _health_reports(obj: Context, alliance, as_of, *, kreis=None, state=None, office_id=None):
+    from .health import check_alliances, select_reports
 
     ds = obj.read()
     if alliance and alliance not in ds.alliances:
         raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
-    return ds, check_alliances(ds, as_of, alliance_ids=[alliance] if alliance else None)
+    if office_id and office_id not in ds.service_offices:
+        raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht")
+    if kreis and kreis not in ds.municipalities:
+        raise NotFound(f"--kreis: Kreis {kreis!r} gibt es nicht")
+    reports = check_alliances(ds, as_of, alliance_ids=[alliance] if alliance else None)
+    if kreis or state or office_id:
+        reports = select_reports(reports, ds, kreis=kreis, state=state.upper() if state else None, office=office_id)
+    return ds, reports
 
 
 @cli.command()
 @click.option("--alliance", metavar="ID", help="Nur dieses Bündnis.")
+@click.option("--kreis", metavar="AGS", help="Nur Bündnisse in diesem Kreis.")
+@click.option("--state", metavar="LAND", help="Nur Bündnisse in diesem Land (z. B. NW).")
+@click.option("--office", "office_id", metavar="ID", help="Nur Bündnisse in der Region dieses Servicebüros.")
 @click.option("--as-of", metavar="DATUM", help="Stichtag (JJJJ-MM-TT oder TT.MM.JJJJ), Standard: heute.")
+@click.option("--compare", "compare_to", metavar="DATUM",
+              help="Mit diesem früheren Stichtag vergleichen: was sich geändert hat, wer kam, wer ging.")
+@click.option("--by", type=click.Choice(["kreis", "state", "office"]),
+              help="Zusammenfassung je Kreis, Land oder Servicebüro statt einzelner Bündnisse.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
 @click.pass_obj
-def health(obj: Context, alliance, as_of, fmt, out):
+def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, by, fmt, out):
     """Bündnis-Check: Partnerregel (mindestens drei lokale Partner) und weitere Hinweise."""
+    from .health import FLAG_LABELS, compare, rollup
+
     as_of_date = _date_option(as_of)
-    ds, reports = _health_reports(obj, alliance, as_of_date)
-    if fmt == "json":
+    ds, reports = _health_reports(obj, alliance, as_of_date, kreis=kreis, state=state, office_id=office_id)
+    if compare_to:
+        if fmt in ("csv", "html"):
+            raise InputError("--compare gibt es als table oder json")
+        wanted = {r.alliance for r in reports}
+        changes = [c for c in compare(ds, _date_option(compare_to), as_of_date) if c.alliance in wanted]
+        if fmt == "json":
+            text = json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=2)
+        else:
+            rows = [[c.alliance, c.name[:36], f"{c.status_before or '-'} → {c.status_after or '-'}",
+                     f"{c.partners_before} → {c.partners_after}", c.trend,
+                     ", ".join([*(f"+{ds.name_of(m)}" for m in c.joined), *(f"−{ds.name_of(m)}" for m in c.left)])]
+                    for c in changes]
+            text = _table(rows, ["Bündnis", "Name", "Status", "Partner", "Trend", "Mitglieder"])
+    elif by:
+        rows = rollup(reports, ds, by=by)
+        if fmt == "json":
+            text = json.dumps(rows, ensure_ascii=False, indent=2)
+        else:
+            keys = list(rows[0]) if rows else ["id"]
+            german = {"by": "Ebene", "id": "Kennung", "name": "Name", "alliances": "Bündnisse",
+                      "mean_score": "Ø Score"}
+            text = _table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys])
+    elif fmt == "json":
         text = json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2)
     elif fmt == "csv":
         import csv
@@ -202,12 +241,15 @@ def health(obj: Context, alliance, as_of, fmt, out):
         writer.writerow(["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"])
         for r in reports:
             writer.writerow([r.alliance, r.name, r.municipality, r.partners, r.status, r.score,
-                             " | ".join(f"{f.code}: {f.message}" for f in r.flags)])
+                             " | ".join(f"{FLAG_LABELS.get(f.code, f.code)}: {f.message}" for f in r.flags)])
         text = buf.getvalue().rstrip("\n")
     elif fmt == "html":
         from .report import render_report
 
-        text = render_report(reports, ds, title="Bündnis-Check", as_of=as_of_date)
+        scope_label = ", ".join(x for x in (
+            f"Kreis {ds.name_of(kreis)}" if kreis else "", f"Land {state.upper()}" if state else "",
+            ds.name_of(office_id) if office_id else "") if x) or None
+        text = render_report(reports, ds, title="Bündnis-Check", as_of=as_of_date, subtitle=scope_label)
     else:
         rows = [[r.alliance, r.name[:40], r.municipality, r.partners, r.status, r.score,
                  ",".join(f.code for f in r.flags if f.severity != "info")] for r in reports]
@@ -321,6 +363,34 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
             raise NotFound(f"{label} {value!r} gibt es nicht")
     path = write_map(ds, Path(out), alliance=alliance, kreis=kreis, office=office, as_of=_date_option(as_of))
     _say(f"Karte geschrieben: {path}")
+
+
+@cli.command()
+@click.option("--office", "office_id", required=True, metavar="ID", help="Servicebüro, z. B. sb-koeln.")
+@click.option("--as-of", metavar="DATUM")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
+@click.pass_obj
+def office(obj: Context, office_id, as_of, fmt, out):
+    """Sicht eines Servicebüros: Bündnisse nach Status, Angebote, Arbeitsliste mit empfohlenen Angeboten."""
+    from . import office as office_mod
+
+    ds = obj.read()
+    if office_id not in ds.service_offices:
+        raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht "
+                       f"(bekannt: {', '.join(sorted(ds.service_offices))})")
+    view = office_mod.office_view(ds, office_id, _date_option(as_of))
+    if fmt == "json":
+        text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
+    elif fmt == "html":
+        text = office_mod.render_office_html(view, ds)
+    else:
+        text = office_mod.format_office_table(view)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        _say(f"Geschrieben: {out}")
+    else:
+        click.echo(text)
 
 
 @cli.command()

@@ -40,6 +40,7 @@ MAX_TEXT = 300
 _ID_RE = re.compile(r"^[A-Za-z0-9ÄÖÜäöüß_.:\-]{1,100}$")
 _AGS_RE = re.compile(r"^(\d{5}|\d{8})$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "x", "wahr"}
 _FALSE = {"false", "0", "nein", "n", "no", "", "falsch"}
 
@@ -134,7 +135,7 @@ class _Checker:
             self.fail(name, "muss Text sein")
             return None
         value = str(value)
-        if any(unicodedata.category(ch) == "Cc" for ch in value):
+        if _CONTROL.search(value):
             self.fail(name, "enthält Steuerzeichen")
             return None
         if len(value) > max_len:

@@ -18,7 +18,16 @@ def read_paths(paths: list[str | Path]) -> list[RawRecord]:
 
     records: list[RawRecord] = []
     problems: list[Problem] = []
-    for path in map(Path, paths):
+    expanded: list[Path] = []
+    for path in map(Path, paths):  # a directory stands for its CSV files (e.g. a CSV export)
+        if path.is_dir():
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                problems.append(Problem(str(path), "-", "-", "Verzeichnis enthält keine CSV-Dateien"))
+            expanded += found
+        else:
+            expanded.append(path)
+    for path in expanded:
         suffix = path.suffix.lower()
         try:
             if suffix == ".json":

@@ -68,8 +68,14 @@ def rel_target(key: RelKey) -> str:
     return f"{type_}:{src}->{dst}" + (f"@{k}" if k else "")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def dumps(value) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """Stored JSON of a property map (hot during imports: one encoder, no per-call setup)."""
+    if value is None:
+        return None
+    return _encode(value) if value else "{}"
 
 
 class Store(ABC):
