@@ -544,7 +544,9 @@ class _Builder:
             place = self.place_name(self.alliances[ident]["municipality"])
             self.offers.append({"id": f"demo-o{number + 1:03d}", "type": type_,
                                 "title": f"{OFFER_TYPES[type_]} {topic} – {place} {MARK}",
-                                "date": self.day(-offset), "office": OFFICE_OF_STATE[state], "alliance": ident})
+                                "date": self.day(-offset), "office": OFFICE_OF_STATE[state], "alliance": ident,
+                                # head count without drawing from rng, so the cases downstream stay as they are
+                                "people_reached": 8 + (number * 7) % 23})
 
     # -- the wider network: people and institutions outside the alliances ------
     def surroundings(self) -> None:

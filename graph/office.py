@@ -1,0 +1,554 @@
+"""The Servicebüro's view: its alliances, its offers, its work list, and the programme's reach.
+
+A Servicebüro (``ServiceOffice``) supports the municipalities of the Länder it
+serves. :func:`office_view` gathers, as of a date, what the office works with:
+
+- its alliances (those in its Länder) grouped by health status;
+- its offers per type and month, held in the last 12 months (the current
+  month and the 11 before) and planned for the next 6;
+- its alliances without any offer in the last 12 months;
+- the work list: the next-offer recommendations of :mod:`graph.offers`,
+  critical first, showing a planned offer where one overrides them.
+
+:func:`reach` counts what the programme reported (by autumn 2018: more than
+200 supported municipalities, more than 100 alliances, about 15,500 people
+reached): municipalities supported (with an alliance or an offer), alliances,
+and people reached through offers, per Servicebüro, Land or year.
+
+:func:`format_office_table` and :func:`render_office_html` turn a view into
+text for the terminal and a printable standalone HTML page. Everything else
+here is pure: a Dataset and a date in, dataclasses and dicts out.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import InputError, NotFound, Problem
+from .health import (
+    FLAG_LABELS,
+    INFO,
+    STATUS_CRITICAL,
+    STATUS_LABELS,
+    STATUS_OK,
+    STATUS_WARN,
+    AllianceReport,
+    check_alliances,
+    german_date,
+    months_before,
+    office_of_alliance,
+    state_of_alliance,
+)
+from .model import OFFER_TYPES, STATE_BY_AGS_PREFIX, STATES, Dataset, Offer, kreis_of
+from .offers import Recommendation, recommend
+
+STATUSES = (STATUS_CRITICAL, STATUS_WARN, STATUS_OK)
+#: months of held offers shown (the current month and the 11 before) and months of planned ones after it
+MONTHS_BACK, MONTHS_AHEAD = 12, 6
+#: how long without an offer puts an alliance on the "without offers" list
+NO_OFFER_MONTHS = 12
+REACH_BY = ("office", "state", "year")
+UNASSIGNED = "-"
+MONTH_NAMES = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+
+
+def month_key(day: date) -> str:
+    """``JJJJ-MM``, the month a day falls in (sorts in time order)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_label(key: str) -> str:
+    """A German label for a month key, e.g. ``2026-03`` -> ``Mär 2026``."""
+    year, month = key.split("-")
+    return f"{MONTH_NAMES[int(month) - 1]} {year}"
+
+
+def _place_name(ds: Dataset, ags: str | None) -> str:
+    if not ags:
+        return "unbekannt"
+    municipality = ds.municipalities.get(ags)
+    return municipality.name if municipality else ags
+
+
+def _state_of_place(ds: Dataset, ags: str | None) -> str | None:
+    if not ags:
+        return None
+    municipality = ds.municipalities.get(ags) or ds.municipalities.get(kreis_of(ags))
+    return municipality.state if municipality else STATE_BY_AGS_PREFIX.get(ags[:2])
+
+
+# -- the view -----------------------------------------------------------------------------
+
+@dataclass
+class AllianceLine:
+    """One alliance as the office sees it."""
+
+    alliance: str
+    name: str
+    municipality: str
+    place: str
+    status: str
+    score: int
+    partners: int
+    flags: list[str] = field(default_factory=list)  # German labels of warning and critical flags
+    last_offer: date | None = None  # last offer held (any office)
+    next_offer: date | None = None  # next offer planned (any office)
+
+    def as_dict(self) -> dict:
+        return {"alliance": self.alliance, "name": self.name, "municipality": self.municipality,
+                "place": self.place, "status": self.status, "score": self.score, "partners": self.partners,
+                "flags": list(self.flags),
+                "last_offer": self.last_offer.isoformat() if self.last_offer else None,
+                "next_offer": self.next_offer.isoformat() if self.next_offer else None}
+
+
+@dataclass(frozen=True)
+class OfferCount:
+    """Offers of one type in one month: held (on or before the date) and planned (after it)."""
+
+    month: str
+    type: str
+    done: int
+    planned: int
+
+    def as_dict(self) -> dict:
+        return {"month": self.month, "type": self.type, "done": self.done, "planned": self.planned}
+
+
+@dataclass
+class OfficeView:
+    """What one Servicebüro works with as of a date (see the module docstring)."""
+
+    office: str
+    name: str
+    city: str
+    states: tuple[str, ...]
+    as_of: date
+    alliances: dict[str, list[AllianceLine]]
+    months: list[str]
+    offers: list[OfferCount]
+    without_offers: list[AllianceLine]
+    worklist: list[Recommendation]
+    reach: dict
+
+    def status_counts(self) -> dict[str, int]:
+        return {status: len(self.alliances.get(status, ())) for status in STATUSES}
+
+    def offers_by_type(self, kind: str = "done") -> dict[str, int]:
+        """Offers per type over the whole window; `kind` is ``done`` or ``planned``."""
+        totals = Counter()
+        for count in self.offers:
+            totals[count.type] += getattr(count, kind)
+        return {t: totals[t] for t in OFFER_TYPES}
+
+    def count(self, month: str, offer_type: str) -> OfferCount:
+        for c in self.offers:
+            if c.month == month and c.type == offer_type:
+                return c
+        return OfferCount(month, offer_type, 0, 0)
+
+    def as_dict(self) -> dict:
+        return {
+            "office": self.office, "name": self.name, "city": self.city, "states": list(self.states),
+            "as_of": self.as_of.isoformat(),
+            "alliances": {s: [line.as_dict() for line in self.alliances.get(s, [])] for s in STATUSES},
+            "status_counts": self.status_counts(),
+            "months": list(self.months),
+            "offers": [c.as_dict() for c in self.offers],
+            "offers_done": self.offers_by_type("done"),
+            "offers_planned": self.offers_by_type("planned"),
+            "without_offers": [line.as_dict() for line in self.without_offers],
+            "worklist": [r.as_dict() for r in self.worklist],
+            "reach": dict(self.reach),
+        }
+
+
+def office_alliances(ds: Dataset, office_id: str) -> set[str]:
+    """Ids of the alliances in the Länder the office serves."""
+    states = set(ds.service_offices[office_id].states)
+    return {a for a in ds.alliances if state_of_alliance(ds, a) in states}
+
+
+def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
+    """The office made the offer: it says so, or it names no office and lies in the office's Länder."""
+    if offer.office:
+        return offer.office == office_id
+    place = offer.municipality
+    if place is None and offer.alliance in ds.alliances:
+        place = ds.alliances[offer.alliance].municipality
+    return _state_of_place(ds, place) in ds.service_offices[office_id].states
+
+
+def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
+                recommendations: list[Recommendation] | None = None) -> OfficeView:
+    """Gather one Servicebüro's alliances, offers and work list as of a date.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The graph (a snapshot; no store is opened).
+    office_id : str
+        An id in ``ds.service_offices``.
+    as_of : datetime.date
+        Offers after this day are planned, the others held.
+    reports : list of AllianceReport, optional
+        :func:`graph.health.check_alliances` for `as_of` (all alliances or
+        the office's); computed when omitted.
+    recommendations : list of Recommendation, optional
+        :func:`graph.offers.recommend` for `as_of`; computed when omitted.
+
+    Returns
+    -------
+    OfficeView
+
+    Raises
+    ------
+    NotFound
+        When the office is not in the data.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from graph.model import Alliance, Dataset, Municipality, ServiceOffice
+    >>> ds = Dataset()
+    >>> ds.add(ServiceOffice("sb-koeln", "Servicebüro Köln", "Köln", ("NW",)))
+    >>> ds.add(Municipality("05334", "Städteregion Aachen", "kreis", "NW"))
+    >>> ds.add(Alliance("b1", "Bündnis Aachen", "05334"))
+    >>> view = office_view(ds, "sb-koeln", date(2026, 1, 15))
+    >>> view.status_counts(), [r.offer_type for r in view.worklist]
+    ({'critical': 1, 'warn': 0, 'ok': 0}, ['analyseworkshop'])
+    """
+    if office_id not in ds.service_offices:
+        known = ", ".join(sorted(ds.service_offices)) or "keine"
+        raise NotFound([Problem("-", "-", "office", f"Servicebüro {office_id!r} gibt es nicht (bekannt: {known})")])
+    office = ds.service_offices[office_id]
+    mine = office_alliances(ds, office_id)
+    if reports is None:
+        reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
+    if recommendations is None:
+        recommendations = recommend(ds, as_of, reports)
+    reports = [r for r in reports if r.alliance in mine]
+
+    held: dict[str, list[date]] = defaultdict(list)
+    planned: dict[str, list[date]] = defaultdict(list)
+    for offer in ds.offers.values():
+        if offer.alliance:
+            (held if offer.date <= as_of else planned)[offer.alliance].append(offer.date)
+    lines = {r.alliance: AllianceLine(
+        r.alliance, r.name, r.municipality, _place_name(ds, r.municipality), r.status, r.score, r.partners,
+        [FLAG_LABELS.get(f.code, f.code) for f in r.flags if f.severity != INFO],
+        max(held[r.alliance], default=None), min(planned[r.alliance], default=None)) for r in reports}
+    by_status = {s: sorted((line for line in lines.values() if line.status == s),
+                           key=lambda line: (line.score, line.name, line.alliance)) for s in STATUSES}
+
+    first = months_before(as_of, MONTHS_BACK - 1)
+    months = [month_key(months_before(first, -i)) for i in range(MONTHS_BACK + MONTHS_AHEAD)]
+    window = set(months)
+    counts: dict[tuple[str, str], list[int]] = {(m, t): [0, 0] for m in months for t in OFFER_TYPES}
+    for offer in ds.offers.values():
+        key = (month_key(offer.date), offer.type)
+        if key[0] in window and key in counts and offer_of_office(ds, offer, office_id):
+            counts[key][0 if offer.date <= as_of else 1] += 1
+    offers = [OfferCount(m, t, *counts[(m, t)]) for m in months for t in OFFER_TYPES]
+
+    since = months_before(as_of, NO_OFFER_MONTHS)
+    without = [line for s in STATUSES for line in by_status[s]
+               if not any(since <= day <= as_of for day in held[line.alliance])]
+    worklist = [r for r in recommendations if r.alliance in lines]
+    row = next((r for r in reach(ds, by="office", as_of=as_of) if r["id"] == office_id), {})
+    return OfficeView(office.id, office.name, office.city, tuple(office.states), as_of, by_status,
+                      months, offers, without, worklist, row)
+
+
+# -- reach --------------------------------------------------------------------------------
+
+def _offer_place(ds: Dataset, offer: Offer) -> str | None:
+    if offer.municipality:
+        return offer.municipality
+    alliance = ds.alliances.get(offer.alliance or "")
+    return alliance.municipality if alliance else None
+
+
+def _offer_office(ds: Dataset, offer: Offer) -> str | None:
+    if offer.office:
+        return offer.office
+    if offer.alliance in ds.alliances:
+        found = office_of_alliance(ds, offer.alliance)
+        if found:
+            return found
+    state = _state_of_place(ds, _offer_place(ds, offer))
+    serving = [o.id for o in ds.service_offices.values() if state in o.states]
+    return serving[0] if len(serving) == 1 else None
+
+
+def _figures(alliances, offers, ds: Dataset) -> dict:
+    places = {a.municipality for a in alliances}
+    places |= {p for p in (_offer_place(ds, o) for o in offers) if p}
+    return {
+        "municipalities": len(places),
+        "alliances": len(alliances),
+        "offers": len(offers),
+        "people_reached": sum(o.people_reached or 0 for o in offers),
+        "offers_without_count": sum(1 for o in offers if o.people_reached is None),
+    }
+
+
+def reach(ds: Dataset, *, by: str = "office", as_of: date | None = None) -> list[dict]:
+    """What the programme reached, as its reports counted it, up to a date.
+
+    Parameters
+    ----------
+    ds : Dataset
+    by : {"office", "state", "year"}
+        ``office``: every Servicebüro (alliances by the office supporting
+        them, offers by the office that made them); ``state``: every Land with
+        an alliance or offer; ``year``: each year up to `as_of`, counted up to
+        its end (cumulative, like the programme's "by autumn 2018" figures).
+    as_of : datetime.date, optional
+        Only alliances founded and offers held on or before it; default today.
+
+    Returns
+    -------
+    list of dict
+        ``{"by", "id", "name", "municipalities", "alliances", "offers",
+        "people_reached", "offers_without_count"}``; municipalities supported
+        are the distinct places (AGS) of alliances and offers; people reached
+        is the sum of the offers' ``people_reached``, and
+        ``offers_without_count`` says how many offers gave no head count
+        (so the sum is a lower bound). Year rows add ``offers_in_year`` and
+        ``people_reached_in_year``. Anything without an office or Land is
+        counted in a row with id ``"-"``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from graph.model import Alliance, Dataset, Offer
+    >>> ds = Dataset()
+    >>> ds.add(Alliance("b1", "Bündnis Aachen", "05334", founded=date(2016, 3, 1)))
+    >>> ds.add(Offer("o1", "dialog", "Dialog", date(2017, 5, 2), alliance="b1", people_reached=40))
+    >>> [(r["id"], r["alliances"], r["people_reached"]) for r in reach(ds, by="year", as_of=date(2018, 10, 1))]
+    [('2016', 1, 0), ('2017', 1, 40), ('2018', 1, 40)]
+    """
+    if by not in REACH_BY:
+        raise InputError([Problem("-", "-", "by", f"muss office, state oder year sein, nicht {by!r}")])
+    as_of = as_of or date.today()
+    alliances = [a for a in ds.alliances.values() if a.founded is None or a.founded <= as_of]
+    offers = [o for o in ds.offers.values() if o.date <= as_of]
+    if by == "year":
+        return _reach_by_year(ds, alliances, offers, as_of)
+    if by == "office":
+        group_alliance = lambda a: office_of_alliance(ds, a.id)  # noqa: E731
+        group_offer = lambda o: _offer_office(ds, o)  # noqa: E731
+        keys = set(ds.service_offices)
+    else:
+        group_alliance = lambda a: state_of_alliance(ds, a.id)  # noqa: E731
+        group_offer = lambda o: _state_of_place(ds, _offer_place(ds, o))  # noqa: E731
+        keys = set()
+    grouped_alliances, grouped_offers = defaultdict(list), defaultdict(list)
+    for alliance in alliances:
+        grouped_alliances[group_alliance(alliance) or UNASSIGNED].append(alliance)
+    for offer in offers:
+        grouped_offers[group_offer(offer) or UNASSIGNED].append(offer)
+    keys |= set(grouped_alliances) | set(grouped_offers)
+    rows = []
+    for key in sorted(keys, key=lambda k: (k == UNASSIGNED, k)):
+        if key == UNASSIGNED:
+            name = "ohne Zuordnung"
+        elif by == "state":
+            name = STATES[key][0] if key in STATES else key
+        else:
+            name = ds.name_of(key)
+        rows.append({"by": by, "id": key, "name": name,
+                     **_figures(grouped_alliances[key], grouped_offers[key], ds)})
+    return rows
+
+
+def _reach_by_year(ds: Dataset, alliances, offers, as_of: date) -> list[dict]:
+    years = [a.founded.year for a in alliances if a.founded] + [o.date.year for o in offers]
+    if not years:
+        return []
+    rows = []
+    for year in range(min(years), as_of.year + 1):
+        end = min(date(year, 12, 31), as_of)
+        so_far = [o for o in offers if o.date <= end]
+        in_year = [o for o in so_far if o.date.year == year]
+        row = {"by": "year", "id": str(year), "name": str(year),
+               **_figures([a for a in alliances if a.founded is None or a.founded <= end], so_far, ds)}
+        row["offers_in_year"] = len(in_year)
+        row["people_reached_in_year"] = sum(o.people_reached or 0 for o in in_year)
+        rows.append(row)
+    return rows
+
+
+# -- output -----------------------------------------------------------------------------
+
+def _state_names(ds: Dataset, codes) -> str:
+    return ", ".join(ds.states[c].name if c in ds.states else STATES.get(c, (c,))[0] for c in codes)
+
+
+def _count_cell(count: OfferCount) -> str:
+    if count.done and count.planned:
+        return f"{count.done} + {count.planned} geplant"
+    if count.planned:
+        return f"{count.planned} geplant"
+    return str(count.done) if count.done else "·"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _reach_sentence(row: dict) -> str:
+    if not row:
+        return "keine Angaben"
+    text = (f"{_number(row['municipalities'])} Kommunen, {_number(row['alliances'])} Bündnisse, "
+            f"{_number(row['offers'])} Angebote, {_number(row['people_reached'])} erreichte Menschen")
+    if row.get("offers_without_count"):
+        text += f" ({row['offers_without_count']} Angebote ohne Teilnehmendenzahl)"
+    return text
+
+
+def _text_table(headers: list[str], rows: list[list[str]]) -> str:
+    cells = [headers] + rows
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _alliance_rows(lines: list[AllianceLine]) -> list[list[str]]:
+    return [[STATUS_LABELS.get(line.status, line.status), line.name, line.place, str(line.partners),
+             str(line.score), ", ".join(line.flags) or "–",
+             german_date(line.last_offer) if line.last_offer else "–",
+             german_date(line.next_offer) if line.next_offer else "–"] for line in lines]
+
+
+_ALLIANCE_HEADERS = ["Status", "Bündnis", "Ort", "Partner", "Punktzahl", "Hinweise", "Letztes Angebot",
+                     "Nächstes Angebot"]
+
+
+def _heading(view: OfficeView, states: str) -> str:
+    return f"{view.name} ({view.city}) – Länder: {states} – Stichtag {german_date(view.as_of)}"
+
+
+def format_office_table(view: OfficeView, *, width: int = 100) -> str:
+    """The view as plain text for the terminal (``buendnisnetz office --format table``)."""
+    counts = view.status_counts()
+    states = ", ".join(STATES.get(c, (c,))[0] for c in view.states)
+    out = [_heading(view, states),
+           f"Bündnisse: {sum(counts.values())} (" + ", ".join(
+               f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES) + ")",
+           f"Reichweite bis zum Stichtag: {_reach_sentence(view.reach)}", ""]
+    out += ["Bündnisse nach Status",
+            _text_table(_ALLIANCE_HEADERS, _alliance_rows([line for s in STATUSES for line in view.alliances[s]]))
+            if any(view.alliances.values()) else "(keine Bündnisse in den Ländern dieses Servicebüros)", ""]
+    out += [f"Angebote je Art und Monat (letzte {MONTHS_BACK} Monate, geplant: nächste {MONTHS_AHEAD})",
+            _text_table(["Monat", *OFFER_TYPES.values()],
+                        [[month_label(m), *(_count_cell(view.count(m, t)) for t in OFFER_TYPES)]
+                         for m in view.months]), ""]
+    out += [f"Ohne Angebot in den letzten {NO_OFFER_MONTHS} Monaten: "
+            + (", ".join(line.name for line in view.without_offers) or "keine"), ""]
+    out.append("Arbeitsliste (nächstes Angebot je Bündnis)")
+    if not view.worklist:
+        out.append("(leer)")
+    for number, r in enumerate(view.worklist, 1):
+        what = r.override or f"empfohlen: {OFFER_TYPES.get(r.offer_type, r.offer_type)}"
+        out.append(f"{number:>3}. [{STATUS_LABELS.get(r.status, r.status)}] {r.name} – {what}")
+        out += textwrap.wrap(r.reason if not r.override else f"Empfehlung war: "
+                             f"{OFFER_TYPES.get(r.offer_type, r.offer_type)} – {r.reason}",
+                             width=width, initial_indent="     ", subsequent_indent="     ")
+    return "\n".join(out)
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem; color: #222; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .4rem 0; }
+th, td { border: 1px solid #bbb; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+th { background: #eee; } td.n { text-align: right; }
+.critical { background: #f8d0d0; } .warn { background: #fde2c0; } .ok { background: #d6efd6; }
+.future { color: #555; font-style: italic; }
+ol.work li { margin-bottom: .6rem; page-break-inside: avoid; } .meta { color: #555; }
+.demo-note { font-size: .8rem; color: #555; margin-top: 2rem; }
+@media print { body { margin: 1cm; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+"""
+
+
+def render_office_html(view: OfficeView, ds: Dataset) -> str:
+    """A printable standalone German HTML page of the view.
+
+    No scripts and no external resources (it opens offline and prints as it
+    looks); every string from the data is escaped with :func:`html.escape`.
+    """
+    e = html.escape
+    counts = view.status_counts()
+    states = _state_names(ds, view.states)
+    parts = [
+        "<!DOCTYPE html>", '<html lang="de">', "<head>", '<meta charset="utf-8">',
+        f"<title>{e(view.name)} – Übersicht {e(german_date(view.as_of))}</title>",
+        f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<h1>{e(view.name)} ({e(view.city)})</h1>",
+        f'<p class="meta">Länder: {e(states)} · Stichtag {e(german_date(view.as_of))}</p>',
+        "<p>Bündnisse: " + " · ".join(f'<span class="{s}">{e(STATUS_LABELS[s])}: {counts[s]}</span>'
+                                     for s in STATUSES) + "</p>",
+        f"<p>Reichweite bis zum Stichtag: {e(_reach_sentence(view.reach))}</p>",
+        "<h2>Bündnisse nach Status</h2>",
+    ]
+    lines = [line for s in STATUSES for line in view.alliances[s]]
+    if lines:
+        parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in _ALLIANCE_HEADERS)
+                     + "</tr></thead><tbody>")
+        for line, cells in zip(lines, _alliance_rows(lines)):
+            parts.append(f'<tr><td class="{e(line.status)}">{e(cells[0])}</td>'
+                         + "".join(f"<td>{e(c)}</td>" for c in cells[1:]) + "</tr>")
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>Keine Bündnisse in den Ländern dieses Servicebüros.</p>")
+
+    parts.append(f"<h2>Angebote je Art und Monat</h2><p class=\"meta\">Durchgeführt in den letzten "
+                 f"{MONTHS_BACK} Monaten, geplant in den nächsten {MONTHS_AHEAD} (kursiv).</p>")
+    parts.append("<table><thead><tr><th>Monat</th>"
+                 + "".join(f"<th>{e(label)}</th>" for label in OFFER_TYPES.values()) + "</tr></thead><tbody>")
+    current = month_key(view.as_of)
+    for m in view.months:
+        css = ' class="future"' if m > current else ""
+        parts.append(f"<tr{css}><td>{e(month_label(m))}</td>"
+                     + "".join(f'<td class="n">{e(_count_cell(view.count(m, t)))}</td>' for t in OFFER_TYPES)
+                     + "</tr>")
+    done, planned = view.offers_by_type("done"), view.offers_by_type("planned")
+    parts.append("<tr><th>Summe</th>" + "".join(
+        f'<th class="n">{done[t]}' + (f" + {planned[t]} geplant" if planned[t] else "") + "</th>"
+        for t in OFFER_TYPES) + "</tr></tbody></table>")
+
+    parts.append(f"<h2>Ohne Angebot in den letzten {NO_OFFER_MONTHS} Monaten</h2>")
+    if view.without_offers:
+        parts.append("<ul>" + "".join(
+            f"<li>{e(line.name)} ({e(line.place)}) – letztes Angebot: "
+            f"{e(german_date(line.last_offer)) if line.last_offer else 'keines'}</li>"
+            for line in view.without_offers) + "</ul>")
+    else:
+        parts.append("<p>Alle Bündnisse hatten ein Angebot.</p>")
+
+    parts.append("<h2>Arbeitsliste</h2>")
+    if view.worklist:
+        parts.append('<ol class="work">')
+        for r in view.worklist:
+            offer = OFFER_TYPES.get(r.offer_type, r.offer_type)
+            head = (f'<span class="{e(r.status)}">{e(STATUS_LABELS.get(r.status, r.status))}</span> '
+                    f"<strong>{e(r.name)}</strong> (Punktzahl {r.score})")
+            if r.override:
+                body = (f"<br><strong>{e(r.override)}</strong><br>"
+                        f'<span class="meta">Empfehlung war: {e(offer)} – {e(r.reason)}</span>')
+            else:
+                body = f"<br>Empfohlen: <strong>{e(offer)}</strong> – {e(r.reason)}"
+            parts.append(f"<li>{head}{body}</li>")
+        parts.append("</ol>")
+    else:
+        parts.append("<p>Keine Einträge.</p>")
+    parts += ['<p class="demo-note">Erstellt mit Bündnisnetz. Namen junger Geflüchteter erscheinen '
+              "nur als Pseudonym.</p>", "</body>", "</html>"]
+    return "\n".join(parts)
