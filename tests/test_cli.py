@@ -1,6 +1,7 @@
 """The command line contract of design.md: exit codes, all-or-nothing import, JSON on stdout."""
 
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,61 @@ def test_audit_log_records_who_did_it(store_uri, small_file, capsys):
     assert main(["--store", store_uri, "audit", "--limit", "5", "--format", "json"]) == 0
     entries = json.loads(capsys.readouterr().out)
     assert {e["user"] for e in entries} == {"k.schmidt"}
+
+
+@pytest.fixture
+def demo_uri(tmp_path):
+    uri = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["--store", uri, "demo", "--anchor", "2026-01-15"]) == 0
+    return uri
+
+
+def test_demo_health_json_lists_the_documented_partner_counts(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "health", "--format", "json", "--as-of", "2026-01-15"]) == 0
+    partners = {r["alliance"]: r["partners"] for r in json.loads(capsys.readouterr().out)}
+    assert len(partners) >= 30
+    # graph/demo.py CASES: three staff of one Jugendamt = 1 unit; third partner in another Kreis;
+    # one membership ended and one not yet begun; exactly three with one leaving soon.
+    assert (partners["demo-b09"], partners["demo-b08"], partners["demo-b16"], partners["demo-b06"]) == (1, 2, 2, 3)
+
+
+def test_health_by_office_counts_only_that_region(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "health", "--office", "sb-magdeburg", "--by", "state", "--format", "json",
+                 "--as-of", "2026-01-15"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in rows} <= {"SN", "ST", "TH"} and rows
+
+
+def test_health_compare_names_who_left(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "health", "--alliance", "demo-b06", "--compare", "2026-01-15",
+                 "--as-of", "2026-07-15", "--format", "json"]) == 0
+    (change,) = json.loads(capsys.readouterr().out)
+    assert change["left"] and change["partners_after"] < change["partners_before"]
+
+
+def test_office_json_has_a_work_list(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "office", "--office", "sb-koeln", "--format", "json",
+                 "--as-of", "2026-01-15"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["worklist"]
+
+
+def test_suggest_json_has_reasons_for_every_item(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "suggest", "--alliance", "demo-b09", "--format", "json",
+                 "--as-of", "2026-01-15"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items and all(i["reasons"] for i in items)
+    assert set(items[0]) == {"kind", "source", "target", "score", "reasons"}
+
+
+def test_map_writes_an_offline_html_file(demo_uri, tmp_path):
+    out = tmp_path / "k.html"
+    assert main(["--store", demo_uri, "map", "--kreis", "05315", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<html" in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing fetched from a network
