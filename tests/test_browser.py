@@ -1,0 +1,234 @@
+"""The app and the standalone map in a real Chromium (playwright): pages render, the map draws, names stay text.
+
+Screenshots of every page go to docs/screenshots/. Needs Debian's /usr/bin/chromium;
+without it these tests are skipped locally and fail when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph import api
+from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality
+from graph.netmap import build_network, render_html
+from graph.store import ENV_STORE, open_store
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "ui" / "app.py"
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = [  # url path, h1 title, screenshot name; a page URL first: the first request need not be "/"
+    ("netzwerkkarte", "Netzwerkkarte", "karte"),
+    ("", "Übersicht", "uebersicht"),
+    ("buendnis-check", "Bündnis-Check", "check"),
+    ("vorschlag", "Vorschläge", "vorschlaege"),
+    ("servicebuero", "Servicebüro", "buero"),
+    ("datenbestand", "Daten", "daten"),
+    ("datenschutz", "Über Bündnisnetz / Datenschutz", "ueber"),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} fehlt, im CI ist der Browsertest Pflicht")
+        pytest.skip(f"{CHROMIUM} not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """`streamlit run ui/app.py` on a free port with the demo store; stopped after the module."""
+    folder = tmp_path_factory.mktemp("browser")
+    uri = f"sqlite:///{folder / 'demo.db'}"
+    store = open_store(uri)
+    api.load_demo(store)
+    store.close()
+    port = free_port()
+    log = open(folder / "streamlit.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--client.toolbarMode", "minimal"],
+        cwd=ROOT, env={**os.environ, ENV_STORE: uri}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    tab = context.new_page()
+    tab.dialogs = []  # any alert() would mean a name from the data ran as script
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+def settle(tab) -> None:
+    """Wait until Streamlit has finished running the page (its status widget is gone)."""
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    tab.wait_for_timeout(800)
+
+
+def open_page(tab, base: str, path: str, title: str) -> None:
+    tab.goto(f"{base}/{path}")
+    tab.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
+    settle(tab)
+
+
+def assert_no_error_shown(tab) -> None:
+    assert tab.get_by_text("Stichtag", exact=True).is_visible()  # ran inside app.py's navigation
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in tab.locator("body").inner_text()
+    assert tab.dialogs == []
+
+
+def screenshot(tab, name: str, height: int = 1600) -> None:
+    """The app scrolls inside its main container, so a tall viewport shows the whole page."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.set_viewport_size({"width": 1400, "height": height})
+    tab.wait_for_timeout(1500)  # let the map settle after the resize
+    tab.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def map_frame(tab):
+    """The frame holding a drawn network map (its canvas exists)."""
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => f.contentDocument"
+        " && f.contentDocument.querySelector('#mynetwork canvas'))", timeout=30_000)
+    return next(f for f in tab.frames if f.query_selector("#mynetwork canvas"))
+
+
+def hover_node(tab, frame, node_id: str) -> str:
+    """Move the mouse onto a node and return the tooltip's visible text."""
+    frame.wait_for_function("() => typeof network !== 'undefined'")
+    frame.wait_for_timeout(1500)  # physics settling
+    point = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node_id)
+    canvas = frame.locator("#mynetwork").bounding_box()  # page coordinates, frame offset included
+    tab.mouse.move(canvas["x"] + point["x"], canvas["y"] + point["y"])
+    tooltip = frame.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    return tooltip.inner_text()
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing it."""
+    box = tab.get_by_label(label, exact=True)
+    box.click()
+    box.fill(option)
+    tab.get_by_role("option", name=option).first.click()
+    settle(tab)
+
+
+@pytest.mark.parametrize("path,title,name", PAGES, ids=[p[2] for p in PAGES])
+def test_every_page_renders_without_error(app_url, page, path, title, name):
+    open_page(page, app_url, path, title)
+    assert_no_error_shown(page)
+    screenshot(page, name)
+
+
+def test_map_draws_and_hovering_a_node_shows_its_tooltip(app_url, page):
+    open_page(page, app_url, "netzwerkkarte", "Netzwerkkarte")
+    choose(page, "Kreis", "Köln, Stadt (05315)")
+    frame = map_frame(page)
+    alliance = frame.evaluate("() => nodes.getIds().find(id => id.startsWith('demo-b'))")
+    text = hover_node(page, frame, alliance)
+    assert text.startswith("Bündnis: ") and "Status:" in text
+    assert_no_error_shown(page)
+    screenshot(page, "karte_kreis_koeln", 1300)
+
+
+def test_check_page_shows_the_flagged_alliances(app_url, page):
+    open_page(page, app_url, "buendnis-check", "Bündnis-Check")
+    flag = page.get_by_text("BELOW_MIN_PARTNERS").first
+    assert flag.is_visible()
+    page.get_by_role("tab", name="Karte").click()
+    frame = map_frame(page)
+    assert frame.evaluate("() => nodes.get().some(n => n.label.startsWith('⚠'))")  # the alliance, marked
+    flag.scroll_into_view_if_needed()
+    screenshot(page, "check_einzelheiten", 1400)
+
+
+def test_standalone_map_loads_nothing_and_shows_names_as_text(chromium, tmp_path):
+    ds = Dataset()
+    ds.add(Municipality("05315", "Köln", "kreisfreie_stadt", "NW"))
+    ds.add(Alliance("b1", "</script><script>alert(1)</script>", "05315"))
+    ds.add(Institution("i1", "<img src=x onerror=alert(2)>", "initiative", "zivilgesellschaft", "05315"))
+    ds.add(Actor("y1", "Echter Name", municipality="05315", is_refugee_youth=True, pseudonym="Jugendliche*r AB12"))
+    ds.add(Membership("i1", "b1", date(2024, 1, 1)))
+    ds.add(Membership("y1", "b1", date(2024, 1, 1)))
+    html_file = tmp_path / "karte.html"
+    html_file.write_text(render_html(build_network(ds, date(2026, 1, 1))), encoding="utf-8")
+
+    context = chromium.new_context(viewport={"width": 1000, "height": 800})
+    tab = context.new_page()
+    requests, dialogs = [], []
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.goto(html_file.as_uri())
+    text = hover_node(tab, tab.main_frame, "i1")
+    assert text.startswith("Einrichtung: <img src=x onerror=alert(2)>")  # literal, not an image, no &lt;
+    tooltip_text = hover_node(tab, tab.main_frame, "b1")
+    assert tooltip_text.startswith("Bündnis: </script><script>alert(1)</script>")
+    assert tab.locator("img").count() == 0
+    assert "Echter Name" not in tab.content()
+    assert dialogs == []
+    assert requests == [html_file.as_uri()]
+    context.close()
+
+
+def test_uploaded_file_with_errors_is_rejected_with_its_problems(app_url, page, tmp_path):
+    bad = tmp_path / "actors.csv"
+    bad.write_text("id;name;institution\np-neu;Neue Person;gibt-es-nicht\n", encoding="utf-8")
+    open_page(page, app_url, "datenbestand", "Daten")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.get_by_role("button", name="Probelauf (nichts speichern)").click()
+    settle(page)
+    assert page.get_by_text("Es wurde nichts gespeichert").first.is_visible()
+    assert_no_error_shown(page)
+    screenshot(page, "daten_fehler", 1200)

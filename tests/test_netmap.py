@@ -1,0 +1,271 @@
+"""Network maps: what a filter keeps, privacy of minors, aggregation, and an HTML page that is safe and offline."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from graph.errors import NotFound
+from graph.model import (
+    Actor,
+    Alliance,
+    Dataset,
+    Institution,
+    Membership,
+    Municipality,
+    ServiceOffice,
+    Tie,
+    Topic,
+)
+from graph.netmap import aggregate, build_network, legend, render_html, write_map
+
+AS_OF = date(2026, 6, 1)
+KOELN, BONN, DRESDEN = "05315", "05314", "14612"
+
+
+def places(ds: Dataset) -> None:
+    ds.add(Municipality(KOELN, "Köln", "kreisfreie_stadt", "NW"))
+    ds.add(Municipality(BONN, "Bonn", "kreisfreie_stadt", "NW"))
+    ds.add(Municipality(DRESDEN, "Dresden", "kreisfreie_stadt", "SN"))
+
+
+def alliance_with(ds: Dataset, alliance_id: str, ags: str, members: list[tuple[str, str, str]],
+                  topics: tuple[str, ...] = ()) -> None:
+    """An alliance and its member institutions, given as (id, type, sector)."""
+    ds.add(Alliance(alliance_id, f"Bündnis {alliance_id}", ags, topics=topics))
+    for inst_id, type_, sector in members:
+        ds.add(Institution(inst_id, f"Einrichtung {inst_id}", type_, sector, ags))
+        ds.add(Membership(inst_id, alliance_id, date(2020, 1, 1)))
+
+
+def three_alliances() -> Dataset:
+    """koeln (3 members, topic kinderschutz), bonn (3 members), dresden (3 members)."""
+    ds = Dataset()
+    places(ds)
+    ds.add(Topic("kinderschutz", "Kinderschutz"))
+    alliance_with(ds, "koeln", KOELN, [("k-ja", "jugendamt", "verwaltung"), ("k-schule", "schule", "bildung"),
+                                       ("k-mo", "migrantenorganisation", "migrantenorganisation")],
+                  topics=("kinderschutz",))
+    alliance_with(ds, "bonn", BONN, [("b-ja", "jugendamt", "verwaltung"), ("b-traeger", "freier_traeger",
+                                                                          "freie_wohlfahrt"),
+                                     ("b-ini", "initiative", "zivilgesellschaft")])
+    alliance_with(ds, "dresden", DRESDEN, [("d-ja", "jugendamt", "verwaltung"), ("d-schule", "schule", "bildung"),
+                                           ("d-mo", "migrantenorganisation", "migrantenorganisation")])
+    return ds
+
+
+def ids(graph) -> set[str]:
+    return {n.id for n in graph.nodes}
+
+
+def test_kreis_filter_keeps_the_kreis_alliances_their_members_and_local_people():
+    ds = three_alliances()
+    ds.add(Institution("k-kita", "Kita ohne Bündnis", "kita", "bildung", KOELN))
+    graph = build_network(ds, AS_OF, kreis=KOELN)
+    assert ids(graph) == {"koeln", "k-ja", "k-schule", "k-mo", "k-kita"}
+
+
+def test_state_filter_keeps_only_that_land():
+    graph = build_network(three_alliances(), AS_OF, state="SN")
+    assert ids(graph) == {"dresden", "d-ja", "d-schule", "d-mo"}
+
+
+def test_alliance_filter_shows_a_member_person_with_the_institution_they_work_for():
+    ds = three_alliances()
+    ds.add(Institution("bonn-ja", "Jugendamt Bonn", "jugendamt", "verwaltung", BONN))
+    ds.add(Actor("anna", "Anna Schmidt", "Fachkraft", institution="bonn-ja"))
+    ds.add(Membership("anna", "koeln", date(2021, 1, 1)))
+    graph = build_network(ds, AS_OF, alliance="koeln")
+    assert ids(graph) == {"koeln", "k-ja", "k-schule", "k-mo", "anna", "bonn-ja"}
+    assert {(e.source, e.target, e.type) for e in graph.edges} >= {("anna", "bonn-ja", "WORKS_AT")}
+
+
+def test_topic_filter_keeps_alliances_on_that_topic():
+    graph = build_network(three_alliances(), AS_OF, topic="kinderschutz")
+    assert {n.id for n in graph.nodes if n.kind == "alliance"} == {"koeln"}
+
+
+def test_sector_filter_keeps_institutions_of_the_sector_and_their_alliances():
+    graph = build_network(three_alliances(), AS_OF, sector="verwaltung")
+    assert ids(graph) == {"koeln", "k-ja", "bonn", "b-ja", "dresden", "d-ja"}
+
+
+def test_office_filter_keeps_alliances_in_the_lands_it_serves():
+    ds = three_alliances()
+    ds.add(ServiceOffice("sb-magdeburg", "Servicebüro Magdeburg", "Magdeburg", ("SN", "ST", "TH")))
+    graph = build_network(ds, AS_OF, office="sb-magdeburg")
+    assert {n.id for n in graph.nodes if n.kind == "alliance"} == {"dresden"}
+
+
+def test_ended_membership_is_not_drawn():
+    ds = three_alliances()
+    ds.add(Membership("b-ja", "koeln", date(2019, 1, 1), until=date(2025, 12, 31)))
+    graph = build_network(ds, AS_OF, alliance="koeln")
+    assert "b-ja" not in ids(graph)
+
+
+def test_ego_network_grows_with_depth():
+    ds = three_alliances()
+    ds.add(Tie("k-ja", "b-ja"))  # Köln's Jugendamt knows Bonn's
+    depth1 = build_network(ds, AS_OF, ego="k-ja", depth=1)
+    depth2 = build_network(ds, AS_OF, ego="k-ja", depth=2)
+    assert ids(depth1) == {"k-ja", "koeln", "b-ja"}
+    assert ids(depth2) == {"k-ja", "koeln", "b-ja", "k-schule", "k-mo", "bonn"}
+
+
+def test_ego_depth_outside_one_to_three_is_refused():
+    with pytest.raises(NotFound, match="Tiefe 4"):
+        build_network(three_alliances(), AS_OF, ego="k-ja", depth=4)
+
+
+def test_unknown_filter_id_is_a_user_error_naming_it():
+    with pytest.raises(NotFound, match="Bündnis 'gibt-es-nicht'"):
+        build_network(three_alliances(), AS_OF, alliance="gibt-es-nicht")
+
+
+def test_node_size_grows_with_degree():
+    ds = three_alliances()
+    ds.add(Tie("k-ja", "k-schule"))
+    graph = build_network(ds, AS_OF, alliance="koeln")
+    assert graph.node("k-ja").degree == 2 and graph.node("k-mo").degree == 1
+    assert graph.node("k-ja").size > graph.node("k-mo").size
+
+
+def test_refugee_youth_appears_by_pseudonym_never_by_name():
+    ds = three_alliances()
+    ds.add(Actor("y1", "Samira Haddad", municipality=KOELN, is_refugee_youth=True, pseudonym="Jugendliche*r 7F3A"))
+    ds.add(Membership("y1", "koeln", date(2022, 1, 1)))
+    graph = build_network(ds, AS_OF, kreis=KOELN)
+    assert graph.node("y1").label == "Jugendliche*r 7F3A"
+    html = render_html(graph)
+    assert "Samira" not in html and "Haddad" not in html
+
+
+def test_reveal_in_an_alliance_view_names_only_that_alliances_own_young_people():
+    ds = three_alliances()
+    ds.add(Actor("y1", "Samira Haddad", municipality=KOELN, is_refugee_youth=True, pseudonym="Jugendliche*r 7F3A"))
+    ds.add(Actor("y2", "Omid Karimi", municipality=KOELN, is_refugee_youth=True, pseudonym="Jugendliche*r 11B2"))
+    ds.add(Membership("y1", "koeln", date(2022, 1, 1)))
+    ds.add(Tie("y1", "y2"))  # y2 is in no alliance of Köln but knows y1
+    graph = build_network(ds, AS_OF, alliance="koeln", ego="y1", depth=1, reveal=True)
+    assert graph.node("y1").label == "Samira Haddad"
+    assert "y2" not in ids(graph)  # the alliance view does not reach beyond its members
+    wider = build_network(ds, AS_OF, ego="y1", depth=1)
+    assert wider.node("y2").label == "Jugendliche*r 11B2"
+
+
+def test_alliance_below_three_partners_is_flagged_in_label_and_status():
+    ds = Dataset()
+    places(ds)
+    alliance_with(ds, "klein", KOELN, [("ja", "jugendamt", "verwaltung"), ("schule", "schule", "bildung")])
+    node = build_network(ds, AS_OF).node("klein")
+    assert node.status == "critical" and node.flagged
+    assert node.label.startswith("⚠ ")
+    assert "Partner" in node.tooltip
+
+
+def test_large_map_is_aggregated_to_alliances_by_kreis_and_says_so():
+    ds = three_alliances()
+    ds.add(Membership("k-ja", "bonn", date(2021, 1, 1)))  # one institution in two alliances
+    graph = build_network(ds, AS_OF, max_nodes=5)
+    assert graph.aggregated
+    assert "zusammengefasst" in graph.title and "gruppiert nach Kreis" in graph.note
+    assert {n.kind for n in graph.nodes} == {"alliance", "kreis"}
+    shared = [e for e in graph.edges if e.type == "SHARES_MEMBERS"]
+    assert [(e.source, e.target, e.weight) for e in shared] == [("bonn", "koeln", 1.0)]
+
+
+def test_small_map_is_not_aggregated():
+    graph = build_network(three_alliances(), AS_OF)
+    assert not graph.aggregated and graph.note is None
+
+
+def test_aggregate_draws_one_node_per_kreis_linked_to_its_alliances():
+    ds = three_alliances()
+    graph = aggregate(build_network(ds, AS_OF, max_nodes=None), ds)
+    kreise = {n.id: n for n in graph.nodes if n.kind == "kreis"}
+    assert set(kreise) == {f"kreis:{KOELN}", f"kreis:{BONN}", f"kreis:{DRESDEN}"}
+    assert ("koeln", f"kreis:{KOELN}", "LOCATED_IN") in {(e.source, e.target, e.type) for e in graph.edges}
+
+
+# -- HTML ----------------------------------------------------------------------
+
+def dataset_json(html: str, name: str) -> list[dict]:
+    """The JSON array the page passes to ``new vis.DataSet(...)`` for nodes or edges."""
+    match = re.search(rf"var {name} = new vis\.DataSet\((\[.*?\])\);\n", html, re.S)
+    assert match, f"no {name} data in the page"
+    return json.loads(match.group(1))
+
+
+def test_html_loads_nothing_from_the_network():
+    html = render_html(build_network(three_alliances(), AS_OF))
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert "@import" not in html and "url(http" not in html
+    assert "default-src 'none'" in html  # the browser refuses any request the page might still try
+
+
+def test_a_name_closing_the_script_tag_stays_data():
+    evil = "</script><script>alert(1)</script>"
+    ds = three_alliances()
+    ds.add(Institution("evil", evil, "initiative", "zivilgesellschaft", KOELN))
+    ds.add(Membership("evil", "koeln", date(2022, 1, 1)))
+    plain = render_html(build_network(three_alliances(), AS_OF, kreis=KOELN))
+    html = render_html(build_network(ds, AS_OF, kreis=KOELN))
+    assert html.count("</script") == plain.count("</script")  # no extra closing tag: cannot break out
+    assert html.lower().count("<script") == plain.lower().count("<script")
+    nodes = {n["id"]: n for n in dataset_json(html, "nodes")}
+    assert nodes["evil"]["label"] == evil
+    assert nodes["evil"]["title"].startswith("Einrichtung: " + evil)
+
+
+def test_tooltips_are_plain_text_not_markup():
+    ds = three_alliances()
+    ds.add(Institution("img", "<img src=x onerror=alert(1)>", "initiative", "zivilgesellschaft", KOELN))
+    ds.add(Membership("img", "koeln", date(2022, 1, 1)))
+    graph = build_network(ds, AS_OF, kreis=KOELN)
+    nodes = {n["id"]: n for n in dataset_json(render_html(graph), "nodes")}
+    assert nodes["img"]["title"] == graph.node("img").tooltip
+    assert "&lt;" not in nodes["img"]["title"] and "<br>" not in nodes["img"]["title"]
+
+
+def test_title_and_legend_text_are_escaped_in_the_page():
+    ds = three_alliances()
+    ds.alliances["koeln"] = Alliance("koeln", "<b>fett</b>", KOELN)
+    html = render_html(build_network(ds, AS_OF, alliance="koeln"))
+    assert "<b>fett</b>" not in html and "&lt;b&gt;fett&lt;/b&gt;" in html
+
+
+def test_physics_off_draws_from_a_precomputed_seeded_layout():
+    graph = build_network(three_alliances(), AS_OF)
+    first = dataset_json(render_html(graph, physics=False), "nodes")
+    again = dataset_json(render_html(graph, physics=False), "nodes")
+    assert all("x" in n and "y" in n for n in first)
+    assert [(n["x"], n["y"]) for n in first] == [(n["x"], n["y"]) for n in again]
+    assert '"physics": {"enabled": false' in render_html(graph, physics=False)
+
+
+def test_physics_on_lets_the_browser_lay_out_a_small_map():
+    nodes = dataset_json(render_html(build_network(three_alliances(), AS_OF)), "nodes")
+    assert not any("x" in n for n in nodes)
+
+
+def test_legend_lists_the_colour_groups_present():
+    graph = build_network(three_alliances(), AS_OF, kreis=KOELN)
+    assert [label for label, _ in legend(graph, "kind")] == ["Bündnis", "Einrichtung"]
+    by_sector = [label for label, _ in legend(graph, "sector")]
+    assert by_sector == ["Bündnis", "Verwaltung", "Bildung", "Migrantenorganisation"]
+    assert "Migrantenorganisation" in render_html(graph, colour_by="sector")
+
+
+def test_height_must_be_a_css_size():
+    with pytest.raises(ValueError):
+        render_html(build_network(three_alliances(), AS_OF), height="1px;}</style><script>")
+
+
+def test_write_map_writes_a_standalone_page(tmp_path):
+    out = write_map(three_alliances(), tmp_path / "karte" / "koeln.html", kreis=KOELN, as_of=AS_OF)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Kreis Köln" in text and "vis.Network" in text

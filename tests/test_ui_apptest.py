@@ -1,0 +1,213 @@
+"""The Streamlit app, run headless with streamlit.testing: every page on the demo store, filters, writes, errors."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph import api
+from graph.store import ENV_STORE, open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+PAGES = {
+    "pages/uebersicht.py": "Übersicht",
+    "pages/karte.py": "Netzwerkkarte",
+    "pages/check.py": "Bündnis-Check",
+    "pages/vorschlaege.py": "Vorschläge",
+    "pages/buero.py": "Servicebüro",
+    "pages/daten.py": "Daten",
+    "pages/ueber.py": "Über Bündnisnetz / Datenschutz",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    api.load_demo(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db, tmp_path, monkeypatch) -> str:
+    """A fresh copy of the demo store for each test, so writes in one test do not leak into another."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db, path)
+    uri = f"sqlite:///{path}"
+    monkeypatch.setenv(ENV_STORE, uri)
+    return uri
+
+
+def app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_demo_store_without_exception(demo_store, page):
+    at = app(page)
+    assert not at.exception
+    assert texts(at.title) == [PAGES[page]]
+    assert at.sidebar.date_input(key="as_of")  # the page ran inside app.py's navigation
+
+
+def test_overview_lists_critical_alliances_first(demo_store):
+    at = app("pages/uebersicht.py")
+    flagged = at.dataframe[1].value  # 0: counts by group, 1: alliances with flags
+    assert flagged["Status"].iloc[0].endswith("kritisch")
+    assert set(flagged["Status"]) <= {"kritisch", "Warnung"}
+
+
+def test_overview_groups_by_the_chosen_level(demo_store):
+    at = app("pages/uebersicht.py")
+    assert "Servicebüro" in at.dataframe[0].value.columns
+    at.segmented_control(key="uebersicht_gruppe").set_value("Land").run()
+    assert "Land" in at.dataframe[0].value.columns
+    assert "Nordrhein-Westfalen" in set(at.dataframe[0].value["Land"])
+
+
+def test_full_demo_map_is_aggregated_and_says_so(demo_store):
+    at = app("pages/karte.py")
+    assert any("gruppiert nach Kreis" in info for info in texts(at.info))
+
+
+def test_kreis_filter_changes_the_map(demo_store):
+    at = app("pages/karte.py")
+    before = texts(at.caption)
+    at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln
+    assert not at.exception
+    assert texts(at.caption) != before
+    assert not any("gruppiert nach Kreis" in info for info in texts(at.info))
+    assert at.selectbox(key="karte_buendnis").options  # alliances of Köln offered
+
+
+def test_selecting_a_node_shows_its_details(demo_store):
+    at = app("pages/karte.py")
+    at.selectbox(key="karte_buendnis").set_value("demo-b09").run()
+    at.selectbox(key="karte_knoten").set_value("demo-b09").run()
+    details = texts(at.text)
+    assert any(text.startswith("Bündnis: ") and "Status: kritisch" in text for text in details)
+
+
+def test_map_keeps_filters_across_reruns(demo_store):
+    at = app("pages/karte.py")
+    at.selectbox(key="karte_kreis").set_value("05315").run()
+    at.toggle(key="karte_physik").set_value(False).run()
+    at.run()
+    assert at.selectbox(key="karte_kreis").value == "05315"
+    assert at.toggle(key="karte_physik").value is False
+
+
+def test_check_page_explains_the_critical_alliance(demo_store):
+    at = app("pages/check.py")
+    at.selectbox(key="check_buendnis").set_value("demo-b09").run()
+    assert any("BELOW_MIN_PARTNERS" in e for e in texts(at.error))
+
+
+def test_check_status_filter_narrows_the_table(demo_store):
+    at = app("pages/check.py")
+    everything = len(at.dataframe[0].value)
+    at.multiselect(key="check_status").set_value(["kritisch"]).run()
+    critical = at.dataframe[0].value
+    assert 0 < len(critical) < everything
+    assert set(critical["Status"]) == {"kritisch"}
+
+
+def suggestion_buttons(at: AppTest, action: str) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith(action + "|")]
+
+
+def test_dismissing_a_suggestion_removes_it(demo_store):
+    at = app("pages/vorschlaege.py")
+    at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
+    before = suggestion_buttons(at, "verwerfen")
+    assert before, "the demo alliance below the minimum gets suggestions"
+    at.button(key=before[0]).click().run()
+    assert not at.exception
+    assert before[0] not in suggestion_buttons(at, "verwerfen")
+    kind, source, target = before[0].split("|")[1:]
+    assert (kind, source, target) in open_store(demo_store).dismissals()
+
+
+def test_accepting_a_membership_suggestion_writes_it_with_an_audit_entry(demo_store):
+    at = app("pages/vorschlaege.py")
+    at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
+    at.selectbox(key="vorschlaege_art").set_value("membership").run()
+    key = suggestion_buttons(at, "annehmen")[0]
+    _, _, member, alliance = key.split("|")
+    at.button(key=key).click().run()
+    assert not at.exception
+    assert any(s.startswith("Übernommen") for s in texts(at.success))
+    store = open_store(demo_store)
+    assert any(m.member == member and m.alliance == alliance for m in store.read().memberships.values())
+    assert store.audit_log(1)[0].action == "Vorschlag angenommen (membership)"
+
+
+def test_form_input_error_is_shown_as_a_table_and_nothing_is_written(demo_store):
+    at = app("pages/daten.py")
+    people = len(open_store(demo_store).read().actors)
+    at.text_input(key="form_person_name").input("Erika Muster")
+    at.text_input(key="form_person_ort").input("123")
+    next(b for b in at.button if b.label == "Person speichern").click().run()
+    assert not at.exception
+    assert any("nichts gespeichert" in e for e in texts(at.error))
+    problems = next(df.value for df in at.dataframe if "Meldung" in df.value.columns)
+    assert list(problems.columns) == ["Datei", "Zeile", "Feld", "Meldung"]
+    assert "municipality" in set(problems["Feld"])
+    assert len(open_store(demo_store).read().actors) == people
+
+
+def test_form_adds_a_person(demo_store):
+    at = app("pages/daten.py")
+    at.text_input(key="form_person_name").input("Erika Muster")
+    at.text_input(key="form_person_rolle").input("Ehrenamt")
+    next(b for b in at.button if b.label == "Person speichern").click().run()
+    assert not at.exception
+    assert open_store(demo_store).read().actors["p-erika-muster"].role == "Ehrenamt"
+
+
+def test_unreachable_store_is_a_german_message_not_a_traceback(monkeypatch):
+    monkeypatch.setenv(ENV_STORE, "sqlite:////proc/buendnisnetz-gibt-es-nicht/x.db")
+    at = app("pages/karte.py")
+    assert not at.exception
+    message = " ".join(texts(at.error))
+    assert "nicht erreichbar" in message and "/proc/buendnisnetz-gibt-es-nicht/x.db" in message
+
+
+def test_refugee_youth_names_stay_hidden_on_the_map_page(demo_store):
+    ds = open_store(demo_store).read()
+    youth = [a for a in ds.actors.values() if a.is_refugee_youth]
+    assert youth
+    at = app("pages/karte.py")
+    offered = at.selectbox(key="karte_ego").options
+    assert not any(a.name in option for a in youth for option in offered)
+    assert any(a.display_name in option for a in youth for option in offered)
+
+
+def test_stichtag_before_any_alliance_leaves_nothing_to_check(demo_store):
+    at = app("pages/check.py")
+    at.sidebar.date_input(key="as_of").set_value(date(2015, 1, 1)).run()
+    assert not at.exception
+    assert any("Kein Bündnis" in info for info in texts(at.info))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "graphml", "gexf"])
+def test_export_offers_a_download_in_every_format(demo_store, fmt):
+    at = app("pages/daten.py")
+    at.selectbox(key="daten_export_format").set_value(fmt).run()
+    at.button(key="daten_export").click().run()
+    assert not at.exception
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert any(label.startswith("buendnisnetz") and "herunterladen" in label for label in labels)

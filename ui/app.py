@@ -1,0 +1,40 @@
+"""Bündnisnetz – the Streamlit app. This file only builds the navigation and the shared state.
+
+Start with ``buendnisnetz serve`` (or ``streamlit run ui/app.py``); the store
+comes from ``$BUENDNISNETZ_STORE`` (default: the per-user data file).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from ui.common import AS_OF_KEY, display_uri, store_uri
+
+st.set_page_config(page_title="Bündnisnetz", page_icon=":material/hub:", layout="wide")
+
+# URL paths differ from the file names on purpose: Streamlit also reads a pages/ folder next to
+# the main script as its old multipage convention, and a URL matching a file name there would run
+# that file alone (without this navigation and the Stichtag) on a fresh server or in AppTest.
+PAGES = [
+    st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/home:", default=True, url_path="start"),
+    st.Page("pages/karte.py", title="Netzwerkkarte", icon=":material/hub:", url_path="netzwerkkarte"),
+    st.Page("pages/check.py", title="Bündnis-Check", icon=":material/fact_check:", url_path="buendnis-check"),
+    st.Page("pages/vorschlaege.py", title="Vorschläge", icon=":material/lightbulb:", url_path="vorschlag"),
+    st.Page("pages/buero.py", title="Servicebüro", icon=":material/business:", url_path="servicebuero"),
+    st.Page("pages/daten.py", title="Daten", icon=":material/folder_open:", url_path="datenbestand"),
+    st.Page("pages/ueber.py", title="Über / Datenschutz", icon=":material/info:", url_path="datenschutz"),
+]
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.markdown("**Bündnisnetz** · Willkommen bei Freunden")
+    st.session_state.setdefault(AS_OF_KEY, date.today())
+    # The programme started in May 2015; nothing to check before that.
+    st.date_input("Stichtag", key=AS_OF_KEY, format="DD.MM.YYYY", min_value=date(2015, 1, 1),
+                  max_value=date(date.today().year + 5, 12, 31),
+                  help="Mitgliedschaften und Verbindungen gelten so, wie sie an diesem Tag bestanden.")
+    st.caption(f"Datenspeicher: `{display_uri(store_uri())}`")
+
+page.run()

@@ -1,0 +1,288 @@
+"""What every page of the app shares: the store, cached snapshots, the Stichtag, error display.
+
+Caches are keyed by ``(store URI, store revision)``: a write anywhere (app or
+CLI) bumps the revision, so every session sees fresh data on its next rerun
+and nothing is recomputed while the data stays the same. Cached objects are
+shared across sessions and must not be mutated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from graph.errors import InputError, StoreUnavailable
+from graph.model import STATES, Dataset, kreis_of
+from graph.store import Store, default_store_uri, open_store
+
+#: Who the audit log names for writes from the app (no login yet).
+APP_USER = os.environ.get("BUENDNISNETZ_USER", "app")
+AS_OF_KEY = "as_of"
+STATUS_TEXT = {"critical": "kritisch", "warn": "Warnung", "ok": "in Ordnung"}
+#: Cell colours for the status column (light, so the text stays readable).
+STATUS_COLOURS = {"kritisch": "#f8d0d0", "Warnung": "#fde2c0", "in Ordnung": "#d6efd6"}
+STATUS_ORDER = {"critical": 0, "warn": 1, "ok": 2}
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class AppContext:
+    """The data a page works on: one consistent snapshot of the store as of the Stichtag."""
+
+    uri: str
+    store: Store
+    revision: int
+    ds: Dataset
+    as_of: date
+    user: str = APP_USER
+
+    def health(self) -> list:
+        """Health reports of all alliances (computed once per revision and date)."""
+        return health_reports(self.uri, self.revision, self.as_of)
+
+    def reports_by_alliance(self) -> dict:
+        return {r.alliance: r for r in self.health()}
+
+
+def store_uri() -> str:
+    """$BUENDNISNETZ_STORE, else the per-user default store."""
+    return default_store_uri()
+
+
+def display_uri(uri: str) -> str:
+    """A store URI fit to show: a password written into it (``bolt://user:secret@host``) is masked."""
+    return re.sub(r"//([^/@:]*):[^/@]*@", r"//\1:***@", uri)
+
+
+def session_store(uri: str) -> Store:
+    """This session's connection to the store (a connection is not shared between sessions' threads).
+
+    A failure to open is not remembered, so the next rerun tries again.
+    """
+    stores = st.session_state.setdefault("_buendnisnetz_stores", {})
+    if uri not in stores:
+        stores[uri] = open_store(uri)
+    return stores[uri]
+
+
+@st.cache_resource(max_entries=4, show_spinner="Daten werden geladen …")
+def snapshot(uri: str, revision: int) -> Dataset:
+    """The whole graph at a revision, shared by all sessions (read once on its own connection)."""
+    store = open_store(uri)
+    try:
+        return store.read()
+    finally:
+        store.close()
+
+
+@st.cache_resource(max_entries=16, show_spinner="Bündnis-Check läuft …")
+def health_reports(uri: str, revision: int, as_of: date) -> list:
+    from graph.health import check_alliances
+
+    return check_alliances(snapshot(uri, revision), as_of)
+
+
+def show_store_error(uri: str, reason: str) -> None:
+    st.error(f"**Der Datenspeicher ist nicht erreichbar.**\n\nSpeicher: `{display_uri(uri)}`\n\nGrund: {md(reason)}\n\n"
+             "Prüfen Sie die Umgebungsvariable `BUENDNISNETZ_STORE` bzw. ob der Server läuft.")
+
+
+def app_context() -> AppContext:
+    """Open the store and take the snapshot for this run; on failure show why and stop the page."""
+    uri = store_uri()
+    try:
+        store = session_store(uri)
+        revision = store.revision()
+        ds = snapshot(uri, revision)
+    except StoreUnavailable as exc:
+        show_store_error(exc.uri, exc.reason)
+        st.stop()
+    except InputError as exc:  # a malformed URI
+        show_store_error(uri, str(exc))
+        st.stop()
+    except Exception as exc:  # the driver's or sqlite's own errors: still the store, not the user
+        show_store_error(uri, f"{type(exc).__name__}: {exc}")
+        st.stop()
+    as_of = st.session_state.get(AS_OF_KEY) or date.today()
+    return AppContext(uri, store, revision, ds, as_of)
+
+
+def clear_caches() -> None:
+    """After a write: drop cached snapshots and derived data (the session's connection stays)."""
+    snapshot.clear()
+    health_reports.clear()
+    st.cache_data.clear()
+
+
+def problems_frame(exc: InputError) -> pd.DataFrame:
+    return pd.DataFrame([{"Datei": p.file, "Zeile": p.line, "Feld": p.field, "Meldung": p.message}
+                         for p in exc.problems])
+
+
+REJECTED = "Die Eingabe enthält Fehler. Es wurde nichts gespeichert."
+
+
+def show_input_error(exc: InputError, headline: str = REJECTED) -> None:
+    """Every problem of a rejected input as a table of file, line, field and message."""
+    st.error(f"{headline} ({len(exc.problems)} Problem{'e' if len(exc.problems) != 1 else ''})")
+    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+
+
+def empty_hint(ds: Dataset) -> bool:
+    """Say what to do when there are no alliances yet; True when the page has nothing to show."""
+    if ds.alliances:
+        return False
+    st.info("Noch keine Bündnisse gespeichert. Laden Sie Daten auf der Seite **Daten** hoch, "
+            "oder laden Sie dort die (fiktiven) Demodaten.")
+    return True
+
+
+# -- small lookups the pages share (no analysis: names and places only) ------
+
+def place_name(ds: Dataset, ags: str | None) -> str:
+    if not ags:
+        return "unbekannt"
+    return ds.municipalities[ags].name if ags in ds.municipalities else ags
+
+
+def kreis_name(ds: Dataset, ags: str | None) -> str:
+    """The Kreis of a place as ``Name (AGS)``: names alone are not unique (Stadt and Landkreis München)."""
+    if not ags:
+        return "unbekannt"
+    kreis = kreis_of(ags)
+    return f"{place_name(ds, kreis)} ({kreis})"
+
+
+def state_of(ds: Dataset, ags: str | None) -> str | None:
+    """The Land (code) of a place."""
+    from graph.netmap import state_of_place
+
+    return state_of_place(ds, ags)
+
+
+def state_name(code: str | None) -> str:
+    return STATES[code][0] if code in STATES else "unbekannt"
+
+
+def office_of(ds: Dataset, alliance_id: str) -> str | None:
+    """The Servicebüro supporting an alliance: its own, else the one serving its Land."""
+    alliance = ds.alliances[alliance_id]
+    if alliance.office in ds.service_offices:
+        return alliance.office
+    state = state_of(ds, alliance.municipality)
+    for office in sorted(ds.service_offices.values(), key=lambda o: o.id):
+        if state in office.states:
+            return office.id
+    return None
+
+
+#: Columns of a health table in reading order: what matters (status, reasons) first.
+REPORT_COLUMNS = ["Status", "Bündnis", "Partner", "Punktzahl", "Hinweise", "Kreis", "Land", "Servicebüro"]
+
+
+def report_rows(ds: Dataset, reports: list) -> list[dict]:
+    """Health reports as table rows, flagged first (critical, warn, ok), then by score."""
+    rows = []
+    for r in sorted(reports, key=lambda r: (STATUS_ORDER.get(r.status, 9), r.score, r.name)):
+        flags = sorted(r.flags, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+        office = office_of(ds, r.alliance)
+        rows.append({
+            "Status": STATUS_TEXT.get(r.status, r.status),
+            "Bündnis": r.name,
+            "Kreis": kreis_name(ds, r.municipality),
+            "Land": state_name(state_of(ds, r.municipality)),
+            "Servicebüro": ds.service_offices[office].name if office else "–",
+            "Partner": r.partners,
+            "Punktzahl": r.score,
+            "Hinweise": " · ".join(f.message for f in flags if f.severity != "info") or "–",
+            "id": r.alliance,
+        })
+    return rows
+
+
+def status_counts(rows: list[dict], by: str) -> pd.DataFrame:
+    """Alliances per group (column ``by`` of :func:`report_rows`) and status, most critical first."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=[by, "Bündnisse", *STATUS_TEXT.values()])
+    table = frame.pivot_table(index=by, columns="Status", values="id", aggfunc="count", fill_value=0)
+    for column in STATUS_TEXT.values():
+        if column not in table:
+            table[column] = 0
+    table = table[list(STATUS_TEXT.values())]
+    table.insert(0, "Bündnisse", table.sum(axis=1))
+    table = table.sort_values([STATUS_TEXT["critical"], STATUS_TEXT["warn"], "Bündnisse"], ascending=False)
+    return table.reset_index()
+
+
+def people_per_kreis(ds: Dataset) -> dict[str, int]:
+    """Institutions and people per Kreis name (by the partner rule's place of each)."""
+    counts: dict[str, int] = {}
+    for node_id in [*ds.institutions, *ds.actors]:
+        ags = ds.municipality_of_member(node_id)
+        if ags:
+            name = kreis_name(ds, ags)
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def styled_status(frame: pd.DataFrame):
+    """A table with its ``Status`` column coloured by status (red, orange, green)."""
+    return frame.style.map(lambda value: f"background-color: {STATUS_COLOURS.get(value, 'transparent')}",
+                           subset=["Status"])
+
+
+def member_label(ds: Dataset, member_id: str, *, reveal: bool = False) -> str:
+    """A member's name with what it is, e.g. ``Jugendamt Köln (Einrichtung)``."""
+    if member_id in ds.institutions:
+        return f"{ds.institutions[member_id].name} (Einrichtung)"
+    if member_id in ds.actors:
+        return f"{ds.name_of(member_id, reveal=reveal)} (Person)"
+    return member_id
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "–"
+
+
+# -- maps (built by graph.netmap; cached per revision and selection) ---------
+
+MAP_HEIGHT_PX = 640
+
+
+@st.cache_resource(max_entries=32, show_spinner="Karte wird berechnet …")
+def network_map(uri: str, revision: int, as_of: date, **filters):
+    """The MapGraph for a selection (see :func:`graph.netmap.build_network`)."""
+    from graph.netmap import build_network
+
+    reports = {r.alliance: r for r in health_reports(uri, revision, as_of)}
+    return build_network(snapshot(uri, revision), as_of, health=reports, **filters)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_html(uri: str, revision: int, as_of: date, colour_by: str, physics: bool, selected: str | None,
+             height_px: int = MAP_HEIGHT_PX, header: bool = False, **filters) -> str:
+    """The map page: without header to embed (the app shows title and note), with header to download."""
+    from graph.netmap import render_html
+
+    graph = network_map(uri, revision, as_of, **filters)
+    return render_html(graph, physics=physics, colour_by=colour_by, height=f"{height_px}px", selected=selected,
+                       header=header)
+
+
+def show_map(html: str, height_px: int = MAP_HEIGHT_PX) -> None:
+    """Embed a map page rendered without header."""
+    st.iframe(html, height=height_px + 4)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
+
+
+def md(text: str) -> str:
+    """Text from the data made safe for st.markdown: no links, images, colours or LaTeX from a name."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))

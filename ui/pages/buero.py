@@ -1,0 +1,158 @@
+"""Servicebüro: the office's alliances by status, its offers, the work list, planning an offer, the printable view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from graph import api
+from graph.errors import InputError
+from graph.model import OFFER_TYPES
+from ui.common import (
+    APP_USER,
+    STATUS_TEXT,
+    app_context,
+    clear_caches,
+    empty_hint,
+    md,
+    show_input_error,
+    snapshot,
+    styled_status,
+)
+
+FLASH_KEY = "buero_meldung"
+STATUS_ICONS = {"critical": ":material/error:", "warn": ":material/warning:", "ok": ":material/check_circle:"}
+
+
+@st.cache_resource(max_entries=16, show_spinner="Sicht des Servicebüros wird berechnet …")
+def office_view(uri: str, revision: int, as_of, office_id: str):
+    from graph.office import office_view as build
+    from ui.common import health_reports
+
+    return build(snapshot(uri, revision), office_id, as_of, reports=health_reports(uri, revision, as_of))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def office_html(uri: str, revision: int, as_of, office_id: str) -> str:
+    from graph.office import render_office_html
+
+    return render_office_html(office_view(uri, revision, as_of, office_id), snapshot(uri, revision))
+
+
+st.title("Servicebüro")
+ctx = app_context()
+ds = ctx.ds
+st.caption("Die Bündnisse in den Ländern eines Servicebüros, seine Angebote und die Arbeitsliste: "
+           "für jedes Bündnis das empfohlene nächste Angebot mit Begründung. Ein geplantes Angebot "
+           "übersteuert die Empfehlung.")
+if not ds.service_offices:
+    st.info("Noch kein Servicebüro gespeichert. Servicebüros kommen mit den Referenzdaten "
+            "(`buendnisnetz init`) oder als Liste `service_offices` über die Seite **Daten**.")
+    st.stop()
+if empty_hint(ds):
+    st.stop()
+if FLASH_KEY in st.session_state:
+    st.success(st.session_state.pop(FLASH_KEY))
+
+offices = sorted(ds.service_offices, key=lambda o: (ds.service_offices[o].name, o))
+office_id = st.selectbox("Servicebüro", offices, key="buero_office",
+                         format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
+view = office_view(ctx.uri, ctx.revision, ctx.as_of, office_id)
+
+counts = view.status_counts()
+columns = st.columns(6)
+columns[0].metric("Bündnisse", sum(counts.values()))
+for column, status in zip(columns[1:4], ("critical", "warn", "ok")):
+    column.metric(STATUS_TEXT[status], counts[status])
+columns[4].metric("Kommunen unterstützt", view.reach.get("municipalities", 0))
+columns[5].metric("Menschen erreicht", view.reach.get("people_reached", 0),
+                  help="Summe der Teilnehmendenzahlen aller durchgeführten Angebote bis zum Stichtag"
+                       + (f"; {view.reach['offers_without_count']} Angebote ohne Zahl"
+                          if view.reach.get("offers_without_count") else ""))
+
+tab_work, tab_alliances, tab_offers = st.tabs(["Arbeitsliste", "Bündnisse nach Status", "Angebote"])
+
+with tab_work:
+    if not view.worklist:
+        st.info("Keine Bündnisse in den Ländern dieses Servicebüros.")
+    for r in view.worklist:
+        with st.container(border=True):
+            offer = OFFER_TYPES.get(r.offer_type, r.offer_type)
+            st.markdown(f"{STATUS_ICONS.get(r.status, '')} **{md(r.name)}** · {STATUS_TEXT.get(r.status, r.status)}"
+                        f" · Punktzahl {r.score}")
+            if r.override:
+                st.markdown(f":material/event: **{md(r.override)}**")
+                st.caption(f"Empfehlung war: {md(offer)} – {md(r.reason)}")
+            else:
+                st.markdown(f"Empfohlen: **{md(offer)}** – {md(r.reason)}")
+
+    st.subheader("Angebot planen")
+    st.caption("Ein geplantes Angebot (Datum nach dem Stichtag) ersetzt die Empfehlung in der Arbeitsliste. "
+               "Die Begründung ist Pflicht; die Planung wird wie jede Änderung protokolliert.")
+    recommended = {r.alliance: r.offer_type for r in view.worklist}
+    ids = [r.alliance for r in view.worklist]
+    if ids:
+        with st.form("buero_planen", clear_on_submit=False):
+            alliance = st.selectbox("Bündnis", ids, key="buero_plan_buendnis",
+                                    format_func=lambda a: ds.alliances[a].name if a in ds.alliances else a)
+            types = list(OFFER_TYPES)
+            offer_type = st.selectbox("Angebot", types, key="buero_plan_art", format_func=OFFER_TYPES.get,
+                                      index=types.index(recommended.get(ids[0], "fortbildung")))
+            when = st.date_input("Datum", value=ctx.as_of + timedelta(days=14), key="buero_plan_datum",
+                                 min_value=ctx.as_of + timedelta(days=1), format="DD.MM.YYYY")
+            title = st.text_input("Titel (optional)", key="buero_plan_titel")
+            note = st.text_area("Begründung (Pflicht)", key="buero_plan_begruendung",
+                                placeholder="Warum dieses Angebot statt der Empfehlung, bzw. was vereinbart ist")
+            if st.form_submit_button("Angebot planen", type="primary"):
+                from graph.offers import plan_offer_records
+
+                try:
+                    records = plan_offer_records(alliance, offer_type, when, office_id, note,
+                                                 title=title.strip() or None, as_of=ctx.as_of)
+                    api.import_records(ctx.store, records, user=APP_USER, action="Angebot geplant")
+                except InputError as exc:
+                    show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.")
+                else:
+                    clear_caches()
+                    st.session_state[FLASH_KEY] = (f"Geplant: {OFFER_TYPES[offer_type]} am {when:%d.%m.%Y} für "
+                                                   f"{ds.alliances[alliance].name}")
+                    st.rerun()
+
+with tab_alliances:
+    lines = [line for status in ("critical", "warn", "ok") for line in view.alliances[status]]
+    if lines:
+        frame = pd.DataFrame([{
+            "Status": STATUS_TEXT.get(line.status, line.status), "Bündnis": line.name, "Ort": line.place,
+            "Partner": line.partners, "Punktzahl": line.score, "Hinweise": ", ".join(line.flags) or "–",
+            "Letztes Angebot": line.last_offer.strftime("%d.%m.%Y") if line.last_offer else "–",
+            "Nächstes Angebot": line.next_offer.strftime("%d.%m.%Y") if line.next_offer else "–",
+        } for line in lines])
+        st.dataframe(styled_status(frame), hide_index=True, width="stretch")
+    else:
+        st.info("Keine Bündnisse in den Ländern dieses Servicebüros.")
+    st.subheader("Ohne Angebot in den letzten 12 Monaten")
+    if view.without_offers:
+        st.markdown("\n".join(f"- {md(line.name)} ({md(line.place)}), letztes Angebot: "
+                              f"{line.last_offer.strftime('%d.%m.%Y') if line.last_offer else 'keines'}"
+                              for line in view.without_offers))
+    else:
+        st.success("Alle Bündnisse hatten in den letzten 12 Monaten ein Angebot.")
+
+with tab_offers:
+    st.caption(f"Angebote des Servicebüros je Art und Monat (JJJJ-MM): durchgeführt bis zum Stichtag "
+               f"{ctx.as_of:%d.%m.%Y} in den letzten 12 Monaten, danach geplant (6 Monate).")
+    # ISO month keys as the x axis: they sort in time order
+    wide = pd.DataFrame([{"Monat": c.month, "Art": OFFER_TYPES[c.type], "Angebote": c.done + c.planned}
+                         for c in view.offers]).pivot_table(index="Monat", columns="Art", values="Angebote",
+                                                            aggfunc="sum", fill_value=0)
+    st.bar_chart(wide[[label for label in OFFER_TYPES.values() if label in wide]], stack=True,
+                 x_label="Monat", y_label="Angebote")
+    done, planned = view.offers_by_type("done"), view.offers_by_type("planned")
+    st.dataframe(pd.DataFrame([{"Art": OFFER_TYPES[t], "durchgeführt": done[t], "geplant": planned[t]}
+                               for t in OFFER_TYPES]), hide_index=True)
+
+st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.revision, ctx.as_of, office_id),
+                   file_name=f"servicebuero-{office_id}-{ctx.as_of:%Y-%m-%d}.html", mime="text/html",
+                   key="buero_download", icon=":material/print:")

@@ -1,0 +1,53 @@
+"""Übersicht: alliances by status per Servicebüro, Land or Kreis; flagged ones first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.common import (
+    REPORT_COLUMNS,
+    STATUS_TEXT,
+    app_context,
+    empty_hint,
+    people_per_kreis,
+    report_rows,
+    status_counts,
+    styled_status,
+)
+
+st.title("Übersicht")
+ctx = app_context()
+ds = ctx.ds
+st.caption(f"Stand {ctx.as_of:%d.%m.%Y} · Willkommen bei Freunden – Bündnisse für junge Flüchtlinge")
+if empty_hint(ds):
+    st.stop()
+
+rows = report_rows(ds, ctx.health())
+by_status = {code: sum(1 for r in ctx.health() if r.status == code) for code in STATUS_TEXT}
+cols = st.columns(6)
+cols[0].metric("Bündnisse", len(ctx.health()), help="Geprüft: gegründet bis zum Stichtag, nicht beendet")
+cols[1].metric("kritisch", by_status["critical"])
+cols[2].metric("mit Warnung", by_status["warn"])
+cols[3].metric("in Ordnung", by_status["ok"])
+cols[4].metric("Einrichtungen", len(ds.institutions))
+cols[5].metric("Personen", len(ds.actors))
+
+st.subheader("Bündnisse nach Status")
+group = st.segmented_control("Gruppieren nach", ["Servicebüro", "Land", "Kreis"], default="Servicebüro",
+                             key="uebersicht_gruppe", required=True)
+st.dataframe(status_counts(rows, group or "Servicebüro"), hide_index=True, width="stretch")
+
+st.subheader("Bündnisse mit Hinweisen")
+flagged = [r for r in rows if r["Status"] != STATUS_TEXT["ok"]]
+if flagged:
+    st.dataframe(styled_status(pd.DataFrame(flagged)[REPORT_COLUMNS]), hide_index=True, width="stretch",
+                 column_config={"Hinweise": st.column_config.TextColumn(width="large")})
+    st.page_link("pages/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
+else:
+    st.success("Alle Bündnisse sind in Ordnung.")
+
+st.subheader("Kreise")
+kreise = status_counts(rows, "Kreis")
+kreise["Einrichtungen und Personen"] = kreise["Kreis"].map(people_per_kreis(ds)).fillna(0).astype(int)
+st.dataframe(kreise, hide_index=True, width="stretch")

@@ -1,0 +1,100 @@
+"""Vorschläge: explained suggestions for memberships, introductions and hospitations; accept or dismiss."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph import api
+from graph.errors import InputError
+from ui.common import (
+    APP_USER,
+    STATUS_ORDER,
+    STATUS_TEXT,
+    app_context,
+    clear_caches,
+    empty_hint,
+    md,
+    show_input_error,
+    snapshot,
+)
+
+KINDS = {"membership": "Mitgliedschaft", "introduction": "Kennenlernen", "hospitation": "Hospitation"}
+FLASH_KEY = "vorschlaege_meldung"
+
+
+@st.cache_resource(max_entries=32, show_spinner="Vorschläge werden berechnet …")
+def suggestions(uri: str, revision: int, as_of, alliance, actor, kind, top, dismissed: frozenset) -> list:
+    from graph.suggest import suggest
+
+    return suggest(snapshot(uri, revision), as_of, alliance=alliance, actor=actor, kind=kind, top=top,
+                   dismissed=set(dismissed))
+
+
+st.title("Vorschläge")
+ctx = app_context()
+ds = ctx.ds
+st.caption("Jeder Vorschlag nennt seine Gründe. Annehmen schreibt die Verbindung (mit Protokoll), "
+           "Verwerfen blendet den Vorschlag dauerhaft aus.")
+if empty_hint(ds):
+    st.stop()
+if FLASH_KEY in st.session_state:
+    st.success(st.session_state.pop(FLASH_KEY))
+
+c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
+mode = c1.radio("Vorschläge für", ["alliance", "actor", "all"], key="vorschlaege_modus",
+                format_func={"alliance": "ein Bündnis", "actor": "eine Person/Einrichtung", "all": "alle"}.get)
+alliance = actor = None
+if mode == "alliance":
+    # Struggling alliances first: they need suggestions most (design.md).
+    status = {r.alliance: r.status for r in ctx.health()}
+    ids = sorted(ds.alliances, key=lambda a: (STATUS_ORDER.get(status.get(a), 9), ds.alliances[a].name))
+    alliance = c2.selectbox("Bündnis", ids, key="vorschlaege_buendnis",
+                            format_func=lambda a: f"{ds.alliances[a].name} ({STATUS_TEXT.get(status.get(a), '–')})")
+elif mode == "actor":
+    names = {i: f"{inst.name} (Einrichtung)" for i, inst in ds.institutions.items()}
+    names |= {a: f"{ds.name_of(a)} (Person)" for a in ds.actors}
+    actor = c2.selectbox("Person oder Einrichtung", sorted(names, key=lambda i: names[i].lower()),
+                         key="vorschlaege_person", format_func=names.get)
+kind = c3.selectbox("Art", [None, *KINDS], key="vorschlaege_art",
+                    format_func=lambda k: "alle" if k is None else KINDS[k])
+top = c4.number_input("Anzahl", min_value=1, max_value=100, value=10, key="vorschlaege_anzahl")
+
+found = suggestions(ctx.uri, ctx.revision, ctx.as_of, alliance, actor, kind, int(top),
+                    frozenset(ctx.store.dismissals()))
+if not found:
+    st.info("Keine Vorschläge für diese Auswahl.")
+
+
+def accept(s) -> None:
+    from graph.suggest import suggestion_to_records
+
+    records = suggestion_to_records(s, ctx.as_of)
+    try:
+        api.import_records(ctx.store, records, user=APP_USER, action=f"Vorschlag angenommen ({s.kind})")
+    except InputError as exc:
+        show_input_error(exc, "Der Vorschlag konnte nicht übernommen werden. Es wurde nichts gespeichert.")
+        return
+    clear_caches()
+    st.session_state[FLASH_KEY] = (f"Übernommen: {KINDS.get(s.kind, s.kind)} "
+                                   f"{ds.name_of(s.source)} → {ds.name_of(s.target)}")
+    st.rerun()
+
+
+def dismiss(s) -> None:
+    ctx.store.add_dismissal(s.kind, s.source, s.target, user=APP_USER)
+    clear_caches()
+    st.session_state[FLASH_KEY] = f"Verworfen: {ds.name_of(s.source)} → {ds.name_of(s.target)}"
+    st.rerun()
+
+
+for s in found:
+    key = f"{s.kind}|{s.source}|{s.target}"
+    with st.container(border=True):
+        head, buttons = st.columns([5, 1])
+        head.markdown(f"**{KINDS.get(s.kind, s.kind)}:** {md(ds.name_of(s.source))} → {md(ds.name_of(s.target))}"
+                      f" · Punktzahl {s.score:.2f}")
+        head.markdown("\n".join(f"- {md(reason)}" for reason in s.reasons))
+        if buttons.button("Annehmen", key=f"annehmen|{key}", type="primary", width="stretch"):
+            accept(s)
+        if buttons.button("Verwerfen", key=f"verwerfen|{key}", width="stretch"):
+            dismiss(s)
