@@ -536,7 +536,8 @@ def serve(obj: Context, port, address):
     obj.store  # fail fast (exit 3) when the store is unreachable
     _say(f"Bündnisnetz läuft auf http://{address}:{port}  (Beenden mit Strg+C)")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "minimal"]
     raise SystemExit(subprocess.call(cmd, env=env))
 
 

@@ -10,9 +10,32 @@ from datetime import date
 
 import streamlit as st
 
-from ui.common import AS_OF_KEY, display_uri, store_uri
+from graph.access import ROLES
+from ui.common import AS_OF_KEY, USER_KEY, current_user, display_uri, store_uri
 
 st.set_page_config(page_title="Bündnisnetz", page_icon=":material/hub:", layout="wide")
+
+
+def login_form() -> None:
+    """Ask for name and password (local accounts, see ``buendnisnetz user add``); stop until they fit."""
+    from graph.accounts import authenticate
+
+    st.title("Bündnisnetz – Anmeldung")
+    with st.form("anmeldung"):
+        name = st.text_input("Benutzername", key="login_name")
+        password = st.text_input("Passwort", type="password", key="login_password")
+        if st.form_submit_button("Anmelden", type="primary"):
+            user = authenticate(name.strip(), password)
+            if user is None:
+                st.error("Benutzername oder Passwort stimmt nicht.")
+            else:
+                st.session_state[USER_KEY] = user
+                st.rerun()
+    st.stop()
+
+
+if current_user() is None:
+    login_form()
 
 # URL paths differ from the file names on purpose: Streamlit also reads a pages/ folder next to
 # the main script as its old multipage convention, and a URL matching a file name there would run
@@ -36,5 +59,10 @@ with st.sidebar:
                   max_value=date(date.today().year + 5, 12, 31),
                   help="Mitgliedschaften und Verbindungen gelten so, wie sie an diesem Tag bestanden.")
     st.caption(f"Datenspeicher: `{display_uri(store_uri())}`")
+    user = current_user()
+    st.caption(f"Angemeldet: {user.name} ({ROLES.get(user.role, user.role)})")
+    if USER_KEY in st.session_state and st.button("Abmelden", key="logout"):
+        del st.session_state[USER_KEY]
+        st.rerun()
 
 page.run()

@@ -16,13 +16,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from graph.access import User, scope
 from graph.errors import InputError, StoreUnavailable
 from graph.model import STATES, Dataset, kreis_of
 from graph.store import Store, default_store_uri, open_store
 
-#: Who the audit log names for writes from the app (no login yet).
+#: Who the audit log names for writes from the app when no accounts exist (single-user install).
 APP_USER = os.environ.get("BUENDNISNETZ_USER", "app")
 AS_OF_KEY = "as_of"
+USER_KEY = "_buendnisnetz_user"
 STATUS_TEXT = {"critical": "kritisch", "warn": "Warnung", "ok": "in Ordnung"}
 #: Cell colours for the status column (light, so the text stays readable).
 STATUS_COLOURS = {"kritisch": "#f8d0d0", "Warnung": "#fde2c0", "in Ordnung": "#d6efd6"}
@@ -32,18 +34,24 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 @dataclass
 class AppContext:
-    """The data a page works on: one consistent snapshot of the store as of the Stichtag."""
+    """The data a page works on: one consistent snapshot of the store as of the Stichtag.
+
+    ``view`` is the cache key of what this user sees: the store revision plus the
+    user's scope. Every cached function takes it instead of the bare revision, so
+    a cache entry never crosses from one role's view into another's.
+    """
 
     uri: str
     store: Store
     revision: int
     ds: Dataset
     as_of: date
-    user: str = APP_USER
+    user: User
+    view: tuple
 
     def health(self) -> list:
-        """Health reports of all alliances (computed once per revision and date)."""
-        return health_reports(self.uri, self.revision, self.as_of)
+        """Health reports of the alliances this user sees (computed once per view and date)."""
+        return health_reports(self.uri, self.view, self.as_of)
 
     def reports_by_alliance(self) -> dict:
         return {r.alliance: r for r in self.health()}
@@ -70,8 +78,26 @@ def session_store(uri: str) -> Store:
     return stores[uri]
 
 
+def accounts_exist() -> bool:
+    from graph import accounts
+
+    return bool(accounts.load())
+
+
+def current_user() -> User | None:
+    """The logged-in user; without any accounts (single-user install) the app acts as admin."""
+    user = st.session_state.get(USER_KEY)
+    if user is None and not accounts_exist():
+        user = User(APP_USER, "admin")
+    return user
+
+
+def view_key(revision: int, user: User) -> tuple:
+    return (revision, user.name, user.role, user.office, user.kreis)
+
+
 @st.cache_resource(max_entries=4, show_spinner="Daten werden geladen …")
-def snapshot(uri: str, revision: int) -> Dataset:
+def full_snapshot(uri: str, revision: int) -> Dataset:
     """The whole graph at a revision, shared by all sessions (read once on its own connection)."""
     store = open_store(uri)
     try:
@@ -80,11 +106,18 @@ def snapshot(uri: str, revision: int) -> Dataset:
         store.close()
 
 
+@st.cache_resource(max_entries=16, show_spinner="Daten werden geladen …")
+def snapshot(uri: str, view: tuple) -> Dataset:
+    """What one user may see of the graph at a revision (:func:`graph.access.scope`), shared per view."""
+    revision, name, role, office, kreis = view
+    return scope(full_snapshot(uri, revision), User(name, role, office, kreis))
+
+
 @st.cache_resource(max_entries=16, show_spinner="Bündnis-Check läuft …")
-def health_reports(uri: str, revision: int, as_of: date) -> list:
+def health_reports(uri: str, view: tuple, as_of: date) -> list:
     from graph.health import check_alliances
 
-    return check_alliances(snapshot(uri, revision), as_of)
+    return check_alliances(snapshot(uri, view), as_of)
 
 
 def show_store_error(uri: str, reason: str) -> None:
@@ -95,10 +128,15 @@ def show_store_error(uri: str, reason: str) -> None:
 def app_context() -> AppContext:
     """Open the store and take the snapshot for this run; on failure show why and stop the page."""
     uri = store_uri()
+    user = current_user()
+    if user is None:  # pages are only reachable through app.py, which asks for the login first
+        st.warning("Bitte melden Sie sich an.")
+        st.stop()
     try:
         store = session_store(uri)
         revision = store.revision()
-        ds = snapshot(uri, revision)
+        view = view_key(revision, user)
+        ds = snapshot(uri, view)
     except StoreUnavailable as exc:
         show_store_error(exc.uri, exc.reason)
         st.stop()
@@ -109,11 +147,12 @@ def app_context() -> AppContext:
         show_store_error(uri, f"{type(exc).__name__}: {exc}")
         st.stop()
     as_of = st.session_state.get(AS_OF_KEY) or date.today()
-    return AppContext(uri, store, revision, ds, as_of)
+    return AppContext(uri, store, revision, ds, as_of, user, view)
 
 
 def clear_caches() -> None:
     """After a write: drop cached snapshots and derived data (the session's connection stays)."""
+    full_snapshot.clear()
     snapshot.clear()
     health_reports.clear()
     st.cache_data.clear()
@@ -256,21 +295,21 @@ MAP_HEIGHT_PX = 640
 
 
 @st.cache_resource(max_entries=32, show_spinner="Karte wird berechnet …")
-def network_map(uri: str, revision: int, as_of: date, **filters):
+def network_map(uri: str, view: tuple, as_of: date, **filters):
     """The MapGraph for a selection (see :func:`graph.netmap.build_network`)."""
     from graph.netmap import build_network
 
-    reports = {r.alliance: r for r in health_reports(uri, revision, as_of)}
-    return build_network(snapshot(uri, revision), as_of, health=reports, **filters)
+    reports = {r.alliance: r for r in health_reports(uri, view, as_of)}
+    return build_network(snapshot(uri, view), as_of, health=reports, **filters)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def map_html(uri: str, revision: int, as_of: date, colour_by: str, physics: bool, selected: str | None,
+def map_html(uri: str, view: tuple, as_of: date, colour_by: str, physics: bool, selected: str | None,
              height_px: int = MAP_HEIGHT_PX, header: bool = False, **filters) -> str:
     """The map page: without header to embed (the app shows title and note), with header to download."""
     from graph.netmap import render_html
 
-    graph = network_map(uri, revision, as_of, **filters)
+    graph = network_map(uri, view, as_of, **filters)
     return render_html(graph, physics=physics, colour_by=colour_by, height=f"{height_px}px", selected=selected,
                        header=header)
 

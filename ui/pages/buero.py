@@ -11,7 +11,6 @@ from graph import api
 from graph.errors import InputError
 from graph.model import OFFER_TYPES
 from ui.common import (
-    APP_USER,
     STATUS_TEXT,
     app_context,
     clear_caches,
@@ -27,18 +26,18 @@ STATUS_ICONS = {"critical": ":material/error:", "warn": ":material/warning:", "o
 
 
 @st.cache_resource(max_entries=16, show_spinner="Sicht des Servicebüros wird berechnet …")
-def office_view(uri: str, revision: int, as_of, office_id: str):
+def office_view(uri: str, view: tuple, as_of, office_id: str):
     from graph.office import office_view as build
     from ui.common import health_reports
 
-    return build(snapshot(uri, revision), office_id, as_of, reports=health_reports(uri, revision, as_of))
+    return build(snapshot(uri, view), office_id, as_of, reports=health_reports(uri, view, as_of))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def office_html(uri: str, revision: int, as_of, office_id: str) -> str:
+def office_html(uri: str, view: tuple, as_of, office_id: str) -> str:
     from graph.office import render_office_html
 
-    return render_office_html(office_view(uri, revision, as_of, office_id), snapshot(uri, revision))
+    return render_office_html(office_view(uri, view, as_of, office_id), snapshot(uri, view))
 
 
 st.title("Servicebüro")
@@ -59,7 +58,7 @@ if FLASH_KEY in st.session_state:
 offices = sorted(ds.service_offices, key=lambda o: (ds.service_offices[o].name, o))
 office_id = st.selectbox("Servicebüro", offices, key="buero_office",
                          format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
-view = office_view(ctx.uri, ctx.revision, ctx.as_of, office_id)
+view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id)
 
 counts = view.status_counts()
 columns = st.columns(6)
@@ -111,7 +110,7 @@ with tab_work:
                 try:
                     records = plan_offer_records(alliance, offer_type, when, office_id, note,
                                                  title=title.strip() or None, as_of=ctx.as_of)
-                    api.import_records(ctx.store, records, user=APP_USER, action="Angebot geplant")
+                    api.import_records(ctx.store, records, user=ctx.user, action="Angebot geplant")
                 except InputError as exc:
                     show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.")
                 else:
@@ -153,6 +152,6 @@ with tab_offers:
     st.dataframe(pd.DataFrame([{"Art": OFFER_TYPES[t], "durchgeführt": done[t], "geplant": planned[t]}
                                for t in OFFER_TYPES]), hide_index=True)
 
-st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.revision, ctx.as_of, office_id),
+st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.view, ctx.as_of, office_id),
                    file_name=f"servicebuero-{office_id}-{ctx.as_of:%Y-%m-%d}.html", mime="text/html",
                    key="buero_download", icon=":material/print:")

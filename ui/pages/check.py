@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph.health import FLAG_LABELS
+
 from graph.model import OFFER_TYPES, SECTORS
 from graph.partners import partners_of
 from ui.common import (
@@ -65,7 +67,8 @@ st.caption(md(f"{place_name(ds, alliance.municipality)} · gegründet {fmt_date(
               + (", ".join(ds.topics[t].name for t in alliance.topics if t in ds.topics) or "–")))
 for flag in sorted(report.flags, key=lambda f: ["critical", "warning", "info"].index(f.severity)
                    if f.severity in ("critical", "warning", "info") else 9):
-    SEVERITY_BOX.get(flag.severity, st.info)(f"**{flag.code}** – {md(flag.message)}")
+    SEVERITY_BOX.get(flag.severity, st.info)(
+        f"**{FLAG_LABELS.get(flag.code, flag.code)}** ({flag.code}) – {md(flag.message)}")
 if not report.flags:
     st.success("Keine Hinweise.")
 
@@ -113,6 +116,6 @@ with tab_time:
     else:
         st.info("Keine datierten Ereignisse.")
 with tab_map:
-    html = map_html(ctx.uri, ctx.revision, ctx.as_of, "sector", True, alliance_id, 420,
+    html = map_html(ctx.uri, ctx.view, ctx.as_of, "sector", True, alliance_id, 420,
                     alliance=alliance_id, reveal=True)
     show_map(html, 420)

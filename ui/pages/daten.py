@@ -18,7 +18,7 @@ from graph.io import read_paths
 from graph.io.export import FORMATS, export
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
-from ui.common import APP_USER, app_context, clear_caches, fmt_date, show_input_error
+from ui.common import app_context, clear_caches, fmt_date, show_input_error
 
 FLASH_KEY = "daten_meldung"
 FORMAT_LABELS = {"json": "JSON (Austauschformat)", "csv": "CSV (ZIP mit einer Datei je Liste)",
@@ -52,7 +52,7 @@ def result_frame(result: api.ImportResult) -> pd.DataFrame:
 def write(records: list[RawRecord], action: str, *, dry_run: bool = False) -> api.ImportResult | None:
     """Validate and (unless a dry run) write; problems are shown as a table and nothing is written."""
     try:
-        result = api.import_records(ctx.store, records, user=APP_USER, action=action, dry_run=dry_run)
+        result = api.import_records(ctx.store, records, user=ctx.user, action=action, dry_run=dry_run)
     except InputError as exc:
         show_input_error(exc)
         return None
@@ -117,7 +117,7 @@ with tab_import:
                  "Bündnis-Checks zeigt.")
         if st.button("Demodaten laden", key="daten_demo"):
             try:
-                api.load_demo(ctx.store, user=APP_USER)
+                api.load_demo(ctx.store, user=ctx.user)
             except InputError as exc:
                 show_input_error(exc)
             else:
@@ -209,8 +209,10 @@ with tab_export:
                            file_name=file_name, mime=mime, key="daten_export_download")
 
 with tab_log:
-    entries = ctx.store.audit_log(200)
-    if entries:
+    entries = ctx.store.audit_log(200) if ctx.user.role == "admin" else None
+    if entries is None:
+        st.info("Das Änderungsprotokoll sehen nur Administrator*innen.")
+    elif entries:
         st.dataframe(pd.DataFrame([{"Zeit": e.at, "Wer": e.user, "Aktion": e.action, "Was": e.target}
                                    for e in entries]), hide_index=True, width="stretch")
     else:

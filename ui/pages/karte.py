@@ -57,7 +57,7 @@ physics = c4.toggle("Physik", value=True, key="karte_physik",
 
 filters = {"state": state, "kreis": kreis, "alliance": alliance, "office": office, "topic": topic,
            "sector": sector, "ego": ego, "depth": depth if ego else 1}
-graph = network_map(ctx.uri, ctx.revision, ctx.as_of, **filters)
+graph = network_map(ctx.uri, ctx.view, ctx.as_of, **filters)
 if graph.aggregated:
     st.info(graph.note)
 if not graph.nodes:
@@ -88,8 +88,8 @@ with detail_col:
                    "In der Karte zeigt das Überfahren mit der Maus dieselben Angaben.")
 
 with map_col:
-    show_map(map_html(ctx.uri, ctx.revision, ctx.as_of, colour_by, physics, selected, **filters))
-    standalone = map_html(ctx.uri, ctx.revision, ctx.as_of, colour_by, physics, None, header=True, **filters)
+    show_map(map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, selected, **filters))
+    standalone = map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, None, header=True, **filters)
     st.download_button("Karte als HTML herunterladen", standalone, file_name="netzwerkkarte.html", mime="text/html",
                        key="karte_download",
                        help="Eigenständige Datei, die ohne Internetverbindung geöffnet werden kann.")

@@ -7,7 +7,6 @@ import streamlit as st
 from graph import api
 from graph.errors import InputError
 from ui.common import (
-    APP_USER,
     STATUS_ORDER,
     STATUS_TEXT,
     app_context,
@@ -23,10 +22,10 @@ FLASH_KEY = "vorschlaege_meldung"
 
 
 @st.cache_resource(max_entries=32, show_spinner="Vorschläge werden berechnet …")
-def suggestions(uri: str, revision: int, as_of, alliance, actor, kind, top, dismissed: frozenset) -> list:
+def suggestions(uri: str, view: tuple, as_of, alliance, actor, kind, top, dismissed: frozenset) -> list:
     from graph.suggest import suggest
 
-    return suggest(snapshot(uri, revision), as_of, alliance=alliance, actor=actor, kind=kind, top=top,
+    return suggest(snapshot(uri, view), as_of, alliance=alliance, actor=actor, kind=kind, top=top,
                    dismissed=set(dismissed))
 
 
@@ -59,7 +58,7 @@ kind = c3.selectbox("Art", [None, *KINDS], key="vorschlaege_art",
                     format_func=lambda k: "alle" if k is None else KINDS[k])
 top = c4.number_input("Anzahl", min_value=1, max_value=100, value=10, key="vorschlaege_anzahl")
 
-found = suggestions(ctx.uri, ctx.revision, ctx.as_of, alliance, actor, kind, int(top),
+found = suggestions(ctx.uri, ctx.view, ctx.as_of, alliance, actor, kind, int(top),
                     frozenset(ctx.store.dismissals()))
 if not found:
     st.info("Keine Vorschläge für diese Auswahl.")
@@ -70,7 +69,7 @@ def accept(s) -> None:
 
     records = suggestion_to_records(s, ctx.as_of)
     try:
-        api.import_records(ctx.store, records, user=APP_USER, action=f"Vorschlag angenommen ({s.kind})")
+        api.import_records(ctx.store, records, user=ctx.user, action=f"Vorschlag angenommen ({s.kind})")
     except InputError as exc:
         show_input_error(exc, "Der Vorschlag konnte nicht übernommen werden. Es wurde nichts gespeichert.")
         return
@@ -81,7 +80,7 @@ def accept(s) -> None:
 
 
 def dismiss(s) -> None:
-    ctx.store.add_dismissal(s.kind, s.source, s.target, user=APP_USER)
+    api.dismiss(ctx.store, s.kind, s.source, s.target, user=ctx.user)
     clear_caches()
     st.session_state[FLASH_KEY] = f"Verworfen: {ds.name_of(s.source)} → {ds.name_of(s.target)}"
     st.rerun()

@@ -1,0 +1,66 @@
+"""The app asks for a login once accounts exist, and each role sees only its own part of the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph import api
+from graph.accounts import ENV_ACCOUNTS, set_account
+from graph.store import ENV_STORE, open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+PASSWORD = "ein-langes-passwort"
+
+
+@pytest.fixture
+def demo_with_accounts(tmp_path, monkeypatch):
+    path = tmp_path / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    api.load_demo(store, anchor=None)
+    store.close()
+    monkeypatch.setenv(ENV_STORE, f"sqlite:///{path}")
+    accounts = tmp_path / "accounts.json"
+    monkeypatch.setenv(ENV_ACCOUNTS, str(accounts))
+    set_account("k.koeln", PASSWORD, "coordinator", kreis="05315", path=accounts)
+    set_account("md", PASSWORD, "office", office="sb-magdeburg", path=accounts)
+
+
+def login(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def check_page_alliances(at: AppTest) -> set[str]:
+    at.switch_page("pages/check.py").run()
+    assert not at.exception
+    return set(at.dataframe[0].value["Bündnis"])
+
+
+def test_without_login_no_data_is_shown(demo_with_accounts):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert [t.value for t in at.title] == ["Bündnisnetz – Anmeldung"]
+    assert not at.dataframe
+
+
+def test_a_wrong_password_is_refused(demo_with_accounts):
+    at = login("k.koeln", "falsch-falsch-falsch")
+    assert "stimmt nicht" in at.error[0].value
+    assert [t.value for t in at.title] == ["Bündnisnetz – Anmeldung"]
+
+
+def test_a_coordinator_sees_only_alliances_of_their_kreis(demo_with_accounts):
+    names = check_page_alliances(login("k.koeln", PASSWORD))
+    assert names and all("Köln" in n for n in names)
+
+
+def test_office_staff_see_only_their_states(demo_with_accounts):
+    names = check_page_alliances(login("md", PASSWORD))
+    assert names and not any("Köln" in n or "Bielefeld" in n for n in names)
