@@ -262,17 +262,19 @@ def build_network(ds: Dataset, as_of: date, *, state: str | None = None, kreis: 
     """
     _check_filters(ds, state=state, kreis=kreis, alliance=alliance, office=office, topic=topic,
                    sector=sector, ego=ego, depth=depth)
-    if health is None:
-        from .health import check_alliances
-
-        health = {r.alliance: r for r in check_alliances(ds, as_of)}
-    g = network_graph(ds, as_of)
+    g = network_graph(_near_places(ds, state=state, kreis=kreis, office=office) if (state or kreis or office) else ds,
+                      as_of)
     keep = _selected_nodes(ds, g, state=state, kreis=kreis, alliance=alliance, office=office,
                            topic=topic, sector=sector)
     if ego is not None:
         keep.add(ego)
         keep = set(nx.ego_graph(g.subgraph(keep), ego, radius=depth))
     sub = g.subgraph(keep)
+    if health is None:  # only the alliances on this map: one Kreis need not check the whole country
+        from .health import check_alliances
+
+        shown = sorted(n for n in sub if n in ds.alliances)
+        health = {r.alliance: r for r in check_alliances(ds, as_of, alliance_ids=shown)} if shown else {}
 
     revealed: set[str] = set()
     if reveal:
@@ -358,6 +360,45 @@ def _check_filters(ds: Dataset, *, state, kreis, alliance, office, topic, sector
         problems.append(f"Tiefe {depth}: erlaubt sind 1 bis 3")
     if problems:
         raise NotFound("; ".join(problems))
+
+
+def _near_places(ds: Dataset, *, state, kreis, office) -> Dataset:
+    """The part of `ds` a place filter can reach: its alliances with their members and workplaces,
+    everyone located there, and the ties among them. Building the graph of one Kreis from this
+    instead of the whole country keeps a Kreis map fast at national scale; the selection made
+    by :func:`_selected_nodes` on it is the same as on the whole graph."""
+    office_states = set(ds.service_offices[office].states) if office else set()
+
+    def place_ok(node_id: str) -> bool:
+        ags = place_of(ds, node_id)
+        if kreis and (not ags or kreis_of(ags) != kreis):
+            return False
+        if (state or office) and state_of_place(ds, ags) not in ({state} if state else office_states):
+            return False
+        return not (state and office) or state_of_place(ds, ags) in office_states
+
+    out = Dataset(municipalities=ds.municipalities, service_offices=ds.service_offices, topics=ds.topics,
+                  states=ds.states)
+    for a in ds.alliances.values():
+        if place_ok(a.id) or (office and a.office == office and not (kreis or state)):
+            out.alliances[a.id] = a
+    for key, m in ds.memberships.items():
+        if m.alliance in out.alliances:
+            out.memberships[key] = m
+    wanted = {m.member for m in out.memberships.values()}
+    wanted |= {i for i in ds.institutions if place_ok(i)} | {a for a in ds.actors if place_ok(a)}
+    for ident in wanted:
+        if ident in ds.actors:
+            actor = out.actors[ident] = ds.actors[ident]
+            if actor.institution in ds.institutions:
+                out.institutions[actor.institution] = ds.institutions[actor.institution]
+        elif ident in ds.institutions:
+            out.institutions[ident] = ds.institutions[ident]
+    for key, t in ds.ties.items():
+        if (t.source in out.actors or t.source in out.institutions) and (
+                t.target in out.actors or t.target in out.institutions):
+            out.ties[key] = t
+    return out
 
 
 def _selected_nodes(ds: Dataset, g: nx.Graph, *, state, kreis, alliance, office, topic, sector) -> set[str]:

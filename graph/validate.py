@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .errors import InputError, Problem
@@ -34,6 +34,7 @@ from .model import (
     State,
     Tie,
     Topic,
+    pseudonym_for,
 )
 
 MAX_TEXT = 300
@@ -436,6 +437,8 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
         target = c.ident("target")
         since = c.date_("since")
         strength = c.number("strength", low=0, high=100)
+        if strength is not None:  # three places: what every backend stores exactly (FalkorDB keeps six)
+            strength = round(strength, 3)
         kinds = []
         for name, value in (("source", source), ("target", target)):
             if value is not None:
@@ -462,6 +465,16 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
 
     if problems:
         raise InputError(problems)
+
+    # A pseudonymised export imported back must not replace a young person's real name by the pseudonym.
+    for ident, actor in list(incoming.actors.items()):
+        old = existing.actors.get(ident)
+        if (old is not None and actor.is_refugee_youth and old.name != actor.name
+                and actor.name in (actor.pseudonym, pseudonym_for(ident), old.display_name)):
+            incoming.actors[ident] = replace(actor, name=old.name)
+            record = seen[("actors", ident)]
+            warnings.append(Warning_(record.file, record.line, "name",
+                                     f"{actor.name!r} ist das Pseudonym; der gespeicherte Name bleibt erhalten"))
 
     # Likely duplicates: same name in the same municipality under another id.
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):

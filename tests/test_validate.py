@@ -132,3 +132,18 @@ def test_offer_type_accepts_the_german_label(base):
     out = validate([rec("offers", {"id": "o1", "type": "Prozessbegleitung", "title": "T", "date": "01.01.2024",
                                    "municipality": "05334"})], base).dataset
     assert (out.offers["o1"].type, out.offers["o1"].municipality) == ("prozessbegleitung", "05334")
+
+
+def test_a_pseudonymised_export_does_not_overwrite_a_young_persons_name(base):
+    base.add(Actor("y1", "Amira K.", is_refugee_youth=True, pseudonym="Jugendliche*r A1"))
+    out = validate([rec("actors", {"id": "y1", "name": "Jugendliche*r A1", "is_refugee_youth": True,
+                                   "pseudonym": "Jugendliche*r A1"})], base)
+    assert out.dataset.actors["y1"].name == "Amira K."
+    assert "Pseudonym" in out.warnings[0].message
+
+
+def test_tie_strength_is_kept_to_three_places(base):
+    base.add(Actor("p1", "Ada"))
+    base.add(Actor("p2", "Bo"))
+    out = validate([rec("ties", {"source": "p1", "target": "p2", "strength": "0,33333"})], base).dataset
+    assert next(iter(out.ties.values())).strength == 0.333

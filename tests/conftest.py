@@ -1,0 +1,110 @@
+"""Shared fixtures: every backend gets the same tests.
+
+- ``store_uri`` / ``any_store`` run a test once per backend: ``sqlite`` (a file
+  in tmp_path), ``falkordb`` (a FalkorDB started once per session, speaking
+  Bolt) and ``neo4j`` (only when ``NEO4J_URI`` is set).
+- ``sqlite_store``: the embedded store only.
+
+FalkorDB is never skipped in CI (``CI=true``): if it cannot start, the tests fail.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bolt_server import ServerStartError, count_nodes, run_query, start_falkordb, wipe  # noqa: E402
+
+from graph.store import open_store  # noqa: E402
+from graph.store.sqlite import SQLiteStore  # noqa: E402
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("falkordb", id="falkordb", marks=pytest.mark.bolt),
+    pytest.param("neo4j", id="neo4j", marks=pytest.mark.bolt),
+]
+
+#: A node with this label marks a Neo4j database as the tests' own, so wiping it is allowed.
+TEST_MARKER = "BuendnisnetzTestDatabase"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory):
+    """One FalkorDB for the whole session, stopped at the end."""
+    try:
+        server = start_falkordb(tmp_path_factory.mktemp("falkordb"))
+    except ServerStartError as exc:
+        if _in_ci():
+            pytest.fail(f"FalkorDB (Bolt-Testserver) startet nicht: {exc}", pytrace=False)
+        pytest.skip(f"FalkorDB (Bolt-Testserver) startet nicht: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri():
+    """The Neo4j server named by NEO4J_URI, checked to be a database the tests may wipe."""
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        pytest.skip("NEO4J_URI ist nicht gesetzt (z. B. bolt://localhost:7687?database=neo4j)")
+    marked = run_query(uri, f"MATCH (n:{TEST_MARKER}) RETURN count(n) AS n")[0]["n"]
+    if not marked:
+        if count_nodes(uri):
+            pytest.fail(f"NEO4J_URI={uri} enthält Daten; die Tests löschen alles. "
+                        "Bitte eine leere Datenbank nur für Tests verwenden.", pytrace=False)
+        run_query(uri, f"CREATE (:{TEST_MARKER})")
+    return uri
+
+
+def _wipe_bolt(uri: str) -> None:
+    """Empty the graph but keep the marker that allows wiping it."""
+    run_query(uri, f"MATCH (n) WHERE NOT n:{TEST_MARKER} DETACH DELETE n")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_uri(backend, request, tmp_path) -> str:
+    """A URI of an empty store of each backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    if backend == "falkordb":
+        server = request.getfixturevalue("falkordb_server")
+        if not server.alive():
+            pytest.fail(f"FalkorDB ist abgestürzt:\n{server.log()}", pytrace=False)
+        uri = server.uri()
+        wipe(uri)
+        return uri
+    uri = request.getfixturevalue("neo4j_uri")
+    _wipe_bolt(uri)
+    return uri
+
+
+@pytest.fixture
+def any_store(store_uri):
+    """An opened, initialised, empty store of each backend."""
+    store = open_store(store_uri)
+    store.init_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """An opened, initialised, empty embedded store."""
+    store = SQLiteStore(tmp_path / "store.db")
+    store.init_schema()
+    yield store
+    store.close()
