@@ -390,6 +390,10 @@ def override_text(offer: Offer) -> str:
     return f"{text} – Begründung: {offer.note}" if offer.note else text
 
 
+#: How many hosts per struggling alliance the pairing considers (best first).
+HOSTS_PER_VISITOR = 20
+
+
 def pair_hospitations(suggestions, reports: dict[str, AllianceReport], ctx: RuleContext) -> dict:
     """Host alliance id -> the hospitation suggestion it hosts; each alliance in one pair at most.
 
@@ -442,6 +446,7 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
     [('analyseworkshop', 'BELOW_MIN_PARTNERS')]
     """
     config = config or HealthConfig()
+    complete = reports is None  # then these are all alliances' reports, reusable for the pairing
     if reports is None:
         reports = check_alliances(ds, as_of, config)
     by_id = {r.alliance: r for r in reports}
@@ -449,8 +454,11 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
     if hospitations is None and any(ctx.strong_practice(r) for r in reports):
         from .suggest import hospitation_suggestions
 
-        hospitations = hospitation_suggestions(ds, as_of, top=max(1, len(ds.alliances) ** 2),
-                                               min_partners=config.min_partners)
+        # Pairing needs a few hosts per visitor, not every pair (which grows with the square).
+        hospitations = hospitation_suggestions(ds, as_of, top=max(1, len(ds.alliances) * HOSTS_PER_VISITOR),
+                                               min_partners=config.min_partners, per_visitor=HOSTS_PER_VISITOR,
+                                               reports=reports if complete and config == HealthConfig(
+                                                   min_partners=config.min_partners) else None)
     ctx.guests = pair_hospitations(hospitations or (), by_id, ctx)
     out = []
     for report in reports:

@@ -540,23 +540,29 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
     targets = [alliance] if alliance else net.alliance_ids
     targets = [a for a in targets if a in net.index]
     states = alliance_states(net, targets)
-    rows, cols = membership_candidates(net, targets)
-    if candidate is not None:
-        keep = rows == net.index.get(candidate, -1)
-        rows, cols = rows[keep], cols[keep]
-    scores = membership_scores(net, rows, cols, states)
     nodes = net.graph.nodes
-    below = np.array([states[nodes[c]].below_minimum(min_partners) for c in cols.tolist()], dtype=bool)
-    order = sorted(range(len(rows)), key=lambda i: (not below[i], -scores[i], nodes[cols[i]], nodes[rows[i]]))
+    wanted = top + len(dismissed)
+    by_kreis: dict[int, list[str]] = defaultdict(list)
+    for a in targets:
+        by_kreis[int(net.kreis[net.index[a]])].append(a)
+    # One Kreis at a time (candidates come from the alliance's Kreis), keeping the best `wanted`
+    # of each by the final order: memory stays bounded by a Kreis, and the overall best are kept.
+    ranked = []
+    for kreis in sorted(by_kreis):
+        rows, cols = membership_candidates(net, by_kreis[kreis])
+        if candidate is not None:
+            keep = rows == net.index.get(candidate, -1)
+            rows, cols = rows[keep], cols[keep]
+        scores = membership_scores(net, rows, cols, states)
+        found = [(not states[nodes[c]].below_minimum(min_partners), -float(scores[i]), nodes[c], nodes[r])
+                 for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())) if scores[i] > 0]
+        ranked += sorted(found)[:wanted]
     out = []
-    for i in order:
-        if scores[i] <= 0:
-            continue
-        source, target = nodes[rows[i]], nodes[cols[i]]
+    for _, negative_score, target, source in sorted(ranked):
         if ("membership", source, target) in dismissed:
             continue
         reasons = _membership_reasons(net, source, target, states[target], min_partners, reveal)
-        out.append(Suggestion("membership", source, target, round(float(scores[i]), 3), reasons))
+        out.append(Suggestion("membership", source, target, round(-negative_score, 3), reasons))
         if len(out) >= top:
             break
     return out
@@ -564,14 +570,45 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
 
 # -- introduction ---------------------------------------------------------------------------
 
+def _kreis_blocks(net: Network) -> list[np.ndarray]:
+    """Node indices of each Kreis that may be introduced at all (no alliance, no minor, known Kreis)."""
+    ok = np.flatnonzero((net.kind != Network.ALLIANCE) & ~net.youth & (net.kreis >= 0))
+    ok = ok[np.argsort(net.kreis[ok], kind="stable")]
+    return [block for block in np.split(ok, np.flatnonzero(np.diff(net.kreis[ok])) + 1) if len(block) > 1]
+
+
+def introduction_blocks(net: Network, index: str = "adamic_adar"):
+    """Yield ``(rows, cols, network_score)`` of the eligible pairs, one Kreis at a time.
+
+    Introductions stay inside a Kreis, so instead of ``A @ W @ A`` over the
+    whole country (whose hubs, the alliances, make it dense) each Kreis gets
+    ``A[K] @ W @ A[K]ᵀ``: the same Adamic–Adar values for its own pairs, with
+    memory bounded by the largest Kreis rather than by the country.
+    """
+    adjacency = net.graph.adjacency.tocsr()
+    weighted = (adjacency @ sp.diags_array(neighbour_weights(net.degrees, index))).tocsr()
+    for block in _kreis_blocks(net):
+        local = sp.triu(weighted[block] @ adjacency[block].T, k=1).tocoo()
+        rows, cols = block[local.row], block[local.col]
+        ok = introduction_eligible(net, rows, cols) & (local.data > 0)
+        yield rows[ok], cols[ok], local.data[ok]
+
+
 def introduction_candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs at distance two that may be introduced (rows < cols).
+    """All pairs at distance two that may be introduced (rows < cols), sorted by (rows, cols).
 
     Same kind (two persons or two institutions), same Kreis, no tie, not
     colleagues at one institution, no refugee young person.
     """
-    rows, cols = two_hop_pairs(net.graph.adjacency)
-    return rows[introduction_eligible(net, rows, cols)], cols[introduction_eligible(net, rows, cols)]
+    found = list(introduction_blocks(net))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([r for r, _, _ in found])
+    cols = np.concatenate([c for _, c, _ in found])
+    swap = rows > cols
+    rows, cols = np.where(swap, cols, rows), np.where(swap, rows, cols)
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order]
 
 
 def introduction_eligible(net: Network, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -631,16 +668,33 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
         ``source`` and ``target`` in id order (an introduction has no direction).
     """
     net = network or build_network(ds, as_of)
-    rows, cols = introduction_candidates(net)
+    restrict = None
     if actor is not None:
-        i = net.index.get(actor, -1)
-        keep = (rows == i) | (cols == i)
-        rows, cols = rows[keep], cols[keep]
+        restrict = np.array([net.index.get(actor, -1)], dtype=np.int64)
     if alliance is not None:
         members = np.array([net.index[m] for m in net.members.get(alliance, ())], dtype=np.int64)
-        keep = np.isin(rows, members) | np.isin(cols, members)
-        rows, cols = rows[keep], cols[keep]
-    scores = introduction_scores(net, rows, cols)
+        restrict = members if restrict is None else np.intersect1d(restrict, members)
+    # Keep the best `wanted` of each Kreis by the final order; the overall best are among them.
+    wanted = top + len(dismissed)
+    topics = (net.node_topics > 0).astype(float)
+    best_rows, best_cols, best_scores = [], [], []
+    for rows, cols, network_score in introduction_blocks(net):
+        swap = rows > cols
+        rows, cols = np.where(swap, cols, rows), np.where(swap, rows, cols)
+        if restrict is not None:
+            keep = np.isin(rows, restrict) | np.isin(cols, restrict)
+            rows, cols, network_score = rows[keep], cols[keep], network_score[keep]
+        if len(rows) == 0:
+            continue
+        shared = np.asarray(topics[rows].multiply(topics[cols]).sum(axis=1)).ravel()
+        scores = network_score + WEIGHTS["introduction_topic"] * shared
+        order = np.lexsort((cols, rows, -scores))[:wanted]
+        best_rows.append(rows[order])
+        best_cols.append(cols[order])
+        best_scores.append(scores[order])
+    if not best_rows:
+        return []
+    rows, cols, scores = np.concatenate(best_rows), np.concatenate(best_cols), np.concatenate(best_scores)
     nodes = net.graph.nodes
     order = np.lexsort((cols, rows, -scores))
     out = []
@@ -659,7 +713,8 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
 
 def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str | None = None,
                             top: int = 10, dismissed=frozenset(), reveal: bool = False,
-                            min_partners: int = MIN_PARTNERS, network: Network | None = None) -> list[Suggestion]:
+                            min_partners: int = MIN_PARTNERS, network: Network | None = None,
+                            per_visitor: int | None = None, reports=None) -> list[Suggestion]:
     """A struggling alliance visits a host on the same topics that does not have its problems.
 
     The visitor has critical or warning flags of :func:`graph.health.check_alliances`.
@@ -675,6 +730,12 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     actor : str, optional
         Only pairs involving an alliance this person or institution is a current member of.
 
+    per_visitor : int, optional
+        Keep at most this many hosts per visitor (for pairing every alliance at
+        national scale without listing every visitor–host pair).
+    reports : list of AllianceReport, optional
+        :func:`graph.health.check_alliances` for `as_of` with this minimum, when already computed.
+
     Returns
     -------
     list of Suggestion
@@ -682,8 +743,9 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     """
     from .health import STATUS_CRITICAL, STATUS_OK, HealthConfig, check_alliances, office_of_alliance
 
-    net = network or build_network(ds, as_of)
-    reports = {r.alliance: r for r in check_alliances(ds, as_of, HealthConfig(min_partners=min_partners))}
+    if reports is None:
+        reports = check_alliances(ds, as_of, HealthConfig(min_partners=min_partners))
+    reports = {r.alliance: r for r in reports}
     problems = {a: {f.code for f in r.flags if f.severity != "info"} for a, r in reports.items()}
     hosts = sorted(a for a, r in reports.items() if r.status != STATUS_CRITICAL and r.partners >= min_partners)
     visitors = sorted(a for a, r in reports.items() if r.status != STATUS_OK)
@@ -691,7 +753,9 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     if alliance is not None:
         involved = {alliance}
     if actor is not None:
-        mine = net.alliances_of.get(actor, set())
+        # Only this member's current alliances are needed: no network to build for that.
+        mine = (network.alliances_of.get(actor, set()) if network is not None else
+                {m.alliance for m in ds.memberships.values() if m.member == actor and m.is_current(as_of)})
         involved = mine if involved is None else involved & mine
     if not hosts or not visitors:
         return []
@@ -715,6 +779,7 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     host_index = np.arange(len(hosts))
     host_ids = np.array(hosts, dtype=object)
     host_involved = np.array([involved is None or h in involved for h in hosts])
+    wanted = top + len(dismissed) if per_visitor is None else min(top + len(dismissed), per_visitor)
     found = []  # (critical first, -score, visitor, host)
     for visitor in visitors:
         if involved is not None and visitor not in involved and not host_involved.any():
@@ -729,7 +794,10 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         score = (WEIGHTS["hospitation_topic"] * shared + WEIGHTS["same_region"] * same_region
                  + WEIGHTS["host_health"] * host_health / 100)
         critical = reports[visitor].status == STATUS_CRITICAL
-        found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in host_index[ok].tolist()]
+        # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top.
+        candidates = host_index[ok]
+        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted]]
+        found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in best.tolist()]
     found.sort()
     out = []
     for _, _, visitor, host in found:

@@ -374,21 +374,37 @@ def test_falkordb_refuses_managed_transactions(falkordb_server):
 
 # -- the demo looks the same in every backend ------------------------------------------------
 
-def test_demo_export_and_health_match_the_embedded_store(any_store, tmp_path):
-    pytest.importorskip("graph.demo", reason="graph/demo.py fehlt noch")
-    health = pytest.importorskip("graph.health", reason="graph/health.py fehlt noch")
-    from graph.api import load_demo
+def _cli_results(uri: str, demo_file, out_dir, capsys) -> dict:
+    """init, import, export, health and suggest through the command line, as a user runs them."""
+    from graph.cli import main
 
-    anchor = date(2026, 1, 15)
-    with open_store(f"sqlite:///{tmp_path / 'referenz.db'}") as embedded:
-        load_demo(embedded, anchor=anchor)
-        want_export = to_document(embedded.read())
-        want_health = [r.as_dict() for r in health.check_alliances(embedded.read(), anchor)]
+    assert main(["--store", uri, "init"]) == 0
+    assert main(["--store", uri, "import", str(demo_file)]) == 0
+    export = out_dir / "export.json"
+    assert main(["--store", uri, "export", "--format", "json", "--reveal", "--out", str(export)]) == 0
+    capsys.readouterr()
+    assert main(["--store", uri, "health", "--format", "json", "--as-of", "2026-01-15"]) == 0
+    health_json = capsys.readouterr().out
+    assert main(["--store", uri, "suggest", "--all", "--format", "json", "--as-of", "2026-01-15"]) == 0
+    suggest_json = capsys.readouterr().out
+    return {"export": export.read_text(encoding="utf-8"), "health": health_json, "suggest": suggest_json}
 
-    load_demo(any_store, anchor=anchor)
 
-    assert to_document(any_store.read()) == want_export
-    assert [r.as_dict() for r in health.check_alliances(any_store.read(), anchor)] == want_health
+def test_cli_gives_the_same_results_as_the_embedded_store(store_uri, tmp_path, capsys):
+    import json
+
+    from graph.demo import build_demo
+
+    demo_file = tmp_path / "demo.json"
+    demo_file.write_text(json.dumps(build_demo(date(2026, 1, 15)), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    want = _cli_results(f"sqlite:///{tmp_path / 'referenz.db'}", demo_file, tmp_path / "a", capsys)
+    got = _cli_results(store_uri, demo_file, tmp_path / "b", capsys)
+    assert json.loads(got["export"]) == json.loads(want["export"])
+    assert json.loads(got["health"]) == json.loads(want["health"])
+    assert json.loads(got["suggest"]) == json.loads(want["suggest"])
+    assert json.loads(want["suggest"]) and json.loads(want["health"])
 
 
 # -- FalkorDB as the test server: its quirks stay handled -------------------------------------

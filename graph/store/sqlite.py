@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import StoreUnavailable
@@ -35,6 +36,8 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 _BATCH = 5000
+_BUMP_REVISION = ("INSERT INTO meta VALUES ('revision', '1') "
+                  "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 class SQLiteStore(Store):
@@ -53,22 +56,29 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self.conn.close()
 
+    @contextmanager
+    def _immediate(self):
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
     def _meta(self, key: str, default: int = 0) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return int(row[0]) if row else default
 
     def init_schema(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate() as cur:
             current = self._meta("schema_version")
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version]:
-                    self.conn.execute(statement)
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+                    cur.execute(statement)
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def schema_version(self) -> int:
         return self._meta("schema_version")
@@ -100,9 +110,7 @@ class SQLiteStore(Store):
         self._require_schema()
         total = len(changes.nodes) + len(changes.rels)
         done = 0
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate() as cur:
             # Deletes of relationships first, then nodes, then upserts: a change set may
             # move an owned relationship from one target to another.
             rel_deletes = [c for c in changes.rels if c.props is None]
@@ -115,7 +123,7 @@ class SQLiteStore(Store):
             for start in range(0, len(upserts), _BATCH):
                 batch = upserts[start:start + _BATCH]
                 cur.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)",
-                                [(c.label, c.id, dumps(c.props)) for c in batch])
+                                ((c.label, c.id, dumps(c.props)) for c in batch))
                 done += len(batch)
                 if progress:
                     progress(done, total)
@@ -123,18 +131,13 @@ class SQLiteStore(Store):
             for start in range(0, len(rel_upserts), _BATCH):
                 batch = rel_upserts[start:start + _BATCH]
                 cur.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(*c.key, dumps(c.props)) for c in batch])
+                                ((*c.key, dumps(c.props)) for c in batch))
                 done += len(batch)
                 if progress:
                     progress(done, total)
             cur.executemany("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
-                            [(a.at, a.user, a.action, a.target, dumps(a.before), dumps(a.after)) for a in audit])
-            cur.execute("INSERT INTO meta VALUES ('revision', '1') "
-                        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+                            ((a.at, a.user, a.action, a.target, dumps(a.before), dumps(a.after)) for a in audit))
+            cur.execute(_BUMP_REVISION)
         if progress:
             progress(total, total)
 
@@ -151,37 +154,22 @@ class SQLiteStore(Store):
 
     def add_dismissal(self, kind: str, source: str, target: str, *, user: str) -> None:
         self._require_schema()
-        at = now()
-        with_tx = self.conn.cursor()
-        with_tx.execute("BEGIN IMMEDIATE")
-        try:
-            with_tx.execute("INSERT OR IGNORE INTO dismissals VALUES (?, ?, ?)", (kind, source, target))
-            with_tx.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
-                            (at, user, "dismiss", f"{kind}:{source}->{target}", None, None))
-            with_tx.execute("INSERT INTO meta VALUES ('revision', '1') "
-                            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-            with_tx.execute("COMMIT")
-        except BaseException:
-            with_tx.execute("ROLLBACK")
-            raise
+        with self._immediate() as cur:
+            cur.execute("INSERT OR IGNORE INTO dismissals VALUES (?, ?, ?)", (kind, source, target))
+            cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                        (now(), user, "dismiss", f"{kind}:{source}->{target}", None, None))
+            cur.execute(_BUMP_REVISION)
 
     def redact_audit(self, ident: str, replacement: str) -> int:
         self._require_schema()
-        cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with self._immediate() as cur:
             rows = cur.execute("SELECT seq, target FROM audit WHERE instr(target, ?) > 0", (ident,)).fetchall()
             updates = [(new, seq) for seq, target in rows
                        if (new := redacted_target(target, ident, replacement)) is not None]
             cur.executemany("UPDATE audit SET target = ?, before = NULL, after = NULL WHERE seq = ?", updates)
             dismissed = cur.execute("DELETE FROM dismissals WHERE source = ? OR target = ?", (ident, ident)).rowcount
             if updates or dismissed:
-                cur.execute("INSERT INTO meta VALUES ('revision', '1') "
-                            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+                cur.execute(_BUMP_REVISION)
         # WAL and free pages may still hold the old bytes; a checkpoint and vacuum make erasure real.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.execute("VACUUM")
