@@ -538,7 +538,7 @@ def serve(obj: Context, port, address):
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "minimal"]
-    raise SystemExit(subprocess.call(cmd, env=env))
+    raise click.exceptions.Exit(subprocess.call(cmd, env=env))
 
 
 def main(argv: list[str] | None = None) -> int:

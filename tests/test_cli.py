@@ -207,3 +207,49 @@ def test_map_writes_an_offline_html_file(demo_uri, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "<html" in html.lower()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing fetched from a network
+
+
+def test_backup_while_open_and_restore_with_undo_copy(store_uri, small_file, tmp_path, capsys):
+    assert main(["--store", store_uri, "import", str(small_file)]) == 0
+    backup = tmp_path / "sicherung.db"
+    with open_store(store_uri):  # another connection holds the store open meanwhile
+        assert main(["--store", store_uri, "backup", str(backup)]) == 0
+    with open_store(f"sqlite:///{backup}") as copy:
+        assert set(copy.read().actors) == {"p1", "p2", "p3"}
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"actors": [{"id": "p9", "name": "Neu", "municipality": "05334"}]}))
+    assert main(["--store", store_uri, "import", str(extra)]) == 0
+    assert main(["--store", store_uri, "restore", "--yes", str(backup)]) == 0
+    with open_store(store_uri) as store:
+        assert "p9" not in store.read().actors
+    undo = tmp_path / "cli.vor-restore.db"
+    with open_store(f"sqlite:///{undo}") as before:
+        assert "p9" in before.read().actors
+
+
+def test_restore_refuses_a_file_that_is_no_backup(store_uri, tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_text("keine Datenbank")
+    assert main(["--store", store_uri, "restore", "--yes", str(junk)]) == 2
+    assert "keine Bündnisnetz-Sicherung" in capsys.readouterr().err
+
+
+def test_serve_binds_to_localhost_by_default(store_uri, monkeypatch):
+    calls = []
+    monkeypatch.setattr("graph.cli.subprocess.call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert main(["--store", store_uri, "serve"]) == 0
+    cmd, env = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert env["BUENDNISNETZ_STORE"] == store_uri
+
+
+def test_import_reports_progress_up_to_the_total(tmp_path):
+    from graph import api
+
+    store = open_store(str(tmp_path / "p.db"))
+    seen = []
+    api.init_store(store)
+    api.import_document(store, SMALL, "small", progress=lambda done, total: seen.append((done, total)))
+    store.close()
+    assert seen and seen[-1][0] == seen[-1][1] > 0
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
