@@ -394,6 +394,44 @@ def office(obj: Context, office_id, as_of, fmt, out):
 
 
 @cli.command()
+@click.option("--by", type=click.Choice(["office", "state", "year"]), default="office", show_default=True)
+@click.option("--as-of", metavar="DATUM")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def reach(obj: Context, by, as_of, fmt):
+    """Reichweite wie im Programmbericht: unterstützte Kommunen, Bündnisse, erreichte Menschen."""
+    from .office import reach as reach_rows
+
+    rows = reach_rows(obj.read(), by=by, as_of=_date_option(as_of))
+    if fmt == "json":
+        _print_json(rows)
+        return
+    german = {"id": "Kennung", "name": "Name", "municipalities": "Kommunen", "alliances": "Bündnisse",
+              "offers": "Angebote", "people_reached": "erreicht", "offers_without_count": "ohne Zahl",
+              "offers_in_year": "Angebote im Jahr", "people_reached_in_year": "erreicht im Jahr"}
+    keys = [k for k in (rows[0] if rows else {}) if k != "by"]
+    click.echo(_table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys]))
+
+
+@cli.command()
+@click.option("--as-of", metavar="DATUM")
+@click.option("--office", "office_id", metavar="ID", help="Nur die Bündnisse in der Region dieses Servicebüros.")
+@click.pass_obj
+def figures(obj: Context, as_of, office_id):
+    """Netzwerkkennzahlen (JSON): Zentralisierung nach Freeman, Schnittstellen-Bündnisse, Brücken-Mitglieder."""
+    from .health import check_alliances, network_figures, select_reports
+
+    ds = obj.read()
+    as_of_date = _date_option(as_of)
+    ids = None
+    if office_id:
+        if office_id not in ds.service_offices:
+            raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht")
+        ids = [r.alliance for r in select_reports(check_alliances(ds, as_of_date), ds, office=office_id)]
+    _print_json(network_figures(ds, as_of_date, alliance_ids=ids).as_dict())
+
+
+@cli.command()
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj

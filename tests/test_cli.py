@@ -253,3 +253,18 @@ def test_import_reports_progress_up_to_the_total(tmp_path):
     store.close()
     assert seen and seen[-1][0] == seen[-1][1] > 0
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_reach_per_state_counts_people_reached_through_offers(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "reach", "--by", "state", "--format", "json", "--as-of", "2026-01-15"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {"NW", "SN", "ST", "TH"}
+    assert all(r["people_reached"] > 0 and r["alliances"] > 0 for r in rows.values())
+
+
+def test_network_figures_name_cut_alliances_and_centralization(demo_uri, capsys):
+    capsys.readouterr()
+    assert main(["--store", demo_uri, "figures", "--office", "sb-magdeburg", "--as-of", "2026-01-15"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert 0 <= figures["degree_centralization"] <= 1 and figures["alliances"] == 18

@@ -53,6 +53,13 @@ class AppContext:
         """Health reports of the alliances this user sees (computed once per view and date)."""
         return health_reports(self.uri, self.view, self.as_of)
 
+    def report_rows(self) -> list[dict]:
+        """:func:`report_rows` of all reports, cached per view and date."""
+        return cached_report_rows(self.uri, self.view, self.as_of)
+
+    def people_per_kreis(self) -> dict[str, int]:
+        return cached_people_per_kreis(self.uri, self.view)
+
     def reports_by_alliance(self) -> dict:
         return {r.alliance: r for r in self.health()}
 
@@ -244,6 +251,16 @@ def report_rows(ds: Dataset, reports: list) -> list[dict]:
     return rows
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_report_rows(uri: str, view: tuple, as_of: date) -> list[dict]:
+    return report_rows(snapshot(uri, view), health_reports(uri, view, as_of))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_people_per_kreis(uri: str, view: tuple) -> dict[str, int]:
+    return people_per_kreis(snapshot(uri, view))
+
+
 def status_counts(rows: list[dict], by: str) -> pd.DataFrame:
     """Alliances per group (column ``by`` of :func:`report_rows`) and status, most critical first."""
     frame = pd.DataFrame(rows)
@@ -270,8 +287,15 @@ def people_per_kreis(ds: Dataset) -> dict[str, int]:
     return counts
 
 
+#: Above this many rows a status table is shown without colours: Streamlit sends every styled
+#: cell separately, which would make reruns of large tables slow.
+STYLE_MAX_ROWS = 300
+
+
 def styled_status(frame: pd.DataFrame):
     """A table with its ``Status`` column coloured by status (red, orange, green)."""
+    if len(frame) > STYLE_MAX_ROWS:
+        return frame
     return frame.style.map(lambda value: f"background-color: {STATUS_COLOURS.get(value, 'transparent')}",
                            subset=["Status"])
 

@@ -56,6 +56,8 @@ if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY))
 
 offices = sorted(ds.service_offices, key=lambda o: (ds.service_offices[o].name, o))
+if ctx.user.office in offices:  # office staff see their own region by default
+    st.session_state.setdefault("buero_office", ctx.user.office)
 office_id = st.selectbox("Servicebüro", offices, key="buero_office",
                          format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
 view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id)

@@ -19,7 +19,6 @@ from ui.common import (
     md,
     member_label,
     place_name,
-    report_rows,
     show_map,
     styled_status,
 )
@@ -35,7 +34,7 @@ if empty_hint(ds):
     st.stop()
 
 reports = ctx.reports_by_alliance()
-rows = report_rows(ds, list(reports.values()))
+rows = ctx.report_rows()
 shown = st.multiselect("Status", list(STATUS_TEXT.values()), default=list(STATUS_TEXT.values()),
                        key="check_status")
 table = pd.DataFrame([r for r in rows if r["Status"] in shown])

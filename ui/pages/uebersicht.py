@@ -10,8 +10,6 @@ from ui.common import (
     STATUS_TEXT,
     app_context,
     empty_hint,
-    people_per_kreis,
-    report_rows,
     status_counts,
     styled_status,
 )
@@ -23,7 +21,7 @@ st.caption(f"Stand {ctx.as_of:%d.%m.%Y} · Willkommen bei Freunden – Bündniss
 if empty_hint(ds):
     st.stop()
 
-rows = report_rows(ds, ctx.health())
+rows = ctx.report_rows()
 by_status = {code: sum(1 for r in ctx.health() if r.status == code) for code in STATUS_TEXT}
 cols = st.columns(6)
 cols[0].metric("Bündnisse", len(ctx.health()), help="Geprüft: gegründet bis zum Stichtag, nicht beendet")
@@ -49,5 +47,5 @@ else:
 
 st.subheader("Kreise")
 kreise = status_counts(rows, "Kreis")
-kreise["Einrichtungen und Personen"] = kreise["Kreis"].map(people_per_kreis(ds)).fillna(0).astype(int)
+kreise["Einrichtungen und Personen"] = kreise["Kreis"].map(ctx.people_per_kreis()).fillna(0).astype(int)
 st.dataframe(kreise, hide_index=True, width="stretch")
