@@ -54,13 +54,13 @@ class Context:
             self._store.close()
 
 
-def _date_option(value: str | None) -> date:
+def _date_option(value: str | None, option: str = "--as-of") -> date:
     if not value:
         return date.today()
     try:
         parsed = parse_date(value)
     except ValueError as exc:
-        raise InputError(f"--as-of: {exc}") from exc
+        raise InputError(f"{option}: {exc}") from exc
     return parsed
 
 
@@ -132,7 +132,7 @@ def init(obj: Context):
 @click.pass_obj
 def demo(obj: Context, anchor):
     """Fiktive Demodaten laden (deterministisch, deutlich als Demo gekennzeichnet)."""
-    result = api.load_demo(obj.store, user=obj.user, anchor=_date_option(anchor) if anchor else None)
+    result = api.load_demo(obj.store, user=obj.user, anchor=_date_option(anchor, "--anchor") if anchor else None)
     s = result.summary()
     _say(f"Demodaten (fiktiv) geladen: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert.")
 
@@ -212,7 +212,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
         if fmt in ("csv", "html"):
             raise InputError("--compare gibt es als table oder json")
         wanted = {r.alliance for r in reports}
-        changes = [c for c in compare(ds, _date_option(compare_to), as_of_date) if c.alliance in wanted]
+        changes = [c for c in compare(ds, _date_option(compare_to, "--compare"), as_of_date) if c.alliance in wanted]
         if fmt == "json":
             text = json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=2)
         else:
@@ -310,13 +310,13 @@ def dismiss(obj: Context, kind, source, target):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["membership", "introduction"]))
+@click.argument("kind", type=click.Choice(["membership", "introduction", "hospitation"]))
 @click.argument("source")
 @click.argument("target")
 @click.option("--as-of", metavar="DATUM", help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")
 @click.pass_obj
 def accept(obj: Context, kind, source, target, as_of):
-    """Einen Vorschlag annehmen: wird als Mitgliedschaft bzw. Verbindung gespeichert (geprüft, protokolliert)."""
+    """Einen Vorschlag annehmen: wird als Mitgliedschaft, Verbindung bzw. geplante Hospitation gespeichert (geprüft, protokolliert)."""
     from .suggest import Suggestion, suggestion_to_records
 
     records = suggestion_to_records(Suggestion(kind, source, target, 0.0, []), _date_option(as_of))
