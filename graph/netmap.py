@@ -27,6 +27,7 @@ import networkx as nx
 from .errors import NotFound
 from .model import (
     INSTITUTION_TYPES,
+    OFFER_TYPES,
     SECTORS,
     STATE_BY_AGS_PREFIX,
     STATES,
@@ -279,7 +280,12 @@ def build_network(ds: Dataset, as_of: date, *, state: str | None = None, kreis: 
     revealed: set[str] = set()
     if reveal:
         revealed = {n for n in sub if alliance is None or sub.has_edge(n, alliance)}
-    nodes = [_map_node(ds, sub, node_id, as_of, health, node_id in revealed) for node_id in sorted(sub)]
+    offers_of: dict[str, list] = {}
+    for offer in ds.offers.values():  # one pass, for the alliances on this map only
+        if offer.alliance in sub:
+            offers_of.setdefault(offer.alliance, []).append(offer)
+    nodes = [_map_node(ds, sub, node_id, as_of, health, node_id in revealed, offers_of.get(node_id, ()))
+             for node_id in sorted(sub)]
     edges = []
     for u, v, data in sorted(sub.edges(data=True), key=lambda e: (e[0], e[1])):
         if u in ds.alliances or (u in ds.institutions and v in ds.actors):
@@ -458,7 +464,22 @@ def _place_text(ds: Dataset, ags: str | None) -> str:
     return name
 
 
-def _map_node(ds: Dataset, g: nx.Graph, node_id: str, as_of: date, health: dict, reveal: bool) -> MapNode:
+def _offer_lines(offers, as_of: date) -> list[str]:
+    """The alliance's last Servicebüro offer held and the next one planned, for its tooltip."""
+    held = [o for o in offers if o.date <= as_of]
+    planned = [o for o in offers if o.date > as_of]
+    lines = []
+    if held:
+        last = max(held, key=lambda o: (o.date, o.id))
+        lines.append(f"Letztes Angebot: {OFFER_TYPES.get(last.type, last.type)} am {last.date:%d.%m.%Y}")
+    if planned:
+        nxt = min(planned, key=lambda o: (o.date, o.id))
+        lines.append(f"Geplant: {OFFER_TYPES.get(nxt.type, nxt.type)} am {nxt.date:%d.%m.%Y}")
+    return lines or ["Noch kein Angebot eines Servicebüros"]
+
+
+def _map_node(ds: Dataset, g: nx.Graph, node_id: str, as_of: date, health: dict, reveal: bool,
+              offers=()) -> MapNode:
     kind = g.nodes[node_id]["kind"]
     degree = g.degree(node_id)
     alliances_here = sorted(ds.alliances[n].name for n in g[node_id] if n in ds.alliances)
@@ -474,6 +495,7 @@ def _map_node(ds: Dataset, g: nx.Graph, node_id: str, as_of: date, health: dict,
             lines.append(f"Status: {STATUS_LABELS.get(status, status)} – {report.partners} Partner, "
                          f"Punktzahl {report.score}")
             lines += [f"⚠ {flag.message}" for flag in report.flags if flag.severity != "info"]
+        lines += _offer_lines(offers, as_of)
         label = ("⚠ " if flagged else "") + _short(a.name)
         return MapNode(node_id, label, kind, None, None, degree, _size(kind, degree), "\n".join(lines),
                        kreis_of(a.municipality), status, flagged)

@@ -269,3 +269,16 @@ def test_write_map_writes_a_standalone_page(tmp_path):
     out = write_map(three_alliances(), tmp_path / "karte" / "koeln.html", kreis=KOELN, as_of=AS_OF)
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "Kreis Köln" in text and "vis.Network" in text
+
+
+def test_alliance_tooltip_names_the_last_and_the_next_offer():
+    from graph.model import Offer
+
+    ds = Dataset()
+    ds.add(Alliance("b1", "Bündnis Köln", "05315"))
+    ds.add(Offer("o1", "analyseworkshop", "Auftakt", date(2025, 3, 1), alliance="b1"))
+    ds.add(Offer("o2", "dialog", "Dialog", date(2025, 9, 1), alliance="b1"))
+    ds.add(Offer("o3", "hospitation", "Besuch", date(2026, 4, 1), alliance="b1"))
+    (node,) = build_network(ds, date(2026, 1, 1), kreis="05315", health={}).nodes
+    assert "Letztes Angebot: Dialog am 01.09.2025" in node.tooltip
+    assert "Geplant: Hospitation am 01.04.2026" in node.tooltip
