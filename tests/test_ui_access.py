@@ -64,3 +64,14 @@ def test_a_coordinator_sees_only_alliances_of_their_kreis(demo_with_accounts):
 def test_office_staff_see_only_their_states(demo_with_accounts):
     names = check_page_alliances(login("md", PASSWORD))
     assert names and not any("Köln" in n or "Bielefeld" in n for n in names)
+
+
+def test_with_single_sign_on_configured_the_login_offers_it_and_shows_no_data(demo_with_accounts):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "buendnisnetz", "client_secret": "geheim",
+                          "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button if b.key == "login_oidc"] == ["Mit Organisationskonto anmelden"]
+    assert not at.dataframe

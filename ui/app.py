@@ -11,7 +11,16 @@ from datetime import date
 import streamlit as st
 
 from graph.access import ROLES
-from ui.common import AS_OF_KEY, USER_KEY, current_user, display_uri, store_uri
+from ui.common import (
+    AS_OF_KEY,
+    USER_KEY,
+    accounts_exist,
+    current_user,
+    display_uri,
+    oidc_configured,
+    oidc_email,
+    store_uri,
+)
 
 st.set_page_config(page_title="Bündnisnetz", page_icon=":material/hub:", layout="wide")
 
@@ -21,6 +30,15 @@ def login_form() -> None:
     from graph.accounts import authenticate
 
     st.title("Bündnisnetz – Anmeldung")
+    if oidc_configured():
+        email = oidc_email()
+        if email:
+            st.error(f"Für {email} ist kein Konto angelegt. Bitte wenden Sie sich an die Administration "
+                     "(buendnisnetz user add ...).")
+        st.button("Mit Organisationskonto anmelden", on_click=st.login, type="primary", key="login_oidc")
+        if not accounts_exist():
+            st.stop()
+        st.caption("oder mit lokalem Konto:")
     with st.form("anmeldung"):
         name = st.text_input("Benutzername", key="login_name")
         password = st.text_input("Passwort", type="password", key="login_password")
@@ -63,6 +81,8 @@ with st.sidebar:
     st.caption(f"Angemeldet: {user.name} ({ROLES.get(user.role, user.role)})")
     if USER_KEY in st.session_state and st.button("Abmelden", key="logout"):
         del st.session_state[USER_KEY]
+        if oidc_email():
+            st.logout()
         st.rerun()
 
 page.run()

@@ -91,12 +91,43 @@ def accounts_exist() -> bool:
     return bool(accounts.load())
 
 
+def oidc_configured() -> bool:
+    """Whether the organisation's single sign-on (Streamlit's ``st.login``, ``[auth]`` in secrets.toml) is set up."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def oidc_email() -> str | None:
+    """The e-mail of a user signed in through OIDC, if any."""
+    if not getattr(st.user, "is_logged_in", False):
+        return None
+    return getattr(st.user, "email", None)
+
+
 def current_user() -> User | None:
-    """The logged-in user; without any accounts (single-user install) the app acts as admin."""
+    """The logged-in user, or None when a login is needed.
+
+    With OIDC configured, a signed-in e-mail address maps to the local account of
+    that name (which carries role, office and Kreis). Without any accounts and
+    without OIDC (a single-user install) the app acts as admin.
+    """
     user = st.session_state.get(USER_KEY)
-    if user is None and not accounts_exist():
-        user = User(APP_USER, "admin")
-    return user
+    if user is not None:
+        return user
+    if oidc_configured():
+        email = oidc_email()
+        if email:
+            from graph import accounts
+
+            entry = accounts.load().get(email)
+            if entry is not None:
+                user = st.session_state[USER_KEY] = accounts.user_from(email, entry)
+        return user
+    if not accounts_exist():
+        return User(APP_USER, "admin")
+    return None
 
 
 def view_key(revision: int, user: User) -> tuple:
