@@ -319,7 +319,7 @@ def accept(obj: Context, kind, source, target, as_of):
     """Einen Vorschlag annehmen: wird als Mitgliedschaft, Verbindung bzw. geplante Hospitation gespeichert (geprüft, protokolliert)."""
     from .suggest import Suggestion, suggestion_to_records
 
-    records = suggestion_to_records(Suggestion(kind, source, target, 0.0, []), _date_option(as_of))
+    records = suggestion_to_records(Suggestion(kind, source, target, 0.0, []), _date_option(as_of), obj.read())
     api.import_records(obj.store, records, user=obj.user, action=f"accept {kind}")
     _say(f"Angenommen: {kind} {source} → {target}")
 

@@ -913,7 +913,7 @@ def _check_arguments(ds: Dataset, alliance, actor, kind, top) -> None:
         raise NotFound([Problem("-", "-", "actor", f"Person oder Einrichtung {actor!r} gibt es nicht")])
 
 
-def suggestion_to_records(s: Suggestion, as_of: date) -> list[RawRecord]:
+def suggestion_to_records(s: Suggestion, as_of: date, ds: Dataset | None = None) -> list[RawRecord]:
     """The records that accepting a suggestion writes (through :func:`graph.api.import_records`).
 
     membership → a membership from ``as_of``; introduction → a tie from
@@ -938,6 +938,6 @@ def suggestion_to_records(s: Suggestion, as_of: date) -> list[RawRecord]:
         if len(ident) > 100:
             ident = "hospitation-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:24]
         return [RawRecord("offers", ACCEPT_SOURCE, line,
-                          {"id": ident, "type": "hospitation", "title": f"Hospitation bei {s.target}",
+                          {"id": ident, "type": "hospitation", "title": f"Hospitation bei {ds.name_of(s.target) if ds else s.target}",
                            "date": since, "alliance": s.source})]
     raise InputError([Problem(ACCEPT_SOURCE, line, "kind", f"unbekannte Art {s.kind!r}; erlaubt: {', '.join(KINDS)}")])

@@ -268,3 +268,12 @@ def test_network_figures_name_cut_alliances_and_centralization(demo_uri, capsys)
     assert main(["--store", demo_uri, "figures", "--office", "sb-magdeburg", "--as-of", "2026-01-15"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert 0 <= figures["degree_centralization"] <= 1 and figures["alliances"] == 18
+
+
+def test_accepting_a_hospitation_plans_an_offer_titled_with_the_host(demo_uri, tmp_path):
+    assert main(["--store", demo_uri, "accept", "hospitation", "demo-b09", "demo-b03"]) == 0
+    with open_store(demo_uri) as store:
+        ds = store.read()
+    planned = [o for o in ds.offers.values() if o.alliance == "demo-b09" and o.type == "hospitation"
+               and "Düsseldorf" in o.title]
+    assert planned

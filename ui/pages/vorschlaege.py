@@ -67,7 +67,7 @@ if not found:
 def accept(s) -> None:
     from graph.suggest import suggestion_to_records
 
-    records = suggestion_to_records(s, ctx.as_of)
+    records = suggestion_to_records(s, ctx.as_of, ctx.ds)
     try:
         api.import_records(ctx.store, records, user=ctx.user, action=f"Vorschlag angenommen ({s.kind})")
     except InputError as exc:
