@@ -379,7 +379,7 @@ def office(obj: Context, office_id, as_of, fmt, out):
     if office_id not in ds.service_offices:
         raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht "
                        f"(bekannt: {', '.join(sorted(ds.service_offices))})")
-    view = office_mod.office_view(ds, office_id, _date_option(as_of))
+    view = office_mod.office_view(ds, office_id, _date_option(as_of), dismissed=obj.store.dismissals())
     if fmt == "json":
         text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
     elif fmt == "html":

@@ -412,7 +412,7 @@ def pair_hospitations(suggestions, reports: dict[str, AllianceReport], ctx: Rule
 
 
 def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = None, *,
-              config: HealthConfig | None = None, hospitations=None) -> list[Recommendation]:
+              config: HealthConfig | None = None, hospitations=None, dismissed=frozenset()) -> list[Recommendation]:
     """The next offer for every alliance checked, with the reason, by the rules in :data:`RULES`.
 
     Parameters
@@ -426,6 +426,8 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
         One recommendation is made per report.
     config : HealthConfig, optional
         Thresholds (minimum of partners) for the check and the hospitation pairing.
+    dismissed : set of (kind, source, target)
+        Dismissed suggestions; a dismissed hospitation is not paired.
     hospitations : list of Suggestion, optional
         Hospitation suggestions to pair hosts from; by default
         :func:`graph.suggest.hospitation_suggestions` for `as_of`.
@@ -457,6 +459,7 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
         # Pairing needs a few hosts per visitor, not every pair (which grows with the square).
         hospitations = hospitation_suggestions(ds, as_of, top=max(1, len(ds.alliances) * HOSTS_PER_VISITOR),
                                                min_partners=config.min_partners, per_visitor=HOSTS_PER_VISITOR,
+                                               dismissed=dismissed,
                                                reports=reports if complete and config == HealthConfig(
                                                    min_partners=config.min_partners) else None)
     ctx.guests = pair_hospitations(hospitations or (), by_id, ctx)

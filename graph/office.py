@@ -184,7 +184,7 @@ def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
 
 
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
-                recommendations: list[Recommendation] | None = None) -> OfficeView:
+                recommendations: list[Recommendation] | None = None, dismissed=frozenset()) -> OfficeView:
     """Gather one Servicebüro's alliances, offers and work list as of a date.
 
     Parameters
@@ -230,7 +230,7 @@ def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[Alliance
     if reports is None:
         reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
     if recommendations is None:
-        recommendations = recommend(ds, as_of, reports)
+        recommendations = recommend(ds, as_of, reports, dismissed=dismissed)
     reports = [r for r in reports if r.alliance in mine]
 
     held: dict[str, list[date]] = defaultdict(list)

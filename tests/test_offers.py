@@ -201,6 +201,13 @@ def test_healthy_alliance_with_strong_practice_hosts_a_hospitation_for_a_struggl
     assert "„Bündnis visitor“" in r.reason and "Kinderschutz" in r.reason
 
 
+def test_a_dismissed_hospitation_is_not_paired():
+    ds = base()
+    strong_host_and_visitor(ds)
+    recs = recommend(ds, TODAY, dismissed={("hospitation", "visitor", "host")})
+    assert "HOST_HOSPITATION" not in [r.rule for r in recs]
+
+
 def test_a_struggling_alliance_is_paired_with_one_host_only():
     ds = base()
     strong_host_and_visitor(ds, "host1")

@@ -26,18 +26,19 @@ STATUS_ICONS = {"critical": ":material/error:", "warn": ":material/warning:", "o
 
 
 @st.cache_resource(max_entries=16, show_spinner="Sicht des Servicebüros wird berechnet …")
-def office_view(uri: str, view: tuple, as_of, office_id: str):
+def office_view(uri: str, view: tuple, as_of, office_id: str, dismissed: frozenset = frozenset()):
     from graph.office import office_view as build
     from ui.common import health_reports
 
-    return build(snapshot(uri, view), office_id, as_of, reports=health_reports(uri, view, as_of))
+    return build(snapshot(uri, view), office_id, as_of, reports=health_reports(uri, view, as_of),
+                 dismissed=dismissed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def office_html(uri: str, view: tuple, as_of, office_id: str) -> str:
+def office_html(uri: str, view: tuple, as_of, office_id: str, dismissed: frozenset = frozenset()) -> str:
     from graph.office import render_office_html
 
-    return render_office_html(office_view(uri, view, as_of, office_id), snapshot(uri, view))
+    return render_office_html(office_view(uri, view, as_of, office_id, dismissed), snapshot(uri, view))
 
 
 st.title("Servicebüro")
@@ -60,7 +61,8 @@ if ctx.user.office in offices:  # office staff see their own region by default
     st.session_state.setdefault("buero_office", ctx.user.office)
 office_id = st.selectbox("Servicebüro", offices, key="buero_office",
                          format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
-view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id)
+dismissed = frozenset(ctx.store.dismissals())  # part of the revision, so caching by view stays right
+view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed)
 
 counts = view.status_counts()
 columns = st.columns(6)
@@ -154,6 +156,6 @@ with tab_offers:
     st.dataframe(pd.DataFrame([{"Art": OFFER_TYPES[t], "durchgeführt": done[t], "geplant": planned[t]}
                                for t in OFFER_TYPES]), hide_index=True)
 
-st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.view, ctx.as_of, office_id),
+st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed),
                    file_name=f"servicebuero-{office_id}-{ctx.as_of:%Y-%m-%d}.html", mime="text/html",
                    key="buero_download", icon=":material/print:")
