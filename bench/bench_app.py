@@ -31,8 +31,8 @@ from generate import generate  # noqa: E402
 from graph import api  # noqa: E402
 from graph.store import ENV_STORE, open_store  # noqa: E402
 
-PAGES = ("pages/uebersicht.py", "pages/karte.py", "pages/check.py", "pages/vorschlaege.py",
-         "pages/buero.py", "pages/daten.py", "pages/ueber.py")
+PAGES = ("seiten/uebersicht.py", "seiten/karte.py", "seiten/check.py", "seiten/vorschlaege.py",
+         "seiten/buero.py", "seiten/daten.py", "seiten/ueber.py")
 TARGET_MS = 300
 
 

@@ -38,7 +38,7 @@ def login(name: str, password: str) -> AppTest:
 
 
 def check_page_alliances(at: AppTest) -> set[str]:
-    at.switch_page("pages/check.py").run()
+    at.switch_page("seiten/check.py").run()
     assert not at.exception
     return set(at.dataframe[0].value["Bündnis"])
 

@@ -14,13 +14,13 @@ from graph.store import ENV_STORE, open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 PAGES = {
-    "pages/uebersicht.py": "Übersicht",
-    "pages/karte.py": "Netzwerkkarte",
-    "pages/check.py": "Bündnis-Check",
-    "pages/vorschlaege.py": "Vorschläge",
-    "pages/buero.py": "Servicebüro",
-    "pages/daten.py": "Daten",
-    "pages/ueber.py": "Über Bündnisnetz / Datenschutz",
+    "seiten/uebersicht.py": "Übersicht",
+    "seiten/karte.py": "Netzwerkkarte",
+    "seiten/check.py": "Bündnis-Check",
+    "seiten/vorschlaege.py": "Vorschläge",
+    "seiten/buero.py": "Servicebüro",
+    "seiten/daten.py": "Daten",
+    "seiten/ueber.py": "Über Bündnisnetz / Datenschutz",
 }
 
 
@@ -64,14 +64,14 @@ def test_every_page_renders_on_the_demo_store_without_exception(demo_store, page
 
 
 def test_overview_lists_critical_alliances_first(demo_store):
-    at = app("pages/uebersicht.py")
+    at = app("seiten/uebersicht.py")
     flagged = at.dataframe[1].value  # 0: counts by group, 1: alliances with flags
     assert flagged["Status"].iloc[0].endswith("kritisch")
     assert set(flagged["Status"]) <= {"kritisch", "Warnung"}
 
 
 def test_overview_groups_by_the_chosen_level(demo_store):
-    at = app("pages/uebersicht.py")
+    at = app("seiten/uebersicht.py")
     assert "Servicebüro" in at.dataframe[0].value.columns
     at.segmented_control(key="uebersicht_gruppe").set_value("Land").run()
     assert "Land" in at.dataframe[0].value.columns
@@ -79,12 +79,12 @@ def test_overview_groups_by_the_chosen_level(demo_store):
 
 
 def test_full_demo_map_is_aggregated_and_says_so(demo_store):
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     assert any("gruppiert nach Kreis" in info for info in texts(at.info))
 
 
 def test_kreis_filter_changes_the_map(demo_store):
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     before = texts(at.caption)
     at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln
     assert not at.exception
@@ -94,7 +94,7 @@ def test_kreis_filter_changes_the_map(demo_store):
 
 
 def test_selecting_a_node_shows_its_details(demo_store):
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     at.selectbox(key="karte_buendnis").set_value("demo-b09").run()
     at.selectbox(key="karte_knoten").set_value("demo-b09").run()
     details = texts(at.text)
@@ -102,7 +102,7 @@ def test_selecting_a_node_shows_its_details(demo_store):
 
 
 def test_map_keeps_filters_across_reruns(demo_store):
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     at.selectbox(key="karte_kreis").set_value("05315").run()
     at.toggle(key="karte_physik").set_value(False).run()
     at.run()
@@ -111,13 +111,13 @@ def test_map_keeps_filters_across_reruns(demo_store):
 
 
 def test_check_page_explains_the_critical_alliance(demo_store):
-    at = app("pages/check.py")
+    at = app("seiten/check.py")
     at.selectbox(key="check_buendnis").set_value("demo-b09").run()
     assert any("BELOW_MIN_PARTNERS" in e for e in texts(at.error))
 
 
 def test_check_status_filter_narrows_the_table(demo_store):
-    at = app("pages/check.py")
+    at = app("seiten/check.py")
     everything = len(at.dataframe[0].value)
     at.multiselect(key="check_status").set_value(["kritisch"]).run()
     critical = at.dataframe[0].value
@@ -130,7 +130,7 @@ def suggestion_buttons(at: AppTest, action: str) -> list[str]:
 
 
 def test_dismissing_a_suggestion_removes_it(demo_store):
-    at = app("pages/vorschlaege.py")
+    at = app("seiten/vorschlaege.py")
     at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
     before = suggestion_buttons(at, "verwerfen")
     assert before, "the demo alliance below the minimum gets suggestions"
@@ -142,7 +142,7 @@ def test_dismissing_a_suggestion_removes_it(demo_store):
 
 
 def test_accepting_a_membership_suggestion_writes_it_with_an_audit_entry(demo_store):
-    at = app("pages/vorschlaege.py")
+    at = app("seiten/vorschlaege.py")
     at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
     at.selectbox(key="vorschlaege_art").set_value("membership").run()
     key = suggestion_buttons(at, "annehmen")[0]
@@ -156,7 +156,7 @@ def test_accepting_a_membership_suggestion_writes_it_with_an_audit_entry(demo_st
 
 
 def test_form_input_error_is_shown_as_a_table_and_nothing_is_written(demo_store):
-    at = app("pages/daten.py")
+    at = app("seiten/daten.py")
     people = len(open_store(demo_store).read().actors)
     at.text_input(key="form_person_name").input("Erika Muster")
     at.text_input(key="form_person_ort").input("123")
@@ -170,7 +170,7 @@ def test_form_input_error_is_shown_as_a_table_and_nothing_is_written(demo_store)
 
 
 def test_form_adds_a_person(demo_store):
-    at = app("pages/daten.py")
+    at = app("seiten/daten.py")
     at.text_input(key="form_person_name").input("Erika Muster")
     at.text_input(key="form_person_rolle").input("Ehrenamt")
     next(b for b in at.button if b.label == "Person speichern").click().run()
@@ -180,7 +180,7 @@ def test_form_adds_a_person(demo_store):
 
 def test_unreachable_store_is_a_german_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv(ENV_STORE, "sqlite:////proc/buendnisnetz-gibt-es-nicht/x.db")
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     assert not at.exception
     message = " ".join(texts(at.error))
     assert "nicht erreichbar" in message and "/proc/buendnisnetz-gibt-es-nicht/x.db" in message
@@ -190,14 +190,14 @@ def test_refugee_youth_names_stay_hidden_on_the_map_page(demo_store):
     ds = open_store(demo_store).read()
     youth = [a for a in ds.actors.values() if a.is_refugee_youth]
     assert youth
-    at = app("pages/karte.py")
+    at = app("seiten/karte.py")
     offered = at.selectbox(key="karte_ego").options
     assert not any(a.name in option for a in youth for option in offered)
     assert any(a.display_name in option for a in youth for option in offered)
 
 
 def test_stichtag_before_any_alliance_leaves_nothing_to_check(demo_store):
-    at = app("pages/check.py")
+    at = app("seiten/check.py")
     at.sidebar.date_input(key="as_of").set_value(date(2015, 1, 1)).run()
     assert not at.exception
     assert any("Kein Bündnis" in info for info in texts(at.info))
@@ -205,7 +205,7 @@ def test_stichtag_before_any_alliance_leaves_nothing_to_check(demo_store):
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "graphml", "gexf"])
 def test_export_offers_a_download_in_every_format(demo_store, fmt):
-    at = app("pages/daten.py")
+    at = app("seiten/daten.py")
     at.selectbox(key="daten_export_format").set_value(fmt).run()
     at.button(key="daten_export").click().run()
     assert not at.exception

@@ -55,17 +55,17 @@ def login_form() -> None:
 if current_user() is None:
     login_form()
 
-# URL paths differ from the file names on purpose: Streamlit also reads a pages/ folder next to
-# the main script as its old multipage convention, and a URL matching a file name there would run
-# that file alone (without this navigation and the Stichtag) on a fresh server or in AppTest.
+# The page files live in seiten/, not pages/: Streamlit treats a pages/ folder next to the main
+# script as its old multipage layout, and then answers a first request for a page URL (a bookmark,
+# a link in an e-mail) with a "Page not found" dialog before showing the page.
 PAGES = [
-    st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/home:", default=True, url_path="start"),
-    st.Page("pages/karte.py", title="Netzwerkkarte", icon=":material/hub:", url_path="netzwerkkarte"),
-    st.Page("pages/check.py", title="Bündnis-Check", icon=":material/fact_check:", url_path="buendnis-check"),
-    st.Page("pages/vorschlaege.py", title="Vorschläge", icon=":material/lightbulb:", url_path="vorschlag"),
-    st.Page("pages/buero.py", title="Servicebüro", icon=":material/business:", url_path="servicebuero"),
-    st.Page("pages/daten.py", title="Daten", icon=":material/folder_open:", url_path="datenbestand"),
-    st.Page("pages/ueber.py", title="Über / Datenschutz", icon=":material/info:", url_path="datenschutz"),
+    st.Page("seiten/uebersicht.py", title="Übersicht", icon=":material/home:", default=True, url_path="start"),
+    st.Page("seiten/karte.py", title="Netzwerkkarte", icon=":material/hub:", url_path="netzwerkkarte"),
+    st.Page("seiten/check.py", title="Bündnis-Check", icon=":material/fact_check:", url_path="buendnis-check"),
+    st.Page("seiten/vorschlaege.py", title="Vorschläge", icon=":material/lightbulb:", url_path="vorschlag"),
+    st.Page("seiten/buero.py", title="Servicebüro", icon=":material/business:", url_path="servicebuero"),
+    st.Page("seiten/daten.py", title="Daten", icon=":material/folder_open:", url_path="datenbestand"),
+    st.Page("seiten/ueber.py", title="Über / Datenschutz", icon=":material/info:", url_path="datenschutz"),
 ]
 page = st.navigation(PAGES)
 

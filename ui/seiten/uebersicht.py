@@ -41,7 +41,7 @@ flagged = [r for r in rows if r["Status"] != STATUS_TEXT["ok"]]
 if flagged:
     st.dataframe(styled_status(pd.DataFrame(flagged)[REPORT_COLUMNS]), hide_index=True, width="stretch",
                  column_config={"Hinweise": st.column_config.TextColumn(width="large")})
-    st.page_link("pages/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
+    st.page_link("seiten/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
 else:
     st.success("Alle Bündnisse sind in Ordnung.")
 
