@@ -266,7 +266,7 @@ def test_demo_office_shows_every_offer_type_and_a_work_list(demo_ds, office):
 
 # -- the app's office page -------------------------------------------------------------------------
 
-PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "pages" / "buero.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "ui" / "seiten" / "buero.py")
 
 
 @pytest.fixture
