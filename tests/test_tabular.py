@@ -320,3 +320,17 @@ def test_undecodable_file_is_a_problem(tmp_path):
         read_csv(path)
 
     assert "weder UTF-8 noch Windows-1252" in excinfo.value.problems[0].message
+
+
+def test_formula_like_names_are_exported_as_text_and_read_back_unchanged(tmp_path):
+    from graph.io.tabular import read_csv, write_csv_dir
+    from graph.model import Actor, Dataset
+
+    ds = Dataset()
+    ds.add(Actor("p1", "=HYPERLINK(\"http://x\";\"klick\")"))
+    ds.add(Actor("p2", "@Verein"))
+    write_csv_dir(ds, tmp_path)
+    text = (tmp_path / "actors.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@Verein" in text
+    names = {r.data["id"]: r.data["name"] for r in read_csv(tmp_path / "actors.csv")}
+    assert names == {"p1": "=HYPERLINK(\"http://x\";\"klick\")", "p2": "@Verein"}

@@ -201,6 +201,8 @@ def _cell(list_name: str, field_name: str | None, value):
     a number or without its leading zero (``5315``) gets the zero back.
     """
     if isinstance(value, str):
+        if value.startswith("'") and value[1:].startswith(FORMULA_START):
+            value = value[1:]  # the apostrophe our CSV export puts before formula-like text
         value = value.strip()
         if not value:
             return None
@@ -374,16 +376,20 @@ def table_rows(ds: Dataset, list_name: str) -> tuple[tuple[str, ...], list[list]
     return header, [[row.get(f) for f in header] for row in doc[list_name]]
 
 
+#: A cell starting with one of these is a formula to Excel (CSV injection); the export prefixes an
+#: apostrophe, which Excel shows as text, and the import takes it off again, so data round-trips.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
     if isinstance(value, float):
         return repr(value).replace(".", ",")  # German Excel reads 0,5 as a number
-    return str(value)
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_csv_dir(ds: Dataset, directory: str | Path, *, reveal: bool = False) -> list[Path]:
