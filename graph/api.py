@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .access import ADMIN, AccessDenied, User, check_write, scope
+from .errors import Problem
 from .io import read_paths
 from .io.exchange import records_from_document
 from .model import Dataset
 from .reference import reference_document
 from .store import Store, plan_upsert
 from .store.base import Progress
-from .validate import RawRecord, Warning_, validate
+from .validate import RawRecord, validate
 
 DEFAULT_USER = "admin"
 
@@ -36,7 +37,7 @@ class ImportResult:
     """What an import did (or, with ``dry_run``, would do)."""
 
     counts: dict[str, dict[str, int]]
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     changes: int = 0
     dry_run: bool = False
 
@@ -62,8 +63,9 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     if denied:
         raise AccessDenied(user, denied)
     changes = plan_upsert(existing, validated.dataset)
-    written = 0 if dry_run else store.apply(changes, user=user.name, action=action, progress=progress)
-    return ImportResult(changes.counts, validated.warnings, written if not dry_run else len(changes.nodes) + len(changes.rels), dry_run)
+    if not dry_run:
+        store.apply(changes, user=user.name, action=action, progress=progress)
+    return ImportResult(changes.counts, validated.warnings, len(changes.nodes) + len(changes.rels), dry_run)
 
 
 def import_paths(store: Store, paths: list[str | Path], **kwargs) -> ImportResult:

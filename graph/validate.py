@@ -57,22 +57,11 @@ class RawRecord:
 
 
 @dataclass
-class Warning_:
-    file: str
-    line: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-@dataclass
 class Validated:
-    """The outcome of validation: the incoming items and non-fatal warnings."""
+    """The outcome of validation: the incoming items and non-fatal warnings (located like problems)."""
 
     dataset: Dataset
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def slugify(text: str) -> str:
@@ -236,7 +225,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
     """
     existing = existing or Dataset()
     problems: list[Problem] = []
-    warnings: list[Warning_] = []
+    warnings: list[Problem] = []
     incoming = Dataset()
     seen: dict[tuple[str, str], RawRecord] = {}
     by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
@@ -473,7 +462,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
                 and actor.name in (actor.pseudonym, pseudonym_for(ident), old.display_name)):
             incoming.actors[ident] = replace(actor, name=old.name)
             record = seen[("actors", ident)]
-            warnings.append(Warning_(record.file, record.line, "name",
+            warnings.append(Problem(record.file, record.line, "name",
                                      f"{actor.name!r} ist das Pseudonym; der gespeicherte Name bleibt erhalten"))
 
     # Likely duplicates: same name in the same municipality under another id.
@@ -486,7 +475,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
             other = index.get(key)
             if other is not None and other != item.id:
                 record = seen[(list_name, item.id)]
-                warnings.append(Warning_(record.file, record.line, "name",
+                warnings.append(Problem(record.file, record.line, "name",
                                          f"mögliches Duplikat: {label} {item.id!r} und {other!r} "
                                          f"heißen gleich am selben Ort"))
             index.setdefault(key, item.id)
