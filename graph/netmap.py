@@ -373,16 +373,7 @@ def _near_places(ds: Dataset, *, state, kreis, office) -> Dataset:
     everyone located there, and the ties among them. Building the graph of one Kreis from this
     instead of the whole country keeps a Kreis map fast at national scale; the selection made
     by :func:`_selected_nodes` on it is the same as on the whole graph."""
-    office_states = set(ds.service_offices[office].states) if office else set()
-
-    def place_ok(node_id: str) -> bool:
-        ags = place_of(ds, node_id)
-        if kreis and (not ags or kreis_of(ags) != kreis):
-            return False
-        if (state or office) and state_of_place(ds, ags) not in ({state} if state else office_states):
-            return False
-        return not (state and office) or state_of_place(ds, ags) in office_states
-
+    place_ok = _place_filter(ds, state=state, kreis=kreis, office=office)
     out = Dataset(municipalities=ds.municipalities, service_offices=ds.service_offices, topics=ds.topics,
                   states=ds.states)
     for a in ds.alliances.values():
@@ -407,7 +398,8 @@ def _near_places(ds: Dataset, *, state, kreis, office) -> Dataset:
     return out
 
 
-def _selected_nodes(ds: Dataset, g: nx.Graph, *, state, kreis, alliance, office, topic, sector) -> set[str]:
+def _place_filter(ds: Dataset, *, state, kreis, office):
+    """Whether a node's place (:func:`place_of`) lies in the chosen Kreis, Land and Servicebüro region."""
     office_states = set(ds.service_offices[office].states) if office else set()
 
     def place_ok(node_id: str) -> bool:
@@ -419,6 +411,12 @@ def _selected_nodes(ds: Dataset, g: nx.Graph, *, state, kreis, alliance, office,
         if office and state_of_place(ds, ags) not in office_states:
             return False
         return True
+
+    return place_ok
+
+
+def _selected_nodes(ds: Dataset, g: nx.Graph, *, state, kreis, alliance, office, topic, sector) -> set[str]:
+    place_ok = _place_filter(ds, state=state, kreis=kreis, office=office)
 
     alliances = set()
     for a in ds.alliances.values():
