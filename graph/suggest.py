@@ -584,6 +584,7 @@ def introduction_blocks(net: Network, index: str = "adamic_adar"):
     whole country (whose hubs, the alliances, make it dense) each Kreis gets
     ``A[K] @ W @ A[K]ᵀ``: the same Adamic–Adar values for its own pairs, with
     memory bounded by the largest Kreis rather than by the country.
+    Each block's indices ascend and only the upper triangle is kept, so ``rows < cols``.
     """
     adjacency = net.graph.adjacency.tocsr()
     weighted = (adjacency @ sp.diags_array(neighbour_weights(net.degrees, index))).tocsr()
@@ -605,8 +606,6 @@ def introduction_candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = np.concatenate([r for r, _, _ in found])
     cols = np.concatenate([c for _, c, _ in found])
-    swap = rows > cols
-    rows, cols = np.where(swap, cols, rows), np.where(swap, rows, cols)
     order = np.lexsort((cols, rows))
     return rows[order], cols[order]
 
@@ -679,8 +678,6 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
     topics = (net.node_topics > 0).astype(float)
     best_rows, best_cols, best_scores = [], [], []
     for rows, cols, network_score in introduction_blocks(net):
-        swap = rows > cols
-        rows, cols = np.where(swap, cols, rows), np.where(swap, rows, cols)
         if restrict is not None:
             keep = np.isin(rows, restrict) | np.isin(cols, restrict)
             rows, cols, network_score = rows[keep], cols[keep], network_score[keep]
