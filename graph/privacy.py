@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 
-from .access import User
+from .access import AccessDenied, User
 from .errors import NotFound
 from .io.exchange import to_document
 from .model import Dataset
@@ -68,8 +68,6 @@ def erase_person(store: Store, person_id: str, *, user: User) -> int:
     Only admins erase (the right is exercised through the programme's data
     protection contact); the erasure itself is audited without personal data.
     """
-    from .access import AccessDenied
-
     if user.role != "admin":
         raise AccessDenied(user, "Löschen von Personen ist der Administration vorbehalten")
     ds = store.read()
