@@ -64,6 +64,21 @@ def _date_option(value: str | None, option: str = "--as-of") -> date:
     return parsed
 
 
+def _require(ds, option: str, value: str | None, *, alliance=False, kreis=False, office=False, member=False) -> None:
+    """Refuse an id given on the command line that the (visible) data does not have, naming the option."""
+    if not value:
+        return
+    if alliance and value not in ds.alliances:
+        raise NotFound(f"{option}: Bündnis {value!r} gibt es nicht")
+    if kreis and value not in ds.municipalities:
+        raise NotFound(f"{option}: Kreis {value!r} gibt es nicht")
+    if office and value not in ds.service_offices:
+        raise NotFound(f"{option}: Servicebüro {value!r} gibt es nicht "
+                       f"(bekannt: {', '.join(sorted(ds.service_offices)) or 'keines'})")
+    if member and value not in ds.actors and value not in ds.institutions:
+        raise NotFound(f"{option}: Person oder Einrichtung {value!r} gibt es nicht")
+
+
 def _say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -176,12 +191,9 @@ def _health_reports(obj: Context, alliance, as_of, *, kreis=None, state=None, of
     from .health import check_alliances, select_reports
 
     ds = obj.read()
-    if alliance and alliance not in ds.alliances:
-        raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
-    if office_id and office_id not in ds.service_offices:
-        raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht")
-    if kreis and kreis not in ds.municipalities:
-        raise NotFound(f"--kreis: Kreis {kreis!r} gibt es nicht")
+    _require(ds, "--alliance", alliance, alliance=True)
+    _require(ds, "--office", office_id, office=True)
+    _require(ds, "--kreis", kreis, kreis=True)
     reports = check_alliances(ds, as_of, alliance_ids=[alliance] if alliance else None)
     if kreis or state or office_id:
         reports = select_reports(reports, ds, kreis=kreis, state=state.upper() if state else None, office=office_id)
@@ -279,10 +291,8 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
     from .suggest import suggest as make_suggestions
 
     ds = obj.read()
-    if alliance and alliance not in ds.alliances:
-        raise NotFound(f"--alliance: Bündnis {alliance!r} gibt es nicht")
-    if actor and actor not in ds.actors and actor not in ds.institutions:
-        raise NotFound(f"--actor: Person oder Einrichtung {actor!r} gibt es nicht")
+    _require(ds, "--alliance", alliance, alliance=True)
+    _require(ds, "--actor", actor, member=True)
     items = make_suggestions(ds, _date_option(as_of), alliance=alliance, actor=actor, kind=kind, top=top,
                              dismissed=obj.store.dismissals())
     if fmt == "json":
@@ -357,10 +367,9 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
     from .netmap import write_map
 
     ds = obj.read()
-    for value, table, label in ((alliance, ds.alliances, "Bündnis"), (kreis, ds.municipalities, "Kreis"),
-                                (office, ds.service_offices, "Servicebüro")):
-        if value and value not in table:
-            raise NotFound(f"{label} {value!r} gibt es nicht")
+    _require(ds, "--alliance", alliance, alliance=True)
+    _require(ds, "--kreis", kreis, kreis=True)
+    _require(ds, "--office", office, office=True)
     path = write_map(ds, Path(out), alliance=alliance, kreis=kreis, office=office, as_of=_date_option(as_of))
     _say(f"Karte geschrieben: {path}")
 
@@ -376,9 +385,7 @@ def office(obj: Context, office_id, as_of, fmt, out):
     from . import office as office_mod
 
     ds = obj.read()
-    if office_id not in ds.service_offices:
-        raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht "
-                       f"(bekannt: {', '.join(sorted(ds.service_offices))})")
+    _require(ds, "--office", office_id, office=True)
     view = office_mod.office_view(ds, office_id, _date_option(as_of), dismissed=obj.store.dismissals())
     if fmt == "json":
         text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
@@ -425,8 +432,7 @@ def figures(obj: Context, as_of, office_id):
     as_of_date = _date_option(as_of)
     ids = None
     if office_id:
-        if office_id not in ds.service_offices:
-            raise NotFound(f"--office: Servicebüro {office_id!r} gibt es nicht")
+        _require(ds, "--office", office_id, office=True)
         ids = [r.alliance for r in select_reports(check_alliances(ds, as_of_date), ds, office=office_id)]
     _print_json(network_figures(ds, as_of_date, alliance_ids=ids).as_dict())
 
