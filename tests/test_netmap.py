@@ -20,7 +20,7 @@ from graph.model import (
     Tie,
     Topic,
 )
-from graph.netmap import aggregate, build_network, legend, render_html, write_map
+from graph.netmap import MapFilter, aggregate, build_network, legend, render_html, write_map
 
 AS_OF = date(2026, 6, 1)
 KOELN, BONN, DRESDEN = "05315", "05314", "14612"
@@ -64,12 +64,12 @@ def ids(graph) -> set[str]:
 def test_kreis_filter_keeps_the_kreis_alliances_their_members_and_local_people():
     ds = three_alliances()
     ds.add(Institution("k-kita", "Kita ohne Bündnis", "kita", "bildung", KOELN))
-    graph = build_network(ds, AS_OF, kreis=KOELN)
+    graph = build_network(ds, AS_OF, MapFilter(kreis=KOELN))
     assert ids(graph) == {"koeln", "k-ja", "k-schule", "k-mo", "k-kita"}
 
 
 def test_state_filter_keeps_only_that_land():
-    graph = build_network(three_alliances(), AS_OF, state="SN")
+    graph = build_network(three_alliances(), AS_OF, MapFilter(state="SN"))
     assert ids(graph) == {"dresden", "d-ja", "d-schule", "d-mo"}
 
 
@@ -78,58 +78,58 @@ def test_alliance_filter_shows_a_member_person_with_the_institution_they_work_fo
     ds.add(Institution("bonn-ja", "Jugendamt Bonn", "jugendamt", "verwaltung", BONN))
     ds.add(Actor("anna", "Anna Schmidt", "Fachkraft", institution="bonn-ja"))
     ds.add(Membership("anna", "koeln", date(2021, 1, 1)))
-    graph = build_network(ds, AS_OF, alliance="koeln")
+    graph = build_network(ds, AS_OF, MapFilter(alliance="koeln"))
     assert ids(graph) == {"koeln", "k-ja", "k-schule", "k-mo", "anna", "bonn-ja"}
     assert {(e.source, e.target, e.type) for e in graph.edges} >= {("anna", "bonn-ja", "WORKS_AT")}
 
 
 def test_topic_filter_keeps_alliances_on_that_topic():
-    graph = build_network(three_alliances(), AS_OF, topic="kinderschutz")
+    graph = build_network(three_alliances(), AS_OF, MapFilter(topic="kinderschutz"))
     assert {n.id for n in graph.nodes if n.kind == "alliance"} == {"koeln"}
 
 
 def test_sector_filter_keeps_institutions_of_the_sector_and_their_alliances():
-    graph = build_network(three_alliances(), AS_OF, sector="verwaltung")
+    graph = build_network(three_alliances(), AS_OF, MapFilter(sector="verwaltung"))
     assert ids(graph) == {"koeln", "k-ja", "bonn", "b-ja", "dresden", "d-ja"}
 
 
 def test_office_filter_keeps_alliances_in_the_lands_it_serves():
     ds = three_alliances()
     ds.add(ServiceOffice("sb-magdeburg", "Servicebüro Magdeburg", "Magdeburg", ("SN", "ST", "TH")))
-    graph = build_network(ds, AS_OF, office="sb-magdeburg")
+    graph = build_network(ds, AS_OF, MapFilter(office="sb-magdeburg"))
     assert {n.id for n in graph.nodes if n.kind == "alliance"} == {"dresden"}
 
 
 def test_ended_membership_is_not_drawn():
     ds = three_alliances()
     ds.add(Membership("b-ja", "koeln", date(2019, 1, 1), until=date(2025, 12, 31)))
-    graph = build_network(ds, AS_OF, alliance="koeln")
+    graph = build_network(ds, AS_OF, MapFilter(alliance="koeln"))
     assert "b-ja" not in ids(graph)
 
 
 def test_ego_network_grows_with_depth():
     ds = three_alliances()
     ds.add(Tie("k-ja", "b-ja"))  # Köln's Jugendamt knows Bonn's
-    depth1 = build_network(ds, AS_OF, ego="k-ja", depth=1)
-    depth2 = build_network(ds, AS_OF, ego="k-ja", depth=2)
+    depth1 = build_network(ds, AS_OF, MapFilter(ego="k-ja", depth=1))
+    depth2 = build_network(ds, AS_OF, MapFilter(ego="k-ja", depth=2))
     assert ids(depth1) == {"k-ja", "koeln", "b-ja"}
     assert ids(depth2) == {"k-ja", "koeln", "b-ja", "k-schule", "k-mo", "bonn"}
 
 
 def test_ego_depth_outside_one_to_three_is_refused():
     with pytest.raises(NotFound, match="Tiefe 4"):
-        build_network(three_alliances(), AS_OF, ego="k-ja", depth=4)
+        build_network(three_alliances(), AS_OF, MapFilter(ego="k-ja", depth=4))
 
 
 def test_unknown_filter_id_is_a_user_error_naming_it():
     with pytest.raises(NotFound, match="Bündnis 'gibt-es-nicht'"):
-        build_network(three_alliances(), AS_OF, alliance="gibt-es-nicht")
+        build_network(three_alliances(), AS_OF, MapFilter(alliance="gibt-es-nicht"))
 
 
 def test_node_size_grows_with_degree():
     ds = three_alliances()
     ds.add(Tie("k-ja", "k-schule"))
-    graph = build_network(ds, AS_OF, alliance="koeln")
+    graph = build_network(ds, AS_OF, MapFilter(alliance="koeln"))
     assert graph.node("k-ja").degree == 2 and graph.node("k-mo").degree == 1
     assert graph.node("k-ja").size > graph.node("k-mo").size
 
@@ -138,7 +138,7 @@ def test_refugee_youth_appears_by_pseudonym_never_by_name():
     ds = three_alliances()
     ds.add(Actor("y1", "Samira Haddad", municipality=KOELN, is_refugee_youth=True, pseudonym="Jugendliche*r 7F3A"))
     ds.add(Membership("y1", "koeln", date(2022, 1, 1)))
-    graph = build_network(ds, AS_OF, kreis=KOELN)
+    graph = build_network(ds, AS_OF, MapFilter(kreis=KOELN))
     assert graph.node("y1").label == "Jugendliche*r 7F3A"
     html = render_html(graph)
     assert "Samira" not in html and "Haddad" not in html
@@ -150,10 +150,10 @@ def test_reveal_in_an_alliance_view_names_only_that_alliances_own_young_people()
     ds.add(Actor("y2", "Omid Karimi", municipality=KOELN, is_refugee_youth=True, pseudonym="Jugendliche*r 11B2"))
     ds.add(Membership("y1", "koeln", date(2022, 1, 1)))
     ds.add(Tie("y1", "y2"))  # y2 is in no alliance of Köln but knows y1
-    graph = build_network(ds, AS_OF, alliance="koeln", ego="y1", depth=1, reveal=True)
+    graph = build_network(ds, AS_OF, MapFilter(alliance="koeln", ego="y1", depth=1, reveal=True))
     assert graph.node("y1").label == "Samira Haddad"
     assert "y2" not in ids(graph)  # the alliance view does not reach beyond its members
-    wider = build_network(ds, AS_OF, ego="y1", depth=1)
+    wider = build_network(ds, AS_OF, MapFilter(ego="y1", depth=1))
     assert wider.node("y2").label == "Jugendliche*r 11B2"
 
 
@@ -212,8 +212,8 @@ def test_a_name_closing_the_script_tag_stays_data():
     ds = three_alliances()
     ds.add(Institution("evil", evil, "initiative", "zivilgesellschaft", KOELN))
     ds.add(Membership("evil", "koeln", date(2022, 1, 1)))
-    plain = render_html(build_network(three_alliances(), AS_OF, kreis=KOELN))
-    html = render_html(build_network(ds, AS_OF, kreis=KOELN))
+    plain = render_html(build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN)))
+    html = render_html(build_network(ds, AS_OF, MapFilter(kreis=KOELN)))
     assert html.count("</script") == plain.count("</script")  # no extra closing tag: cannot break out
     assert html.lower().count("<script") == plain.lower().count("<script")
     nodes = {n["id"]: n for n in dataset_json(html, "nodes")}
@@ -225,7 +225,7 @@ def test_tooltips_are_plain_text_not_markup():
     ds = three_alliances()
     ds.add(Institution("img", "<img src=x onerror=alert(1)>", "initiative", "zivilgesellschaft", KOELN))
     ds.add(Membership("img", "koeln", date(2022, 1, 1)))
-    graph = build_network(ds, AS_OF, kreis=KOELN)
+    graph = build_network(ds, AS_OF, MapFilter(kreis=KOELN))
     nodes = {n["id"]: n for n in dataset_json(render_html(graph), "nodes")}
     assert nodes["img"]["title"] == graph.node("img").tooltip
     assert "&lt;" not in nodes["img"]["title"] and "<br>" not in nodes["img"]["title"]
@@ -234,7 +234,7 @@ def test_tooltips_are_plain_text_not_markup():
 def test_title_and_legend_text_are_escaped_in_the_page():
     ds = three_alliances()
     ds.alliances["koeln"] = Alliance("koeln", "<b>fett</b>", KOELN)
-    html = render_html(build_network(ds, AS_OF, alliance="koeln"))
+    html = render_html(build_network(ds, AS_OF, MapFilter(alliance="koeln")))
     assert "<b>fett</b>" not in html and "&lt;b&gt;fett&lt;/b&gt;" in html
 
 
@@ -253,7 +253,7 @@ def test_physics_on_lets_the_browser_lay_out_a_small_map():
 
 
 def test_legend_lists_the_colour_groups_present():
-    graph = build_network(three_alliances(), AS_OF, kreis=KOELN)
+    graph = build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN))
     assert [label for label, _ in legend(graph, "kind")] == ["Bündnis", "Einrichtung"]
     by_sector = [label for label, _ in legend(graph, "sector")]
     assert by_sector == ["Bündnis", "Verwaltung", "Bildung", "Migrantenorganisation"]
@@ -279,6 +279,6 @@ def test_alliance_tooltip_names_the_last_and_the_next_offer():
     ds.add(Offer("o1", "analyseworkshop", "Auftakt", date(2025, 3, 1), alliance="b1"))
     ds.add(Offer("o2", "dialog", "Dialog", date(2025, 9, 1), alliance="b1"))
     ds.add(Offer("o3", "hospitation", "Besuch", date(2026, 4, 1), alliance="b1"))
-    (node,) = build_network(ds, date(2026, 1, 1), kreis="05315", health={}).nodes
+    (node,) = build_network(ds, date(2026, 1, 1), MapFilter(kreis="05315"), health={}).nodes
     assert "Letztes Angebot: Dialog am 01.09.2025" in node.tooltip
     assert "Geplant: Hospitation am 01.04.2026" in node.tooltip

@@ -352,10 +352,10 @@ MAP_HEIGHT_PX = 640
 @st.cache_resource(max_entries=32, show_spinner="Karte wird berechnet …")
 def network_map(uri: str, view: tuple, as_of: date, **filters):
     """The MapGraph for a selection (see :func:`graph.netmap.build_network`)."""
-    from graph.netmap import build_network
+    from graph.netmap import MapFilter, build_network
 
     reports = {r.alliance: r for r in health_reports(uri, view, as_of)}
-    return build_network(snapshot(uri, view), as_of, health=reports, **filters)
+    return build_network(snapshot(uri, view), as_of, MapFilter(**filters), health=reports)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
