@@ -131,42 +131,162 @@ def scope(ds: Dataset, user: User) -> Dataset:
     return out
 
 
-def check_write(user: User, existing: Dataset, incoming: Dataset, source: str = "-") -> list[Problem]:
-    """Problems when `user` may not write `incoming` (on top of `existing`); empty when allowed."""
+#: Lists only admins change: the programme's reference data.
+REFERENCE_LISTS = ("states", "municipalities", "service_offices")
+
+
+def _place_in_scope(user: User, ds: Dataset, ags: str | None) -> bool:
+    """A write needs a known place inside the scope (an unknown place is outside)."""
+    return _in_scope_municipality(user, ds, ags) is True
+
+
+def _offer_in_scope(user: User, ds: Dataset, offer) -> bool:
+    alliance = ds.alliances.get(offer.alliance or "")
+    if user.role == "office" and offer.office not in (None, user.office):
+        return False
+    if alliance is not None:
+        return _place_in_scope(user, ds, alliance.municipality)
+    return user.role == "office" and offer.office == user.office
+
+
+def _judge(user: User, ds: Dataset, list_name: str, item) -> tuple[str, str] | None:
+    """``(field, reason)`` when `user` may not hold `item` as it stands in `ds`, else None."""
+    if list_name == "alliances":
+        if not _place_in_scope(user, ds, item.municipality):
+            return "municipality", "Bündnis liegt außerhalb Ihres Bereichs"
+    elif list_name == "institutions":
+        if not _place_in_scope(user, ds, item.municipality):
+            return "municipality", "Einrichtung liegt außerhalb Ihres Bereichs oder hat keinen Ort"
+    elif list_name == "actors":
+        if not _place_in_scope(user, ds, ds.municipality_of_member(item.id)):
+            field_name = "institution" if item.institution else "municipality"
+            return field_name, "Person liegt außerhalb Ihres Bereichs oder hat keinen Ort"
+    elif list_name == "memberships":
+        alliance = ds.alliances.get(item.alliance)
+        if alliance is None or not _place_in_scope(user, ds, alliance.municipality):
+            return "alliance", "Bündnis liegt außerhalb Ihres Bereichs"
+    elif list_name == "ties":
+        for end in ("source", "target"):
+            if not _place_in_scope(user, ds, ds.municipality_of_member(getattr(item, end))):
+                return end, "Verbindungen nur zwischen Personen bzw. Einrichtungen Ihres Bereichs"
+    elif list_name == "offers":
+        if user.role == "office" and item.office not in (None, user.office):
+            return "office", "Angebote nur unter Ihrem eigenen Servicebüro"
+        if not _offer_in_scope(user, ds, item):
+            return "alliance", "Angebot liegt außerhalb Ihres Bereichs"
+    return None
+
+
+def check_write(user: User, existing: Dataset, incoming: Dataset, source: str = "-",
+                origins: dict | None = None) -> list[Problem]:
+    """Problems when `user` may not write `incoming` on top of `existing`; empty when allowed.
+
+    Every item is judged twice: as it is stored now (so nobody takes over an item
+    of another scope, e.g. a minor of another Kreis) and as it would be after the
+    write (so nobody moves an item out of their scope). Items identical to what is
+    stored are no write and pass. Reference data (Länder, Kommunen, Servicebüros)
+    is the administration's; an alliance may name existing topics or bring new
+    ones, but nobody else renames a topic.
+
+    Parameters
+    ----------
+    origins : dict, optional
+        ``(list name, key) -> (file, line)`` of the records (:func:`record_origins`),
+        so each problem names where the refused item came from.
+    """
     if user.role == "admin":
         return []
+    origins = origins or {}
     if not user.can_write:
         return [Problem(source, "-", "-", f"{user.name} darf nur lesen")]
     merged = existing.merged(incoming)
     problems = []
 
-    def deny(kind: str, ident: str, why: str) -> None:
-        problems.append(Problem(source, "-", kind, f"{ident}: {why}"))
+    def deny(list_name: str, key, field_name: str, why: str) -> None:
+        file, line = origins.get((list_name, key), (source, "-"))
+        label = key if isinstance(key, str) else "->".join(k for k in key if k)
+        problems.append(Problem(file, line, field_name, f"{label}: {why}"))
 
-    for list_name in ("states", "municipalities", "service_offices"):
-        for ident in getattr(incoming, list_name):
-            deny(list_name, ident, "Referenzdaten ändert nur die Administration")
-    for ident, a in incoming.alliances.items():
-        if not _in_scope_municipality(user, merged, a.municipality):
-            deny("alliances", ident, "Bündnis liegt außerhalb Ihres Bereichs")
-    for ident, inst in incoming.institutions.items():
-        if not _in_scope_municipality(user, merged, inst.municipality):
-            deny("institutions", ident, "Einrichtung liegt außerhalb Ihres Bereichs oder hat keinen Ort")
-    for ident in incoming.actors:
-        if not _in_scope_municipality(user, merged, merged.municipality_of_member(ident)):
-            deny("actors", ident, "Person liegt außerhalb Ihres Bereichs oder hat keinen Ort")
-    for m in incoming.memberships.values():
-        alliance = merged.alliances.get(m.alliance)
-        if alliance is None or not _in_scope_municipality(user, merged, alliance.municipality):
-            deny("memberships", f"{m.member}->{m.alliance}", "Bündnis liegt außerhalb Ihres Bereichs")
-    for t in incoming.ties.values():
-        ends = [_in_scope_municipality(user, merged, merged.municipality_of_member(x)) for x in (t.source, t.target)]
-        if not any(ends):
-            deny("ties", f"{t.source}-{t.target}", "keines der beiden Enden liegt in Ihrem Bereich")
-    for ident, o in incoming.offers.items():
-        alliance = merged.alliances.get(o.alliance or "")
-        ok = (alliance is not None and _in_scope_municipality(user, merged, alliance.municipality)) or (
-            alliance is None and user.role == "office" and o.office == user.office)
-        if not ok:
-            deny("offers", ident, "Angebot liegt außerhalb Ihres Bereichs")
+    for list_name in REFERENCE_LISTS:
+        for ident, item in getattr(incoming, list_name).items():
+            if getattr(existing, list_name).get(ident) != item:
+                deny(list_name, ident, "id", "Referenzdaten ändert nur die Administration")
+    for ident, topic in incoming.topics.items():
+        old = existing.topics.get(ident)
+        if old is not None and old != topic:
+            deny("topics", ident, "name", "Themen benennt nur die Administration um")
+    for list_name in ("institutions", "actors", "alliances", "offers", "memberships", "ties"):
+        stored_items = getattr(existing, list_name)
+        for key, item in getattr(incoming, list_name).items():
+            stored = stored_items.get(key)
+            if stored == item:
+                continue  # no change, no write
+            before = _judge(user, existing, list_name, stored) if stored is not None else None
+            if before is not None:
+                deny(list_name, key, "id", "gehört nicht zu Ihrem Bereich (so wie gespeichert)")
+                continue
+            after = _judge(user, merged, list_name, item)
+            if after is not None:
+                deny(list_name, key, *after)
     return problems
+
+
+def record_origins(records) -> dict:
+    """``(list name, key) -> (file, line)`` for raw records, keyed like :class:`~graph.model.Dataset`.
+
+    Topics an alliance brings by name are located at that alliance's record.
+    """
+    from .validate import parse_date, slugify
+
+    out: dict = {}
+    for r in records:
+        data = r.data if isinstance(r.data, dict) else {}
+        where = (r.file, r.line)
+        if r.list_name == "memberships":
+            try:
+                since = parse_date(data.get("since"))
+            except ValueError:
+                continue
+            key = (str(data.get("member", "")).strip(), str(data.get("alliance", "")).strip(),
+                   since.isoformat() if since else "")
+        elif r.list_name == "ties":
+            key = tuple(sorted((str(data.get("source", "")).strip(), str(data.get("target", "")).strip())))
+        else:
+            key = str(data.get("id", "")).strip()
+            if r.list_name in ("states",):
+                key = key.upper()
+            if r.list_name == "alliances":
+                names = data.get("topics") or []
+                if isinstance(names, str):
+                    names = names.split("|")
+                for name in names:
+                    if str(name).strip():
+                        out.setdefault(("topics", slugify(str(name))), where)
+        out.setdefault((r.list_name, key), where)
+    return out
+
+
+def check_dismissal(user: User, ds: Dataset, kind: str, source: str, target: str) -> str | None:
+    """Why `user` may not dismiss a suggestion, or None: the same scope as accepting it.
+
+    membership: the alliance (target); introduction: both ends; hospitation: the
+    visiting alliance (source).
+    """
+    if user.role == "admin":
+        return None
+    if not user.can_write:
+        return "darf nur lesen"
+
+    def alliance_ok(ident: str) -> bool:
+        alliance = ds.alliances.get(ident)
+        return alliance is not None and _place_in_scope(user, ds, alliance.municipality)
+
+    if kind == "membership":
+        ok = alliance_ok(target)
+    elif kind == "introduction":
+        ok = all(_place_in_scope(user, ds, ds.municipality_of_member(x)) for x in (source, target))
+    elif kind == "hospitation":
+        ok = alliance_ok(source)
+    else:
+        return f"unbekannte Art {kind!r}"
+    return None if ok else "dieser Vorschlag liegt außerhalb Ihres Bereichs"

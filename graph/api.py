@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .access import ADMIN, AccessDenied, User, check_write, scope
+from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, record_origins, scope
 from .errors import Problem
 from .io import read_paths
 from .io.exchange import records_from_document
@@ -59,7 +59,8 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     user = as_user(user)
     existing = store.read()
     validated = validate(records, existing)
-    denied = check_write(user, existing, validated.dataset, records[0].file if records else "-")
+    denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
+                         origins=record_origins(records))
     if denied:
         raise AccessDenied(user, denied)
     changes = plan_upsert(existing, validated.dataset)
@@ -107,6 +108,7 @@ def export(store: Store, fmt: str, out: Path, *, user: User | str = ADMIN, revea
 
 def dismiss(store: Store, kind: str, source: str, target: str, *, user: User | str = ADMIN) -> None:
     user = as_user(user)
-    if not user.can_write:
-        raise AccessDenied(user, "darf nur lesen")
+    denied = check_dismissal(user, store.read(), kind, source, target)
+    if denied:
+        raise AccessDenied(user, denied)
     store.add_dismissal(kind, source, target, user=user.name)

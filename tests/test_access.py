@@ -70,7 +70,7 @@ def test_coordinator_may_not_write_outside_their_kreis(ds):
     new = Dataset()
     new.add(Membership("ja-dd", "b-dd", date(2024, 1, 1)))
     problems = check_write(AACHEN_COORD, ds, new)
-    assert [p.field for p in problems] == ["memberships"]
+    assert [p.field for p in problems] == ["alliance"]
 
 
 def test_coordinator_may_add_a_member_to_their_alliance(ds):
