@@ -100,10 +100,20 @@ def snapshot(store: Store, user: User | str = ADMIN) -> Dataset:
 
 
 def export(store: Store, fmt: str, out: Path, *, user: User | str = ADMIN, reveal: bool = False):
-    """Export what `user` may see; refugee young people by pseudonym unless revealed and allowed."""
+    """Export what `user` may see; refugee young people by pseudonym.
+
+    ``reveal`` (real names, e.g. to move to Neo4j) is for admins only and leaves
+    an audit entry saying who exported real names to which file.
+    """
     from .io.export import export as write_export
 
-    return write_export(read(store, user), fmt, Path(out), reveal=reveal)
+    user = as_user(user)
+    if reveal and user.role != "admin":
+        raise AccessDenied(user, "Export mit Klarnamen (--reveal) ist der Administration vorbehalten")
+    path = write_export(read(store, user), fmt, Path(out), reveal=reveal)
+    if reveal:
+        store.add_audit(user.name, "Export mit Klarnamen", f"export:{fmt}:{Path(out).resolve()}")
+    return path
 
 
 def dismiss(store: Store, kind: str, source: str, target: str, *, user: User | str = ADMIN) -> None:

@@ -179,7 +179,8 @@ def import_(obj: Context, paths, dry_run):
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf"]), default="json",
               show_default=True)
 @click.option("--out", required=True, type=click.Path(), help="Zieldatei (bei csv: Verzeichnis).")
-@click.option("--reveal", is_flag=True, help="Klarnamen junger Geflüchteter exportieren statt Pseudonymen.")
+@click.option("--reveal", is_flag=True, help="Klarnamen junger Geflüchteter exportieren statt Pseudonymen "
+                   "(nur Administration; wird im Änderungsprotokoll vermerkt).")
 @click.pass_obj
 def export(obj: Context, fmt, out, reveal):
     """Daten exportieren: JSON (Austauschformat), CSV, XLSX, GraphML oder GEXF (Gephi)."""

@@ -116,6 +116,10 @@ class Store(ABC):
     def add_dismissal(self, kind: str, source: str, target: str, *, user: str) -> None:
         """Remember a dismissed suggestion (audited, bumps the revision)."""
 
+    def add_audit(self, user: str, action: str, target: str) -> None:
+        """Record an event that changes no data (a login, an export with real names)."""
+        raise NotImplementedError
+
     def redact_audit(self, ident: str, replacement: str) -> int:
         """Remove an erased id and all property values from audit entries naming it; return how many."""
         raise NotImplementedError

@@ -586,6 +586,16 @@ class Neo4jStore(Store):
 
         self._transact(work, write=True)
 
+    def add_audit(self, user: str, action: str, target: str) -> None:
+        self._require_schema()
+        entry = _audit_row(AuditEntry(now(), user, action, target, None, None))
+
+        def work(run: Run) -> None:
+            entry["seq"] = self._reserve(run, 1)
+            run(_AUDIT_CREATE, {"rows": [entry]})
+            self._finish(run)
+
+        self._transact(work, write=True)
 
     def redact_audit(self, ident: str, replacement: str) -> int:
         self._require_schema()

@@ -160,6 +160,12 @@ class SQLiteStore(Store):
                         (now(), user, "dismiss", f"{kind}:{source}->{target}", None, None))
             cur.execute(_BUMP_REVISION)
 
+    def add_audit(self, user: str, action: str, target: str) -> None:
+        self._require_schema()  # no revision bump: no data changed, caches stay valid
+        with self._immediate() as cur:
+            cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                        (now(), user, action, target, None, None))
+
     def redact_audit(self, ident: str, replacement: str) -> int:
         self._require_schema()
         with self._immediate() as cur:
