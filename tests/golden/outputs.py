@@ -1,0 +1,124 @@
+"""The outputs the golden test keeps equal: CLI commands run on fixed data.
+
+``python tests/golden/outputs.py`` rewrites ``tests/golden/expected/`` from the
+code as it is. Do that only for an intended change of output, and read the diff
+(``git diff tests/golden``) before committing it: a speed-up must never change
+what a command prints.
+
+Data: the demo anchored on 2026-06-01 and a small synthetic data set
+(``bench/generate.py``, scale 0.1, seed 0). Small outputs are kept as files
+(readable diffs); exports are kept as sha256 of a canonical form (GraphML and
+GEXF parsed back into nodes and edges, so the writer may format freely).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = Path(__file__).resolve().parent / "expected"
+AS_OF = "2026-06-01"
+SYNTH_AS_OF = "2026-11-01"
+
+#: (name, data set, CLI arguments) of each text output.
+COMMANDS = [
+    ("demo-health.json", "demo", ["health", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-health-b09.json", "demo", ["health", "--alliance", "demo-b09", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-health-by-state.json", "demo", ["health", "--by", "state", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-suggest-all.json", "demo", ["suggest", "--all", "--top", "40", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-suggest-b09.json", "demo", ["suggest", "--alliance", "demo-b09", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-suggest-p061.json", "demo", ["suggest", "--actor", "demo-p061", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-office-koeln.json", "demo", ["office", "--office", "sb-koeln", "--as-of", AS_OF, "--format", "json"]),
+    ("demo-office-magdeburg.json", "demo",
+     ["office", "--office", "sb-magdeburg", "--as-of", AS_OF, "--format", "json"]),
+    ("synth-health.json", "synth", ["health", "--as-of", SYNTH_AS_OF, "--format", "json"]),
+    ("synth-suggest-all.json", "synth",
+     ["suggest", "--all", "--top", "60", "--as-of", SYNTH_AS_OF, "--format", "json"]),
+    ("synth-suggest-introduction.json", "synth",
+     ["suggest", "--kind", "introduction", "--top", "200", "--as-of", SYNTH_AS_OF, "--format", "json"]),
+]
+EXPORTS = ["json", "csv", "graphml", "gexf"]
+
+
+def run(store_uri: str, args: list[str]) -> str:
+    from graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", store_uri, *args], catch_exceptions=False)
+    if result.exit_code != 0:
+        raise RuntimeError(f"{' '.join(args)}: exit {result.exit_code}: {result.output}")
+    return result.stdout
+
+
+def load(dataset: str, directory: Path) -> str:
+    """A fresh store with the demo or the synthetic data; returns its URI."""
+    uri = f"sqlite:///{directory / (dataset + '.db')}"
+    if dataset == "demo":
+        run(uri, ["demo", "--anchor", AS_OF])
+    else:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from generate import generate
+
+        path = directory / "synth.json"
+        path.write_text(json.dumps(generate(0.1, 0), ensure_ascii=False), encoding="utf-8")
+        run(uri, ["init"])
+        run(uri, ["import", str(path)])
+    return uri
+
+
+def canonical_graph(path: Path, fmt: str) -> str:
+    """Nodes and edges with all attributes, sorted: what a graph reader sees in the file."""
+    import networkx as nx
+
+    g = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    nodes = sorted((n, sorted(d.items())) for n, d in g.nodes(data=True))
+    if g.is_multigraph():
+        edges = sorted((u, v, str(k), sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))
+    else:
+        edges = sorted((u, v, "", sorted(d.items())) for u, v, d in g.edges(data=True))
+    return json.dumps([g.is_directed(), nodes, edges], ensure_ascii=False, default=str)
+
+
+def export_digests(store_uri: str, directory: Path) -> dict[str, str]:
+    out = {}
+    for fmt in EXPORTS:
+        for reveal in (False, True):
+            target = directory / f"export-{fmt}-{reveal}" / ("dir" if fmt == "csv" else f"e.{fmt}")
+            run(store_uri, ["export", "--format", fmt, "--out", str(target)] + (["--reveal"] if reveal else []))
+            if fmt == "csv":
+                blob = b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in sorted(target.iterdir()))
+            elif fmt in ("graphml", "gexf"):
+                blob = canonical_graph(target, fmt).encode("utf-8")
+            else:
+                blob = target.read_bytes()
+            out[f"export {fmt}{' --reveal' if reveal else ''}"] = hashlib.sha256(blob).hexdigest()
+    return out
+
+
+def outputs(directory: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(name -> text of each command, export name -> digest), computed on fresh stores in `directory`."""
+    uris = {name: load(name, directory) for name in ("demo", "synth")}
+    texts = {name: run(uris[data], args) for name, data, args in COMMANDS}
+    return texts, export_digests(uris["demo"], directory)
+
+
+def main() -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        texts, digests = outputs(Path(tmp))
+    EXPECTED.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (EXPECTED / name).write_text(text, encoding="utf-8")
+    (EXPECTED / "exports.json").write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"written: {EXPECTED} ({len(texts)} outputs, {len(digests)} export digests)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
