@@ -19,6 +19,8 @@ from . import api
 from .access import ROLES, AccessDenied
 from .errors import InputError, NotFound, StoreUnavailable
 from .store import ENV_STORE, open_store
+from .suggest.registry import KINDS as SUGGESTION_KINDS
+from .suggest.registry import REGISTRY as SUGGESTION_REGISTRY
 from .validate import parse_date
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
@@ -281,8 +283,9 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
 @click.option("--alliance", metavar="ID", help="Vorschläge für dieses Bündnis.")
 @click.option("--actor", metavar="ID", help="Vorschläge für diese Person oder Einrichtung.")
 @click.option("--all", "all_", is_flag=True, help="Vorschläge für alle (Standard).")
-@click.option("--kind", type=click.Choice(["membership", "introduction", "hospitation"]),
-              help="Nur diese Art: membership (Mitgliedschaft), introduction (Vorstellung), hospitation.")
+@click.option("--kind", type=click.Choice(SUGGESTION_KINDS),
+              help="Nur diese Art: " + ", ".join(f"{k.name} ({k.label})" for k in SUGGESTION_REGISTRY.values())
+                   + ".")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--as-of", metavar="DATUM")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -310,7 +313,7 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["membership", "introduction", "hospitation"]))
+@click.argument("kind", type=click.Choice(SUGGESTION_KINDS))
 @click.argument("source")
 @click.argument("target")
 @click.pass_obj
@@ -321,7 +324,7 @@ def dismiss(obj: Context, kind, source, target):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["membership", "introduction", "hospitation"]))
+@click.argument("kind", type=click.Choice(SUGGESTION_KINDS))
 @click.argument("source")
 @click.argument("target")
 @click.option("--as-of", metavar="DATUM", help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")

@@ -1,6 +1,8 @@
 """Suggestions are explained, never suggest what exists, and the vectorised scores equal networkx's."""
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -340,3 +342,52 @@ def test_two_hop_pairs_are_exactly_the_non_edges_with_a_common_neighbour():
     ours = {frozenset((g.nodes[u], g.nodes[v])) for u, v in zip(*two_hop_pairs(g.adjacency))}
     theirs = {frozenset((u, v)) for u, v in nx.non_edges(graph) if len(list(nx.common_neighbors(graph, u, v))) > 0}
     assert ours == theirs
+
+
+# -- the registry of kinds --------------------------------------------------------------------
+
+def test_accepting_an_unknown_kind_is_an_input_error_not_a_hospitation():
+    with pytest.raises(InputError, match="unbekannte Art 'freundschaft'"):
+        suggestion_to_records(Suggestion("freundschaft", "anna", "b1", 1.0), AS_OF)
+
+
+def test_suggest_runs_every_registered_kind_through_the_registry(monkeypatch):
+    from graph.suggest import registry
+
+    found = Suggestion("mentoring", "anna", "ben", 1.0, ["weil"])
+    module = type(sys)("fake_mentoring")
+    module.find = lambda ctx, **kw: [found]
+    monkeypatch.setitem(sys.modules, "fake_mentoring", module)
+    monkeypatch.setitem(registry.REGISTRY, "mentoring", registry.Kind("mentoring", "Mentoring", "fake_mentoring"))
+    ds = base()
+    people(ds, "anna", "ben")
+    assert suggest(ds, AS_OF, kind="mentoring") == [found]
+    assert found in suggest(ds, AS_OF)
+
+
+def test_the_cli_and_the_app_offer_exactly_the_registered_kinds():
+    from graph.cli import cli
+    from graph.suggest.registry import KINDS, REGISTRY
+
+    choices = {p.name: p.type.choices for p in cli.commands["suggest"].params if p.name == "kind"}
+    assert tuple(choices["kind"]) == KINDS == ("membership", "introduction", "hospitation")
+    for command in ("accept", "dismiss"):
+        kind = next(p for p in cli.commands[command].params if p.name == "kind")
+        assert tuple(kind.type.choices) == KINDS
+    source = (Path(__file__).resolve().parents[1] / "ui" / "seiten" / "vorschlaege.py").read_text(encoding="utf-8")
+    assert "REGISTRY.items()" in source and all(k.label for k in REGISTRY.values())
+
+
+def test_all_kinds_share_one_health_check(monkeypatch):
+    """Hospitation reuses the reports of the run instead of checking every alliance again."""
+    import graph.health as health
+
+    calls = []
+    real = health.check_alliances
+    monkeypatch.setattr(health, "check_alliances", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    ds = base()
+    healthy_alliance(ds, "host", KREIS, ("t1",))
+    ds.add(Alliance("weak", "Schwach", KREIS, topics=("t1",)))
+    reports = real(ds, AS_OF)
+    assert suggest(ds, AS_OF, reports=reports, kind="hospitation")
+    assert calls == []

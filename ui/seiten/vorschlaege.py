@@ -6,6 +6,7 @@ import streamlit as st
 
 from graph import api
 from graph.errors import InputError
+from graph.suggest.registry import REGISTRY
 from ui.common import (
     STATUS_ORDER,
     STATUS_TEXT,
@@ -17,7 +18,7 @@ from ui.common import (
     snapshot,
 )
 
-KINDS = {"membership": "Mitgliedschaft", "introduction": "Kennenlernen", "hospitation": "Hospitation"}
+KINDS = {name: kind.label for name, kind in REGISTRY.items()}
 FLASH_KEY = "vorschlaege_meldung"
 
 

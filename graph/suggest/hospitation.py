@@ -1,0 +1,171 @@
+"""Suggestion kind ``hospitation``: a struggling alliance (source) visits a healthy host
+(target) on the same topics.
+
+The visitor has critical or warning flags (:mod:`graph.health`); a host is not
+critical, has enough partners and has none of the visitor's flags, preferring the
+same Servicebüro region and healthier hosts (Provan & Kenis 2008, see
+:mod:`graph.suggest`). Critical visitors come first. The health reports come from
+the run's :class:`~graph.suggest.base.SuggestionContext`: computed once, shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import numpy as np
+
+from ..model import Dataset
+from ..validate import RawRecord
+from .base import ACCEPT_SOURCE, MIN_PARTNERS, Suggestion, SuggestionContext
+from .base import quoted as _quoted
+from .base import topic_names as _topic_names
+from .network import Network
+
+__all__ = ["WEIGHTS", "find", "hospitation_suggestions", "to_records"]
+
+NAME = "hospitation"
+WEIGHTS = {
+    "hospitation_topic": 1.0,  # per shared topic
+    "same_region": 1.0,        # same Servicebüro
+    "host_health": 1.0,        # × host's health score / 100
+}
+
+def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str | None = None,
+                            top: int = 10, dismissed=frozenset(), reveal: bool = False,
+                            min_partners: int = MIN_PARTNERS, network: Network | None = None,
+                            per_visitor: int | None = None, reports=None) -> list[Suggestion]:
+    """A struggling alliance visits a host on the same topics that does not have its problems.
+
+    The visitor has critical or warning flags of :func:`graph.health.check_alliances`.
+    A host is not critical, has at least ``min_partners`` partners and has
+    *none* of the visitor's flags, so it can show how it avoids them. The
+    score adds shared topics, the same Servicebüro region and the host's
+    health score; visitors below the minimum come first.
+
+    Parameters
+    ----------
+    alliance : str, optional
+        Only pairs in which this alliance is the visitor or the host.
+    actor : str, optional
+        Only pairs involving an alliance this person or institution is a current member of.
+
+    per_visitor : int, optional
+        Keep at most this many hosts per visitor (for pairing every alliance at
+        national scale without listing every visitor–host pair).
+    reports : list of AllianceReport, optional
+        :func:`graph.health.check_alliances` for `as_of` with this minimum, when already computed.
+
+    Returns
+    -------
+    list of Suggestion
+        ``source`` the visiting alliance, ``target`` the host.
+    """
+    from ..health import STATUS_CRITICAL, STATUS_OK, HealthConfig, check_alliances, office_of_alliance
+
+    if reports is None:
+        reports = check_alliances(ds, as_of, HealthConfig(min_partners=min_partners))
+    reports = {r.alliance: r for r in reports}
+    problems = {a: {f.code for f in r.flags if f.severity != "info"} for a, r in reports.items()}
+    hosts = sorted(a for a, r in reports.items() if r.status != STATUS_CRITICAL and r.partners >= min_partners)
+    visitors = sorted(a for a, r in reports.items() if r.status != STATUS_OK)
+    involved = None
+    if alliance is not None:
+        involved = {alliance}
+    if actor is not None:
+        # Only this member's current alliances are needed: no network to build for that.
+        mine = (network.alliances_of.get(actor, set()) if network is not None else
+                {m.alliance for m in ds.memberships.values() if m.member == actor and m.is_current(as_of)})
+        involved = mine if involved is None else involved & mine
+    if not hosts or not visitors:
+        return []
+    offices = {a: office_of_alliance(ds, a) for a in reports}
+    # Hosts as arrays, so each visitor is matched against all of them at once.
+    codes = sorted({c for cs in problems.values() for c in cs})
+    topics = sorted({t for a in reports for t in ds.alliances[a].topics})
+
+    def incidence(ids, attribute, columns):
+        position = {c: j for j, c in enumerate(columns)}
+        out = np.zeros((len(ids), len(columns)), dtype=np.int64)
+        for i, ident in enumerate(ids):
+            for c in attribute(ident):
+                out[i, position[c]] = 1
+        return out
+
+    host_problems = incidence(hosts, problems.get, codes)
+    host_topics = incidence(hosts, lambda a: ds.alliances[a].topics, topics)
+    host_office = np.array([offices[h] or "" for h in hosts], dtype=object)
+    host_health = np.array([reports[h].score for h in hosts], dtype=float)
+    host_index = np.arange(len(hosts))
+    host_ids = np.array(hosts, dtype=object)
+    host_involved = np.array([involved is None or h in involved for h in hosts])
+    wanted = top + len(dismissed) if per_visitor is None else min(top + len(dismissed), per_visitor)
+    found = []  # (critical first, -score, visitor, host)
+    for visitor in visitors:
+        if involved is not None and visitor not in involved and not host_involved.any():
+            continue
+        v_problems = incidence([visitor], problems.get, codes)[0]
+        v_topics = incidence([visitor], lambda a: ds.alliances[a].topics, topics)[0]
+        shared = host_topics @ v_topics
+        ok = (shared > 0) & (host_problems @ v_problems == 0) & (host_ids != visitor)
+        if involved is not None and visitor not in involved:
+            ok &= host_involved
+        same_region = (host_office == offices[visitor]) if offices[visitor] else np.zeros(len(hosts), dtype=bool)
+        score = (WEIGHTS["hospitation_topic"] * shared + WEIGHTS["same_region"] * same_region
+                 + WEIGHTS["host_health"] * host_health / 100)
+        critical = reports[visitor].status == STATUS_CRITICAL
+        # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top.
+        candidates = host_index[ok]
+        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted]]
+        found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in best.tolist()]
+    found.sort()
+    out = []
+    for _, _, visitor, host in found:
+        if ("hospitation", visitor, host) in dismissed:
+            continue
+        shared = set(ds.alliances[visitor].topics) & set(ds.alliances[host].topics)
+        score, reasons = _hospitation_parts(ds, reports[visitor], reports[host], shared,
+                                            offices[visitor], offices[host], min_partners)
+        out.append(Suggestion("hospitation", visitor, host, round(score, 3), reasons))
+        if len(out) >= top:
+            break
+    return out
+
+
+def _hospitation_parts(ds, visitor, host, shared, v_office, h_office, min_partners) -> tuple[float, list[str]]:
+    from ..health import FLAG_LABELS
+
+    # Flag labels, not messages: the messages name members, and a visitor's reasons are read by the host.
+    flags = [f for f in visitor.flags if f.severity != "info"]
+    labels = ", ".join(FLAG_LABELS.get(f.code, f.code) + (f" ({visitor.partners} von {min_partners})"
+                                                          if f.code == "BELOW_MIN_PARTNERS" else "")
+                       for f in flags)
+    reasons = [f"{_quoted(ds, visitor.alliance)} braucht Unterstützung: {labels}"]
+    score = WEIGHTS["hospitation_topic"] * len(shared)
+    reasons.append(f"gleiche Themen: {_topic_names(ds, shared)}")
+    if v_office and v_office == h_office:
+        score += WEIGHTS["same_region"]
+        reasons.append(f"gleiche Servicebüro-Region: {ds.name_of(v_office)}")
+    score += WEIGHTS["host_health"] * host.score / 100
+    reasons.append(f"{_quoted(ds, host.alliance)} hat {host.partners} Partner und keines dieser Probleme; "
+                   f"Gesundheitswert {host.score}/100")
+    return score, reasons
+
+
+def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | None = None, top: int = 10,
+         dismissed=frozenset(), reveal: bool = False) -> list[Suggestion]:
+    """The registry's entry point: :func:`hospitation_suggestions` on the shared health reports."""
+    return hospitation_suggestions(ctx.ds, ctx.as_of, alliance=alliance, actor=actor, top=top,
+                                   dismissed=dismissed, reveal=reveal, min_partners=ctx.min_partners,
+                                   network=ctx.network if ctx.has_network() else None, reports=ctx.reports)
+
+
+def to_records(s: Suggestion, as_of: date, ds: Dataset | None = None) -> list[RawRecord]:
+    """Accepting writes a planned offer of type Hospitation for the visitor, titled with the host's name."""
+    ident = f"hospitation-{s.source}-{s.target}-{as_of:%Y%m%d}"
+    if len(ident) > 100:
+        ident = "hospitation-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:24]
+    title = f"Hospitation bei {ds.name_of(s.target) if ds else s.target}"
+    return [RawRecord("offers", ACCEPT_SOURCE, f"{s.kind}:{s.source}->{s.target}",
+                      {"id": ident, "type": "hospitation", "title": title, "date": as_of.isoformat(),
+                       "alliance": s.source})]

@@ -1,0 +1,195 @@
+"""The graph suggestions are scored on: persons, institutions and alliances as one
+sparse graph (:class:`Network`), with the per-node lookups the kinds need.
+
+Built once per run (:class:`graph.suggest.base.SuggestionContext`) and shared by
+all kinds and by :mod:`graph.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..linkpred import SparseGraph
+from ..model import ADMINISTRATION_TYPES, Dataset, kreis_of
+from ..partners import PERSON_SECTOR
+
+__all__ = ["Network", "build_network"]
+
+class Network:
+    """Actors, institutions and alliances as one graph, with the lookups scoring needs.
+
+    Nodes: every person and institution, and the alliances that exist on
+    ``as_of`` (founded, not ended). Edges: ties in force on ``as_of`` (KNOWS,
+    COOPERATES_WITH), current memberships (member–alliance) and WORKS_AT
+    (person–institution). A node's Kreis is its place by the partner rule;
+    a person with no known place takes the Kreis of their first current
+    alliance (by id), else has none and is never proposed. Built once; the
+    suggestion kinds and :mod:`graph.evaluate` share it.
+    """
+
+    ACTOR, INSTITUTION, ALLIANCE = 0, 1, 2
+
+    def __init__(self, ds: Dataset, as_of: date):
+        self.ds = ds
+        self.as_of = as_of
+        actors, institutions = sorted(ds.actors), sorted(ds.institutions)
+        alliances = sorted(a.id for a in ds.alliances.values()
+                           if a.status != "beendet" and (a.founded is None or a.founded <= as_of))
+        nodes = actors + institutions + alliances
+        self.kind = np.array([self.ACTOR] * len(actors) + [self.INSTITUTION] * len(institutions)
+                             + [self.ALLIANCE] * len(alliances), dtype=np.int8)
+        self.alliance_ids = alliances
+        live = set(alliances)
+
+        self.members: dict[str, set[str]] = defaultdict(set)      # alliance -> current members
+        self.alliances_of: dict[str, set[str]] = defaultdict(set)  # member -> current alliances
+        self.known_pairs: set[tuple[str, str]] = set()             # any membership record, any time
+        for m in ds.memberships.values():
+            self.known_pairs.add((m.member, m.alliance))
+            if m.is_current(as_of) and m.alliance in live and (m.member in ds.actors or m.member in ds.institutions):
+                self.members[m.alliance].add(m.member)
+                self.alliances_of[m.member].add(m.alliance)
+        edges = []
+        for tie in ds.ties.values():
+            if tie.since is None or tie.since <= as_of:
+                edges.append((tie.source, tie.target))
+        for alliance, members in self.members.items():
+            edges.extend((member, alliance) for member in members)
+        for actor in ds.actors.values():
+            if actor.institution in ds.institutions:
+                edges.append((actor.id, actor.institution))
+        known = set(nodes)
+        self.graph = SparseGraph.from_edges(nodes, ((u, v) for u, v in edges if u in known and v in known))
+        self.index = self.graph.index
+        self.degrees = self.graph.degrees
+
+        # Kreis per node: the place by the partner rule, else the Kreis of the person's alliances.
+        self.kreis_code: dict[str, int] = {}
+        kreis = np.full(len(nodes), -1, dtype=np.int64)
+        for i, node in enumerate(nodes):
+            if self.kind[i] == self.ALLIANCE:
+                place = ds.alliances[node].municipality
+            else:
+                place = ds.municipality_of_member(node)
+                if place is None and self.alliances_of.get(node):
+                    place = ds.alliances[sorted(self.alliances_of[node])[0]].municipality
+            if place:
+                kreis[i] = self.kreis_code.setdefault(kreis_of(place), len(self.kreis_code))
+        self.kreis = kreis
+        self.kreis_names = {code: k for k, code in self.kreis_code.items()}
+
+        self.unit = np.array([self.index.get(ds.unit_of(n), i) if self.kind[i] != self.ALLIANCE else i
+                              for i, n in enumerate(nodes)], dtype=np.int64)
+        self.youth = np.array([n in ds.actors and ds.actors[n].is_refugee_youth for n in nodes])
+        topic_ids = sorted({t for a in alliances for t in ds.alliances[a].topics})
+        self.topic_index = {t: j for j, t in enumerate(topic_ids)}
+        rows, cols = [], []
+        for a in alliances:
+            for t in ds.alliances[a].topics:
+                rows.append(self.index[a])
+                cols.append(self.topic_index[t])
+        alliance_topics = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(topic_ids)))
+        member_of = sp.csr_array(
+            (np.ones(sum(len(v) for v in self.members.values())),
+             ([self.index[m] for a, ms in self.members.items() for m in ms],
+              [self.index[a] for a, ms in self.members.items() for _ in ms])),
+            shape=(len(nodes), len(nodes)))
+        #: node × topic: > 0 where one of the node's current alliances works on the topic
+        self.node_topics = (member_of @ alliance_topics).tocsr()
+        self.alliance_topics = alliance_topics
+        self._p2 = self._p3 = self._plain = None
+        self._profiles: dict[str, tuple] = {}
+
+    # -- small lookups ------------------------------------------------------------------
+    def neighbours(self, node: str) -> set[str]:
+        i = self.index[node]
+        a = self.graph.adjacency
+        return {self.graph.nodes[j] for j in a.indices[a.indptr[i]:a.indptr[i + 1]]}
+
+    def kreis_of_node(self, node: str) -> str | None:
+        code = int(self.kreis[self.index[node]])
+        return self.kreis_names.get(code)
+
+    def institution_of(self, node: str):
+        ds = self.ds
+        if node in ds.institutions:
+            return ds.institutions[node]
+        actor = ds.actors.get(node)
+        return ds.institutions.get(actor.institution) if actor and actor.institution else None
+
+    def sector_of(self, node: str) -> str | None:
+        institution = self.institution_of(node)
+        if institution is not None:
+            return institution.sector
+        return PERSON_SECTOR if node in self.ds.actors else None
+
+    def is_youth_voice(self, node: str) -> bool:
+        actor = self.ds.actors.get(node)
+        if actor is not None and actor.is_refugee_youth:
+            return True
+        institution = self.institution_of(node)
+        return institution is not None and "migrantenorganisation" in (institution.type, institution.sector)
+
+    def is_administration(self, node: str) -> bool:
+        institution = self.institution_of(node)
+        return institution is not None and institution.type in ADMINISTRATION_TYPES
+
+    def profile(self, node: str) -> tuple[str, str | None, bool, bool]:
+        """(partner unit, sector, is youth voice, is administration) of a person or institution."""
+        found = self._profiles.get(node)
+        if found is None:
+            found = self._profiles[node] = (self.ds.unit_of(node), self.sector_of(node),
+                                            self.is_youth_voice(node), self.is_administration(node))
+        return found
+
+    def topics_of_member(self, node: str) -> dict[str, list[str]]:
+        """Topic id -> the node's current alliances that work on it."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for alliance in sorted(self.alliances_of.get(node, ())):
+            for topic in self.ds.alliances[alliance].topics:
+                out[topic].append(alliance)
+        return out
+
+    # -- path scores to alliances (membership proximity) -------------------------------
+    def path_scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Damped (length-2, length-3) walk scores from nodes ``rows`` to alliances ``cols``.
+
+        ``P2 = A D⁻¹ A`` (resource allocation: one member in between) and
+        ``P3 = A D⁻¹ A D⁻¹ A`` (two steps in between), each intermediate node
+        passing on a 1/degree share, as in mass diffusion [5]_.
+        """
+        if self._p2 is None:
+            a = self.graph.adjacency
+            inv = sp.diags_array(np.divide(1.0, self.degrees, out=np.zeros_like(self.degrees), where=self.degrees > 0))
+            cols_all = np.flatnonzero(self.kind == self.ALLIANCE)
+            to_alliances = a[:, cols_all]
+            self._p2 = (a @ inv @ to_alliances).tocsr()
+            self._p3 = (a @ inv @ self._p2).tocsr()
+            self._alliance_col = np.full(len(self.kind), -1, dtype=np.int64)
+            self._alliance_col[cols_all] = np.arange(len(cols_all))
+        c = self._alliance_col[cols]
+        return (np.asarray(self._p2[rows, c]).ravel(), np.asarray(self._p3[rows, c]).ravel())
+
+    def plain_path_counts(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Undamped number of walks of length 2 and 3 (the bipartite common-neighbour baseline)."""
+        matrix = self.plain_path_matrix()
+        return np.asarray(matrix[rows, self._alliance_col[cols]]).ravel()
+
+    def plain_path_matrix(self) -> sp.csr_array:
+        """Node × alliance: undamped number of walks of length 2 and 3, ``(A² + A³)[:, alliances]``."""
+        if self._plain is None:
+            self.path_scores(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))  # sets _alliance_col
+            a = self.graph.adjacency
+            p2 = (a @ a[:, np.flatnonzero(self.kind == self.ALLIANCE)]).tocsr()
+            self._plain = (p2 + a @ p2).tocsr()
+        return self._plain
+
+
+def build_network(ds: Dataset, as_of: date) -> Network:
+    """The graph the suggestions are scored on (see :class:`Network`)."""
+    return Network(ds, as_of)
+
