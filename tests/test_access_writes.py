@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from graph import api
-from graph.access import ADMIN, AccessDenied, User
+from graph.access import AccessDenied, User
 from graph.cli import main
 from graph.store import open_store
 from graph.validate import RawRecord
@@ -44,9 +44,9 @@ def store(demo_file, tmp_path):
 
 def state_of(store, tmp_path) -> tuple:
     """Everything a write could change: the full export (with names), dismissals, audit log."""
-    out = tmp_path / "full.json"
-    api.export(store, "json", out, user=ADMIN, reveal=True)
-    return (out.read_text(encoding="utf-8"), sorted(store.dismissals()),
+    from graph.io.exchange import write_json
+
+    return (write_json(store.read()), sorted(store.dismissals()),
             [e.as_dict() for e in store.audit_log()])
 
 
