@@ -6,12 +6,20 @@
 - ``sqlite_store``: the embedded store only.
 
 FalkorDB is never skipped in CI (``CI=true``): if it cannot start, the tests fail.
+
+Isolation: no test sees the developer's own accounts, store or settings. Before
+collection (``pytest_configure``) and again for every test (``isolated_user``) the
+``BUENDNISNETZ_*`` variables are removed and ``HOME`` and the XDG folders point at
+empty temporary folders, so ``platformdirs`` finds no accounts file and no store.
+A test that wants accounts or a store sets them itself (``monkeypatch.setenv``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -31,6 +39,47 @@ BACKENDS = [
 
 #: A node with this label marks a Neo4j database as the tests' own, so wiping it is allowed.
 TEST_MARKER = "BuendnisnetzTestDatabase"
+
+
+#: Every variable the program reads starts with this; none may leak in from the developer's shell.
+ENV_PREFIX = "BUENDNISNETZ_"
+#: Where platformdirs looks for the user's config, data, cache and state (Linux: XDG, macOS: HOME).
+USER_DIRS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+def isolate_user(patch: pytest.MonkeyPatch, root: Path) -> Path:
+    """Point HOME and the XDG folders into ``root`` and drop every BUENDNISNETZ_* variable."""
+    for name in list(os.environ):
+        if name.startswith(ENV_PREFIX):
+            patch.delenv(name)
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    patch.setenv("HOME", str(home))
+    for name in USER_DIRS:
+        folder = root / name.lower()
+        folder.mkdir(exist_ok=True)
+        patch.setenv(name, str(folder))
+    return home
+
+
+_session_patch = pytest.MonkeyPatch()
+_session_root = Path(tempfile.mkdtemp(prefix="buendnisnetz-user-"))
+
+
+def pytest_configure(config):
+    # Before collection: modules that read the environment at import time see the isolated one too.
+    isolate_user(_session_patch, _session_root)
+
+
+def pytest_unconfigure(config):
+    _session_patch.undo()
+    shutil.rmtree(_session_root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def isolated_user(monkeypatch, tmp_path_factory) -> Path:
+    """Each test gets its own empty HOME and XDG folders and no BUENDNISNETZ_* variables."""
+    return isolate_user(monkeypatch, tmp_path_factory.mktemp("user"))
 
 
 def _in_ci() -> bool:
