@@ -75,7 +75,7 @@ def synthetic_document(actors: int, seed: int = 7) -> dict:
         for member in rng.sample(people_in[kreis], min(len(people_in[kreis]), rng.randint(3, 8))):
             doc["memberships"].append({"member": member, "alliance": f"syn-b-{i:05d}", "since": "2019-01-01"})
     seen = set()
-    for kreis, people in people_in.items():
+    for people in people_in.values():
         for person in people:
             for other in rng.sample(people, min(len(people), 2)):
                 pair = tuple(sorted((person, other)))

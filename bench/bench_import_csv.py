@@ -95,7 +95,8 @@ def write_set(directory: Path, rows: int, seed: int = 8) -> list[Path]:
         w.writerow(["Mitglied", "Bündnis", "seit", "bis", "Rolle"])
         seen = set()
         while len(seen) < n["memberships"]:
-            member = f"p-{rng.randrange(n['actors'])}" if rng.random() < 0.7 else f"e-{rng.randrange(n['institutions'])}"
+            member = (f"p-{rng.randrange(n['actors'])}" if rng.random() < 0.7
+                      else f"e-{rng.randrange(n['institutions'])}")
             alliance = f"b-{rng.randrange(n['alliances'])}"
             since = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(2015, 2020)}"
             if (member, alliance, since) in seen:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import resource
 import subprocess
@@ -248,7 +247,7 @@ def main(argv=None) -> int:
                                        not args.quick)
 
     print()
-    print(f"| backend | phase | seconds | baseline | baseline s | ratio |")
+    print("| backend | phase | seconds | baseline | baseline s | ratio |")
     print("| --- | --- | ---: | --- | ---: | ---: |")
     failures = []
     for r in results:

@@ -123,7 +123,8 @@ def scope(ds: Dataset, user: User) -> Dataset:
                     t.target in out.actors or t.target in out.institutions):
                 out.ties[key] = t
         for ident, o in ds.offers.items():
-            if o.alliance in out.alliances or (o.alliance is None and user.role == "office" and o.office == user.office):
+            own_office = o.alliance is None and user.role == "office" and o.office == user.office
+            if o.alliance in out.alliances or own_office:
                 out.offers[ident] = o
     for ident, actor in list(out.actors.items()):
         if actor.is_refugee_youth and not may_reveal(user, ds, ident):

@@ -330,7 +330,8 @@ def dismiss(obj: Context, kind, source, target):
 @click.option("--as-of", metavar="DATUM", help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")
 @click.pass_obj
 def accept(obj: Context, kind, source, target, as_of):
-    """Einen Vorschlag annehmen: wird als Mitgliedschaft, Verbindung bzw. geplante Hospitation gespeichert (geprüft, protokolliert)."""
+    """Einen Vorschlag annehmen: wird als Mitgliedschaft, Verbindung bzw. geplante Hospitation gespeichert
+    (geprüft, protokolliert)."""
     from .suggest import Suggestion, suggestion_to_records
 
     records = suggestion_to_records(Suggestion(kind, source, target, 0.0, []), _date_option(as_of), obj.read())
@@ -581,7 +582,7 @@ def serve(obj: Context, port, address):
     env = dict(os.environ)
     if obj.store_uri:
         env[ENV_STORE] = obj.store_uri
-    obj.store  # fail fast (exit 3) when the store is unreachable
+    _ = obj.store  # fail fast (exit 3) when the store is unreachable
     _say(f"Bündnisnetz läuft auf http://{address}:{port}  (Beenden mit Strg+C)")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",

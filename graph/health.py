@@ -57,11 +57,11 @@ from .errors import InputError, NotFound, Problem
 from .model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, SECTORS, STATE_BY_AGS_PREFIX, Dataset, kreis_of
 from .partners import (
     Partner,
-    partner_units,
     current_members,
     is_local,
     memberships_by_alliance,
     non_local_members,
+    partner_units,
 )
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"

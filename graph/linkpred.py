@@ -68,7 +68,7 @@ class SparseGraph:
     adjacency: sp.csr_array
 
     @classmethod
-    def from_edges(cls, nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]) -> "SparseGraph":
+    def from_edges(cls, nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]) -> SparseGraph:
         """Build from node labels and undirected edges; duplicates and self-loops are dropped.
 
         Examples
@@ -89,7 +89,7 @@ class SparseGraph:
                                                      np.asarray(cols, dtype=np.int64)))
 
     @classmethod
-    def from_networkx(cls, G) -> "SparseGraph":
+    def from_networkx(cls, G) -> SparseGraph:
         """The same graph as a networkx ``Graph`` (node order kept)."""
         return cls.from_edges(G.nodes, G.edges)
 

@@ -263,10 +263,10 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in ALL_LISTS}
 
-    def copy(self) -> "Dataset":
+    def copy(self) -> Dataset:
         return Dataset(**{name: dict(getattr(self, name)) for name in ALL_LISTS})
 
-    def merged(self, other: "Dataset") -> "Dataset":
+    def merged(self, other: Dataset) -> Dataset:
         """This dataset with every item of `other` added or replacing."""
         out = self.copy()
         for name in ALL_LISTS:

@@ -482,7 +482,7 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
 
 def plan_offer_records(alliance: str, offer_type: str, date: date, office: str | None, note: str,
                        id: str | None = None, *, title: str | None = None,
-                       as_of: "date | None" = None) -> list[RawRecord]:
+                       as_of: date | None = None) -> list[RawRecord]:
     """The record that plans an offer for an alliance, overriding its recommendation.
 
     Write it with :func:`graph.api.import_records`, which validates it (known

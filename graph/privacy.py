@@ -10,7 +10,7 @@ happened, by whom and when, without the personal data.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .access import AccessDenied, User
 from .errors import NotFound
@@ -51,7 +51,7 @@ def person_data(ds: Dataset, person_id: str, audit: list) -> dict:
     doc["alliances"] = sorted({ds.alliances[m.alliance].name for m in one.memberships.values()
                                if m.alliance in ds.alliances})
     doc["audit"] = [e.as_dict() for e in audit if mentions(e.target, person_id)]
-    doc["exported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    doc["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return doc
 
 

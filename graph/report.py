@@ -13,6 +13,7 @@ from datetime import date
 from html import escape
 
 from .health import (
+    CRITICAL_SCORE_CAP,
     FLAG_LABELS,
     INFO,
     SCORE_PARTS,
@@ -21,7 +22,6 @@ from .health import (
     STATUS_LABELS,
     STATUS_OK,
     STATUS_WARN,
-    CRITICAL_SCORE_CAP,
     AllianceReport,
     german_date,
     rollup,

@@ -8,12 +8,12 @@ from graph import api
 from graph.errors import InputError
 from graph.health import german_date, months_before
 from graph.model import (
+    OFFER_TYPES,
     Actor,
     Alliance,
     Dataset,
     Institution,
     Membership,
-    OFFER_TYPES,
     Municipality,
     Offer,
     ServiceOffice,

@@ -22,9 +22,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
 from zipfile import BadZipFile
 
 from ..errors import InputError, Problem

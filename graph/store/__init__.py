@@ -1,7 +1,8 @@
 """Stores: where the graph lives. ``open_store(uri)`` picks the backend.
 
 - ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or a plain file path: embedded.
-- ``bolt://``, ``neo4j://``, ``neo4j+s://``, ``bolt+s://`` ``host:port?database=name&batch_bytes=N&tx=managed|autocommit``:
+- ``bolt://``, ``neo4j://``, ``neo4j+s://``, ``bolt+s://``
+  ``host:port?database=name&batch_bytes=N&tx=managed|autocommit``:
   a Neo4j-compatible server through the official driver.
 """
 

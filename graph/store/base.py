@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from ..model import Dataset
 from .graphmap import ChangeSet, RelKey, dataset_from_rows
@@ -39,7 +39,7 @@ class AuditEntry:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def audit_entries(changes: ChangeSet, user: str, action: str, at: str | None = None,
@@ -124,7 +124,7 @@ class Store(ABC):
         """Remove an erased id and all property values from audit entries naming it; return how many."""
         raise NotImplementedError
 
-    def close(self) -> None:  # pragma: no cover - trivial default
+    def close(self) -> None:  # noqa: B027  # pragma: no cover - optional hook, nothing to close by default
         pass
 
     # -- shared behaviour ---------------------------------------------------

@@ -199,7 +199,7 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
 
     owned: dict[tuple[str, str, str], list[str]] = {}
     memberships, ties = [], []
-    for (type_, src_label, src, dst_label, dst, key), props in rels.items():
+    for (type_, src_label, src, _dst_label, dst, _key), props in rels.items():
         if type_ == "MEMBER_OF":
             memberships.append(Membership(src, dst, d(props.get("since")), d(props.get("until")), props.get("role")))
         elif type_ in ("KNOWS", "COOPERATES_WITH"):

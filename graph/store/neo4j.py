@@ -31,9 +31,9 @@ import json
 import os
 import socket
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from neo4j import GraphDatabase
@@ -201,7 +201,7 @@ def falkordb_text_size(value) -> int:
     if isinstance(value, int):
         return len(str(value))
     if isinstance(value, float):
-        return len("%f" % value)
+        return len(f"{value:f}")
     if isinstance(value, str):
         return len(value.encode("utf-8")) + 2
     if isinstance(value, dict):

@@ -156,6 +156,7 @@ with tab_offers:
     st.dataframe(pd.DataFrame([{"Art": OFFER_TYPES[t], "durchgeführt": done[t], "geplant": planned[t]}
                                for t in OFFER_TYPES]), hide_index=True)
 
-st.download_button("Druckansicht herunterladen (HTML)", data=office_html(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed),
+st.download_button("Druckansicht herunterladen (HTML)",
+                   data=office_html(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed),
                    file_name=f"servicebuero-{office_id}-{ctx.as_of:%Y-%m-%d}.html", mime="text/html",
                    key="buero_download", icon=":material/print:")

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from graph.health import FLAG_LABELS
-
 from graph.model import OFFER_TYPES, SECTORS
 from graph.partners import partners_of
 from ui.common import (
