@@ -140,7 +140,7 @@ class OfficeView:
 
     def offers_by_type(self, kind: str = "done") -> dict[str, int]:
         """Offers per type over the whole window; `kind` is ``done`` or ``planned``."""
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for count in self.offers:
             totals[count.type] += getattr(count, kind)
         return {t: totals[t] for t in OFFER_TYPES}

@@ -159,6 +159,7 @@ def non_local_members(ds: Dataset, alliance_id: str, as_of: date,
     for member in current_members(ds, alliance_id, as_of, memberships):
         if not is_local(ds, alliance_id, member):
             place = ds.municipality_of_member(member)
+            assert place is not None  # a member without a known place counts as local
             out.append(NonLocalMember(member, ds.unit_of(member), place, kreis_of(place)))
     return out
 
