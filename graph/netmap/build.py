@@ -312,7 +312,8 @@ def _place_filter(ds: Dataset, sel: MapFilter):
 
 def _selected_nodes(ds: Dataset, g: nx.Graph, sel: MapFilter) -> set[str]:
     place_ok = _place_filter(ds, sel)
-    state, kreis, alliance, office, topic, sector = sel.state, sel.kreis, sel.alliance, sel.office, sel.topic, sel.sector
+    state, kreis, alliance = sel.state, sel.kreis, sel.alliance
+    office, topic, sector = sel.office, sel.topic, sel.sector
 
     alliances = set()
     for a in ds.alliances.values():
