@@ -134,7 +134,7 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
     kinds = _check_arguments(ds, alliance, actor, kind, top)
     ctx = SuggestionContext(ds, as_of, min_partners=min_partners, reports=reports)
     if actor is not None:
-        ctx.network  # every kind restricts an actor through the network's current memberships
+        _ = ctx.network  # every kind restricts an actor through the network's current memberships
     dismissed = frozenset(tuple(d) for d in dismissed)
     out: list[Suggestion] = []
     for each in kinds:
