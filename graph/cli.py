@@ -223,6 +223,9 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
 
     as_of_date = _date_option(as_of)
     ds, reports = _health_reports(obj, alliance, as_of_date, kreis=kreis, state=state, office_id=office_id)
+    from .survey_api import annotate_reports
+
+    surveys = annotate_reports(obj.store, reports, as_of_date, user=obj.user)  # SURVEY_DUE notes
     if compare_to:
         if fmt in ("csv", "html"):
             raise InputError("--compare gibt es als table oder json")
@@ -246,7 +249,8 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
                       "mean_score": "Ø Score"}
             text = _table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys])
     elif fmt == "json":
-        text = json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2)
+        text = json.dumps([{**r.as_dict(), "survey": surveys[r.alliance].summary() if r.alliance in surveys else None}
+                           for r in reports], ensure_ascii=False, indent=2)
     elif fmt == "csv":
         import csv
         import io
@@ -549,6 +553,9 @@ def person_export(obj: Context, person_id, out):
     if obj.user.role != "admin":
         raise AccessDenied(obj.user, "Auskünfte erteilt die Administration")
     doc = person_data(obj.store.read(), person_id, obj.store.audit_log())
+    from .store.survey_base import survey_store
+
+    doc["survey"] = survey_store(obj.store).person_data(person_id)  # invitations, answers by and about them
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")
@@ -588,6 +595,11 @@ def serve(obj: Context, port, address):
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "minimal"]
     raise click.exceptions.Exit(subprocess.call(cmd, env=env))
+
+
+from .cli_survey import survey as _survey  # noqa: E402 - the group needs the main group's helpers
+
+cli.add_command(_survey)
 
 
 def main(argv: list[str] | None = None) -> int:

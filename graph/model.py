@@ -76,6 +76,14 @@ OFFER_TYPES = {
     "dialog": "Dialog",
 }
 
+#: How often two members work together (survey answers, tie ``frequency``), most often first.
+FREQUENCIES = {
+    "woechentlich": "wöchentlich",
+    "monatlich": "monatlich",
+    "jaehrlich": "einige Male im Jahr",
+    "seltener": "seltener",
+}
+
 ALLIANCE_STATUSES = {"aktiv": "aktiv", "in_gruendung": "in Gründung", "ruhend": "ruhend", "beendet": "beendet"}
 
 
@@ -186,6 +194,13 @@ class Tie:
     target: str
     since: date | None = None
     strength: float | None = None
+    # Reported in a survey wave (graph.survey): how often, trust and value (means of 1–4 items),
+    # the wave, and for a one-sided report the member who reported it (None: both sides did).
+    frequency: str | None = None
+    trust: float | None = None
+    value: float | None = None
+    wave: str | None = None
+    reported_by: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:

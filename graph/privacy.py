@@ -75,5 +75,8 @@ def erase_person(store: Store, person_id: str, *, user: User) -> int:
         raise NotFound(f"Person {person_id!r} gibt es nicht")
     changes = plan_delete(ds, nodes=[("Actor", person_id)])
     written = store.apply(changes, user=user.name, action="erase", redact=True)
+    from .store.survey_base import survey_store
+
+    written += survey_store(store).erase_person(person_id)  # survey answers by and about them, consent
     store.redact_audit(person_id, erased_label(person_id))
     return written

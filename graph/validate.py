@@ -16,6 +16,7 @@ from .errors import InputError, Problem
 from .model import (
     ALLIANCE_STATUSES,
     ENTITY_LISTS,
+    FREQUENCIES,
     INSTITUTION_TYPES,
     LEVELS,
     OFFER_TYPES,
@@ -428,6 +429,13 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
         strength = c.number("strength", low=0, high=100)
         if strength is not None:  # three places: what every backend stores exactly (FalkorDB keeps six)
             strength = round(strength, 3)
+        frequency = c.choice("frequency", FREQUENCIES, required=False)
+        trust, worth = (c.number(name, low=1, high=4) for name in ("trust", "value"))
+        trust, worth = (round(x, 3) if x is not None else None for x in (trust, worth))
+        wave = c.ident("wave", required=False)
+        reported_by = c.ident("reported_by", required=False)
+        if reported_by is not None and reported_by not in (source, target):
+            c.fail("reported_by", f"{reported_by!r} ist keines der beiden Enden der Verbindung")
         kinds = []
         for name, value in (("source", source), ("target", target)):
             if value is not None:
@@ -441,7 +449,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
             c.fail("target", "gemischte Verbindung: Personen verbinden sich mit Personen (KNOWS), "
                              "Einrichtungen mit Einrichtungen (COOPERATES_WITH)")
         if c.ok:
-            tie = Tie(source, target, since, strength)
+            tie = Tie(source, target, since, strength, frequency, trust, worth, wave, reported_by)
             if tie.key in seen_ties:
                 first = seen_ties[tie.key]
                 c.fail("target", f"doppelte Verbindung (schon in {first.file}:{first.line})")
@@ -449,7 +457,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
                 seen_ties[tie.key] = record
                 old = existing.ties.get(tie.key)
                 if old is not None and (old.source, old.target) != (source, target):
-                    tie = Tie(old.source, old.target, since, strength)  # keep the stored direction
+                    tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
                 incoming.add(tie)
 
     if problems:

@@ -24,7 +24,7 @@ FIELDS = {
     "offers": ("id", "type", "title", "date", "office", "alliance", "municipality", "participants",
                "people_reached", "note"),
     "memberships": ("member", "alliance", "since", "until", "role"),
-    "ties": ("source", "target", "since", "strength"),
+    "ties": ("source", "target", "since", "strength", "frequency", "trust", "value", "wave", "reported_by"),
 }
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from ..model import Dataset
 from .graphmap import ChangeSet, RelKey, dataset_from_rows
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: survey tables (SQLite; Neo4j keeps survey nodes without schema)
 
 Progress = Callable[[int, int], None]  # (done, total)
 

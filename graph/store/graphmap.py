@@ -177,7 +177,9 @@ def membership_row(ds: Dataset, m: Membership):
 def tie_row(ds: Dataset, t: Tie):
     label = _member_label(ds, t.source)
     type_ = "KNOWS" if label == "Actor" else "COOPERATES_WITH"
-    return (type_, label, t.source, label, t.target, ""), _props(since=_iso(t.since), strength=t.strength)
+    return (type_, label, t.source, label, t.target, ""), _props(
+        since=_iso(t.since), strength=t.strength, frequency=t.frequency, trust=t.trust, value=t.value,
+        wave=t.wave, reported_by=t.reported_by)
 
 
 def rel_rows(ds: Dataset):
@@ -203,8 +205,11 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
         if type_ == "MEMBER_OF":
             memberships.append(Membership(src, dst, d(props.get("since")), d(props.get("until")), props.get("role")))
         elif type_ in ("KNOWS", "COOPERATES_WITH"):
-            strength = props.get("strength")
-            ties.append(Tie(src, dst, d(props.get("since")), float(strength) if strength is not None else None))
+            strength, trust, value = props.get("strength"), props.get("trust"), props.get("value")
+            ties.append(Tie(src, dst, d(props.get("since")), float(strength) if strength is not None else None,
+                            props.get("frequency"), float(trust) if trust is not None else None,
+                            float(value) if value is not None else None, props.get("wave"),
+                            props.get("reported_by")))
         else:
             owned.setdefault((src_label, src, type_), []).append(dst)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import StoreUnavailable
 from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
 from .graphmap import ChangeSet, RelKey
+from .survey_sqlite import MIGRATION as SURVEY_MIGRATION
 
 #: version -> statements that bring a store from version-1 to version.
 MIGRATIONS: dict[int, list[str]] = {
@@ -33,6 +34,7 @@ MIGRATIONS: dict[int, list[str]] = {
                kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
                PRIMARY KEY (kind, source, target)) WITHOUT ROWID""",
     ],
+    2: SURVEY_MIGRATION,  # survey waves, invitations, answers (graph.store.survey_sqlite)
 }
 
 _BATCH = 5000
