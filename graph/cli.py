@@ -249,8 +249,8 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
                       "mean_score": "Ø Score"}
             text = _table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys])
     elif fmt == "json":
-        text = json.dumps([{**r.as_dict(), "survey": surveys[r.alliance].summary() if r.alliance in surveys else None}
-                           for r in reports], ensure_ascii=False, indent=2)
+        text = json.dumps([{**r.as_dict(), **({"survey": surveys[r.alliance].summary()} if r.alliance in surveys
+                                              else {})} for r in reports], ensure_ascii=False, indent=2)
     elif fmt == "csv":
         import csv
         import io

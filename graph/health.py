@@ -79,7 +79,6 @@ FLAG_SEVERITY = {
     "DORMANT": WARNING,
     "PLACE_UNKNOWN": INFO,
     "NOT_LOCAL": INFO,
-    "SURVEY_DUE": INFO,  # added by graph.survey_api.annotate_reports (survey data lives outside the Dataset)
 }
 
 #: German labels for statuses, flag codes and severities (UI, report, CLI table)
@@ -95,7 +94,7 @@ FLAG_LABELS = {
     "DORMANT": "Ruhend",
     "PLACE_UNKNOWN": "Ort unbekannt",
     "NOT_LOCAL": "Nicht lokal",
-    "SURVEY_DUE": "Befragung fällig",
+    "SURVEY_DUE": "Befragung fällig",  # info; added by graph.survey_api.annotate_reports (data outside the Dataset)
 }
 
 #: score part (shown to users) -> maximum points; the maxima add up to 100

@@ -367,12 +367,12 @@ def annotate_reports(store: Store, reports: list, as_of: date, *, user: User | s
 
     Returns the latest closed wave's results per alliance (for the ``survey`` entry of the health JSON).
     """
-    from .health import FLAG_SEVERITY, Flag
+    from .health import INFO, Flag
     from .survey import health_note
 
     latest = latest_closed(store, user=user, alliances={r.alliance for r in reports})
     for report in reports:
         note = health_note(latest.get(report.alliance), as_of)
         if note and not report.has("SURVEY_DUE"):
-            report.flags.append(Flag("SURVEY_DUE", FLAG_SEVERITY["SURVEY_DUE"], note))
+            report.flags.append(Flag("SURVEY_DUE", INFO, note))
     return latest
