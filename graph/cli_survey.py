@@ -75,7 +75,8 @@ def start(obj, alliance, kreis, closes, base_url, out, addresses, fmt):
 
 @survey.command("letters")
 @click.argument("wave")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Verzeichnis für briefe.html und serienbrief.csv.")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Verzeichnis für briefe.html und serienbrief.csv.")
 @click.option("--member", "members", multiple=True, metavar="ID", help="Nur für diese Person(en) (mehrfach möglich).")
 @click.option("--base-url", metavar="URL")
 @click.option("--send", "addresses", type=click.Path(dir_okay=False, exists=True),
@@ -97,7 +98,8 @@ def status(obj, wave, fmt):
     s = survey_api.wave_status(obj.store, wave, user=obj.user)
     out = {k: s[k] for k in ("wave", "alliance", "invited", "answered", "response_rate")}
     _emit(fmt, out, [[s["wave"], s["alliance"], s["invited"], s["answered"], f"{s['response_rate']:.0%}",
-                      s["closed"] or "läuft"]], ["Welle", "Bündnis", "eingeladen", "geantwortet", "Rücklauf", "geschlossen"])
+                      s["closed"] or "läuft"]],
+          ["Welle", "Bündnis", "eingeladen", "geantwortet", "Rücklauf", "geschlossen"])
 
 
 @survey.command("list")

@@ -225,7 +225,7 @@ class WaveResults:
 
 
 def wave_results(wave: Wave, invitations: list[Invitation], answers: list[Answer],
-                 previous: "WaveResults | None" = None) -> WaveResults:
+                 previous: WaveResults | None = None) -> WaveResults:
     """Response rate, density, reciprocity, mean trust and value, centrality and change for one wave.
 
     Density counts member pairs with a reported tie (either side) among all pairs

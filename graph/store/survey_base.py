@@ -35,7 +35,7 @@ class Wave:
                 "roster": json.dumps(list(self.roster)), "created_by": self.created_by}
 
     @classmethod
-    def from_row(cls, row: dict) -> "Wave":
+    def from_row(cls, row: dict) -> Wave:
         def d(value):
             return date.fromisoformat(value) if value else None
 
@@ -69,7 +69,7 @@ class Answer:
         return json.dumps({"trust": list(self.trust), "value": list(self.value)})
 
     @classmethod
-    def from_parts(cls, wave, respondent, target, works, frequency, items: str | None) -> "Answer":
+    def from_parts(cls, wave, respondent, target, works, frequency, items: str | None) -> Answer:
         parsed = json.loads(items) if items else {}
         return cls(wave, respondent, target, bool(works), frequency or None,
                    tuple(parsed.get("trust") or (None, None, None)), tuple(parsed.get("value") or (None, None, None)))

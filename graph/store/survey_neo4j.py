@@ -76,7 +76,8 @@ class Neo4jSurveyStore(SurveyStore):
             ("MATCH (m:SurveyMissing {wave: $wave, respondent: $respondent}) DELETE m", key),
             ("UNWIND $rows AS r CREATE (m:SurveyMissing) SET m = r",
              {"rows": [{"wave": wave, "respondent": respondent, "name": name, "at": at} for name in missing]}),
-            ("MATCH (i:SurveyInvitation {wave: $wave, member: $respondent}) SET i.answered_at = $at", {**key, "at": at}),
+            ("MATCH (i:SurveyInvitation {wave: $wave, member: $respondent}) SET i.answered_at = $at",
+             {**key, "at": at}),
         ])
 
     def answers(self, wave: str) -> list[Answer]:
@@ -102,7 +103,8 @@ class Neo4jSurveyStore(SurveyStore):
         if day is None:
             self._write([("MATCH (c:SurveyConsent {id: $id}) DELETE c", {"id": person})])
         else:
-            self._write([("MERGE (c:SurveyConsent {id: $id}) SET c.day = $day", {"id": person, "day": day.isoformat()})])
+            self._write([("MERGE (c:SurveyConsent {id: $id}) SET c.day = $day",
+                          {"id": person, "day": day.isoformat()})])
 
     def erase_person(self, person: str) -> int:
         counts = [
