@@ -391,3 +391,32 @@ def test_all_kinds_share_one_health_check(monkeypatch):
     reports = real(ds, AS_OF)
     assert suggest(ds, AS_OF, reports=reports, kind="hospitation")
     assert calls == []
+
+
+# -- the fast membership ranking equals scoring every pair -------------------------------------
+
+@pytest.fixture(scope="module")
+def synthetic():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    from graph.io.exchange import records_from_document
+
+    return validate(records_from_document(generate(0.3, seed=3), "synthetisch")).dataset
+
+
+@pytest.mark.parametrize("top", [1, 25, 300])
+def test_membership_without_enumerating_every_pair_gives_the_same_suggestions(synthetic, monkeypatch, top):
+    from graph.suggest import membership
+
+    as_of = date(2026, 11, 1)
+    monkeypatch.setattr(membership, "DENSE_PAIRS", 10**12)
+    every_pair = [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)]
+    dismissed = {("membership", s["source"], s["target"]) for s in every_pair[:3]}
+    every_pair_dismissed = [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top,
+                                                          dismissed=dismissed)]
+    monkeypatch.setattr(membership, "DENSE_PAIRS", 0)
+    assert [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)] == every_pair
+    assert [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top,
+                                         dismissed=dismissed)] == every_pair_dismissed
+    assert len(every_pair) == top

@@ -46,6 +46,9 @@ __all__ = ["WEIGHTS", "AllianceState", "alliance_states", "find", "membership_ca
            "membership_scores", "membership_suggestions", "to_records"]
 
 NAME = "membership"
+#: Up to this many candidate × alliance pairs in a Kreis every pair is scored; above, only
+#: those that can reach the top (:func:`_best_of_kreis`, same result).
+DENSE_PAIRS = 50_000
 
 #: Score weights; each part's reason is written where the part is added. Gap weights are
 #: half the network's: on the demo data and on synthetic data (bench/generate.py) this
@@ -93,37 +96,152 @@ def alliance_states(net: Network, alliance_ids: Iterable[str]) -> dict[str, Alli
     return out
 
 
+class _Profiles:
+    """Per node and per target alliance, the arrays the score needs.
+
+    Node side (built once per network): partner unit, sector, youth voice,
+    administration (as codes) and the topics of its current alliances as a bit
+    mask. Alliance side: the facts of each :class:`AllianceState`, indexed by node index.
+    """
+
+    def __init__(self, net: Network, states: dict[str, AllianceState]):
+        self.net = net
+        self.n = n = len(net.graph.nodes)
+        nodes = net.cache.get("membership_nodes")
+        if nodes is None:
+            nodes = net.cache["membership_nodes"] = _node_profiles(net)
+        self.unit, self.sector, self.youth, self.admin, self.topics, self.topic_masks, units, sectors = nodes
+        units, sectors = dict(units), dict(sectors)
+        self.n_sectors = np.zeros(n, dtype=np.int64)
+        self.has_youth = np.zeros(n, dtype=bool)
+        self.has_admin = np.zeros(n, dtype=bool)
+        unit_keys, sector_keys = [], []
+        for alliance, state in states.items():
+            j = net.index[alliance]
+            self.n_sectors[j] = len(state.sectors)
+            self.has_youth[j], self.has_admin[j] = state.has_youth_voice, state.has_administration
+            unit_keys += [j * n + units.setdefault(u, len(units)) for u in state.units]
+            sector_keys += [j * n + sectors.setdefault(x, len(sectors)) for x in state.sectors]
+        self.unit_keys = np.unique(np.asarray(unit_keys, dtype=np.int64))
+        self.sector_keys = np.unique(np.asarray(sector_keys, dtype=np.int64))
+
+    @classmethod
+    def of(cls, net: Network, states: dict[str, AllianceState]) -> _Profiles:
+        """The profiles for these states, reused while the same states object is passed."""
+        found = net.cache.get("membership_profiles")
+        if found is None or found[0] is not states:
+            found = net.cache["membership_profiles"] = (states, cls(net, states))
+        return found[1]
+
+    def same_unit(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Whether the node's partner unit is already among the alliance's units."""
+        return _in_sorted(cols * self.n + self.unit[rows], self.unit_keys)
+
+    def gap(self, rows: np.ndarray, cols: np.ndarray, same_unit: np.ndarray) -> np.ndarray:
+        """Points for the gaps each node fills in each alliance (:func:`_gaps_filled`, vectorised)."""
+        sector = self.sector[rows]
+        new_sector = (sector >= 0) & ~_in_sorted(cols * self.n + sector, self.sector_keys)
+        sector_points = np.where(self.n_sectors[cols] == 1, WEIGHTS["new_sector"] + WEIGHTS["only_sector"],
+                                 WEIGHTS["new_sector"] + 0.0)
+        gap = np.where(new_sector, sector_points, 0.0)
+        gap = gap + np.where(~self.has_youth[cols] & self.youth[rows], WEIGHTS["youth_voice"], 0.0)
+        gap = gap + np.where(~self.has_admin[cols] & self.admin[rows], WEIGHTS["administration"], 0.0)
+        return np.where(same_unit, 0.0, gap)
+
+
+def _node_profiles(net: Network):
+    n, nodes = len(net.graph.nodes), net.graph.nodes
+    units: dict[str, int] = {}
+    sectors: dict[str, int] = {}
+    unit = np.full(n, -1, dtype=np.int64)
+    sector = np.full(n, -1, dtype=np.int64)
+    youth = np.zeros(n, dtype=bool)
+    admin = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(net.kind != Network.ALLIANCE).tolist():
+        u, x, y, a = net.profile(nodes[i])
+        unit[i] = units.setdefault(u, len(units))
+        if x:
+            sector[i] = sectors.setdefault(x, len(sectors))
+        youth[i], admin[i] = y, a
+    count = net.node_topics.shape[1]
+    masks = count <= 62
+    topics = np.zeros(n, dtype=np.int64)
+    if masks and count:
+        weights = 1 << np.arange(count, dtype=np.int64)
+        topics = (np.asarray((net.node_topics > 0).astype(np.int64) @ weights).ravel()
+                  + np.asarray(net.alliance_topics.astype(np.int64) @ weights).ravel()).astype(np.int64)
+    return unit, sector, youth, admin, topics, masks, tuple(units.items()), tuple(sectors.items())
+
+
+def _in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_keys)`` for ascending unique keys, without re-sorting them on every call."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
+
+
+def _group(keys: np.ndarray, values: np.ndarray):
+    """(key, values of that key) for each distinct key, keys ascending, values in their given order."""
+    if len(keys) == 0:
+        return
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(keys)]):
+        yield int(keys[start]), values[start:end]
+
+
+def _known_codes(net: Network) -> np.ndarray:
+    """``node * n + alliance`` of every membership record (current, ended or planned), sorted."""
+    found = net.cache.get("membership_known")
+    if found is None:
+        n, index = len(net.graph.nodes), net.index
+        found = np.unique(np.asarray([index[m] * n + index[a] for m, a in net.known_pairs
+                                      if m in index and a in index], dtype=np.int64))
+        net.cache["membership_known"] = found
+    return found
+
+
+def _kreis_pools(net: Network) -> dict[int, np.ndarray]:
+    """Kreis code -> ascending indices of the persons and institutions placed there (built once)."""
+    found = net.cache.get("membership_pools")
+    if found is None:
+        eligible = np.flatnonzero((net.kind != Network.ALLIANCE) & (net.kreis >= 0))
+        found = net.cache["membership_pools"] = dict(_group(net.kreis[eligible], eligible))
+    return found
+
+
 def membership_candidates(net: Network, alliance_ids: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
     """Node and alliance index arrays of every eligible (candidate, alliance) pair.
 
     Eligible: a person or institution in the alliance's Kreis with no
-    membership record for it (current, ended or planned).
+    membership record for it (current, ended or planned). Pairs come alliance by
+    alliance in the given order, candidates ascending.
     """
-    by_kreis: dict[int, list[int]] = defaultdict(list)
-    for i in np.flatnonzero((net.kind != Network.ALLIANCE) & (net.kreis >= 0)).tolist():
-        by_kreis[int(net.kreis[i])].append(i)
+    pools = _kreis_pools(net)
+    empty = np.zeros(0, dtype=np.int64)
     rows, cols = [], []
     for alliance in alliance_ids:
         j = net.index.get(alliance)
         if j is None or net.kreis[j] < 0:
             continue
-        pool = by_kreis.get(int(net.kreis[j]), [])
-        rows.extend(pool)
-        cols.extend([j] * len(pool))
-    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        pool = pools.get(int(net.kreis[j]), empty)
+        rows.append(pool)
+        cols.append(np.full(len(pool), j, dtype=np.int64))
+    if not rows:
+        return empty, empty
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
     keep = membership_eligible(net, rows, cols)
     return rows[keep], cols[keep]
 
 
 def membership_eligible(net: Network, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Whether each (node, alliance) pair may be suggested at all (see :func:`membership_candidates`)."""
-    nodes = net.graph.nodes
-    return np.array([
-        net.kind[r] != Network.ALLIANCE
-        and net.kreis[r] >= 0 and net.kreis[r] == net.kreis[c]
-        and (nodes[r], nodes[c]) not in net.known_pairs
-        for r, c in zip(rows.tolist(), cols.tolist())
-    ], dtype=bool)
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    n = len(net.graph.nodes)
+    return ((net.kind[rows] != Network.ALLIANCE) & (net.kreis[rows] >= 0) & (net.kreis[rows] == net.kreis[cols])
+            & ~_in_sorted(rows * n + cols, _known_codes(net)))
 
 
 def membership_scores(net: Network, rows: np.ndarray, cols: np.ndarray,
@@ -131,20 +249,39 @@ def membership_scores(net: Network, rows: np.ndarray, cols: np.ndarray,
     """The membership score of each (node, alliance) pair; the parts are those :func:`_membership_reasons` names."""
     if len(rows) == 0:
         return np.zeros(0)
-    nodes = net.graph.nodes
     p2, p3 = net.path_scores(rows, cols)
-    score = WEIGHTS["proximity"] * (p2 + p3)
+    return _scores(_Profiles.of(net, states), rows, cols, p2 + p3)
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    """Set bits of each value, as float (the number of shared topics)."""
+    values = values.astype(np.uint64)
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(values).astype(float)
+    count = np.zeros(len(values))
+    while values.any():
+        count += values & np.uint64(1)
+        values = values >> np.uint64(1)
+    return count
+
+
+def _shared_topics(net: Network, profiles: _Profiles, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    if profiles.topic_masks:
+        both = profiles.topics[rows] & profiles.topics[cols]
+        return _popcount(both)
     node_topics = (net.node_topics > 0).astype(float)
-    shared = np.asarray(node_topics[rows].multiply(net.alliance_topics[cols]).sum(axis=1)).ravel()
-    score += WEIGHTS["topic"] * shared
-    gap = np.zeros(len(rows))
-    factor = np.ones(len(rows))
-    for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())):
-        state = states[nodes[c]]
-        if net.profile(nodes[r])[0] in state.units:
-            factor[i] = WEIGHTS["same_unit_factor"]
-        gap[i] = sum(points for points, _ in _gap_parts(net, nodes[r], state))
-    return (score + gap) * factor
+    return np.asarray(node_topics[rows].multiply(net.alliance_topics[cols]).sum(axis=1)).ravel()
+
+
+def _scores(profiles: _Profiles, rows: np.ndarray, cols: np.ndarray, paths: np.ndarray,
+            same_unit: np.ndarray | None = None) -> np.ndarray:
+    """The score from the path sums ``p2 + p3`` of each pair (same operations in the same order as always)."""
+    if same_unit is None:
+        same_unit = profiles.same_unit(rows, cols)
+    score = WEIGHTS["proximity"] * paths
+    score += WEIGHTS["topic"] * _shared_topics(profiles.net, profiles, rows, cols)
+    factor = np.where(same_unit, WEIGHTS["same_unit_factor"], 1.0)
+    return (score + profiles.gap(rows, cols, same_unit)) * factor
 
 
 def _gap_parts(net: Network, node: str, state: AllianceState) -> tuple[tuple[float, str], ...]:
@@ -272,23 +409,40 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
     targets = [alliance] if alliance else net.alliance_ids
     targets = [a for a in targets if a in net.index]
     states = alliance_states(net, targets)
+    profiles = _Profiles.of(net, states)
     nodes = net.graph.nodes
     wanted = top + len(dismissed)
-    by_kreis: dict[int, list[str]] = defaultdict(list)
+    below = np.zeros(len(nodes), dtype=bool)
     for a in targets:
-        by_kreis[int(net.kreis[net.index[a]])].append(a)
+        below[net.index[a]] = states[a].below_minimum(min_partners)
+    by_kreis: dict[int, list[int]] = defaultdict(list)
+    for a in targets:
+        j = net.index[a]
+        if net.kreis[j] >= 0:
+            by_kreis[int(net.kreis[j])].append(j)
+    pools = _kreis_pools(net)
+    rank = net.id_rank()
+    empty = np.zeros(0, dtype=np.int64)
     # One Kreis at a time (candidates come from the alliance's Kreis), keeping the best `wanted`
     # of each by the final order: memory stays bounded by a Kreis, and the overall best are kept.
     ranked = []
     for kreis in sorted(by_kreis):
-        rows, cols = membership_candidates(net, by_kreis[kreis])
+        cols = np.asarray(by_kreis[kreis], dtype=np.int64)
+        pool = pools.get(kreis, empty)
         if candidate is not None:
-            keep = rows == net.index.get(candidate, -1)
+            pool = pool[pool == net.index.get(candidate, -1)]
+        if len(pool) * len(cols) <= DENSE_PAIRS:
+            rows, cols = np.repeat(pool, len(cols)), np.tile(cols, len(pool))
+            keep = membership_eligible(net, rows, cols)
             rows, cols = rows[keep], cols[keep]
-        scores = membership_scores(net, rows, cols, states)
-        found = [(not states[nodes[c]].below_minimum(min_partners), -float(scores[i]), nodes[c], nodes[r])
-                 for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist())) if scores[i] > 0]
-        ranked += sorted(found)[:wanted]
+            scores = membership_scores(net, rows, cols, states)
+        else:
+            rows, cols, scores = _best_of_kreis(net, profiles, pool, cols, wanted)
+        keep = scores > 0
+        rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        order = np.lexsort((rank[rows], cols, -scores, ~below[cols]))[:wanted]
+        ranked += [(not below[c], -float(scores[i]), nodes[c], nodes[r])
+                   for i, r, c in zip(order.tolist(), rows[order].tolist(), cols[order].tolist())]
     out = []
     for _, negative_score, target, source in sorted(ranked):
         if ("membership", source, target) in dismissed:
@@ -298,6 +452,78 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
         if len(out) >= top:
             break
     return out
+
+
+def _path_matrix(net: Network):
+    """Node × alliance column: ``P2 + P3`` of :meth:`Network.path_scores` (built once)."""
+    found = net.cache.get("membership_paths")
+    if found is None:
+        net.path_scores(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        found = net.cache["membership_paths"] = (net._p2 + net._p3).tocsr()
+    return found
+
+
+def _best_of_kreis(net: Network, profiles: _Profiles, pool: np.ndarray, cols: np.ndarray,
+                   wanted: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eligible pairs of `pool` × `cols` that can reach the best `wanted` of each alliance, with their scores.
+
+    Gives the same best pairs as scoring every pair, without enumerating the
+    Kreis' candidates × alliances (which grows with the square of a Kreis):
+
+    - pairs with a path to the alliance, or whose unit is already in it, are scored one by one;
+    - every other pair scores ``topic + gap``, which depends on the candidate only through
+      its sector, youth voice, administration and topics (a handful of classes). Per
+      alliance the classes are taken best first, each in id order, until `wanted`
+      candidates and every candidate tied with the last one are in.
+    """
+    n = len(net.graph.nodes)
+    # 1. Pairs scored one by one: a path of length two or three, or the same partner unit.
+    paths = _path_matrix(net)[pool][:, net._alliance_col[cols]].tocoo()
+    path_codes = pool[paths.row] * n + cols[paths.col]
+    unit_rows, unit_cols = [], []
+    pool_units = profiles.unit[pool]
+    for c in cols.tolist():
+        mine = profiles.unit_keys[(profiles.unit_keys // n) == c] % n if len(profiles.unit_keys) else []
+        hit = pool[np.isin(pool_units, mine)]
+        unit_rows.append(hit)
+        unit_cols.append(np.full(len(hit), c, dtype=np.int64))
+    unit_codes = np.concatenate(unit_rows) * n + np.concatenate(unit_cols)
+    codes, first = np.unique(np.concatenate([path_codes, unit_codes]), return_index=True)
+    values = np.concatenate([paths.data, np.zeros(len(unit_codes))])[first]
+    rows, pair_cols = codes // n, codes % n
+    keep = membership_eligible(net, rows, pair_cols)
+    rows, pair_cols, values = rows[keep], pair_cols[keep], values[keep]
+    scores = _scores(profiles, rows, pair_cols, values)
+
+    # 2. The rest by class of candidate: excluded are the pairs above and every membership record.
+    known = _known_codes(net)
+    excluded = np.union1d(codes, known[np.isin(known % n, cols)])
+    classes, inverse = np.unique(np.stack([profiles.sector[pool], profiles.youth[pool].astype(np.int64),
+                                           profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1),
+                                 axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    rank = net.id_rank()
+    members = [pool[inverse == q] for q in range(len(classes))]
+    members = [m[np.argsort(rank[m], kind="stable")] for m in members]
+    representative = np.array([m[0] for m in members], dtype=np.int64)
+    more_rows, more_cols = [rows], [pair_cols]
+    more_scores = [scores]
+    for c in cols.tolist():
+        class_scores = _scores(profiles, representative, np.full(len(representative), c, dtype=np.int64),
+                               np.zeros(len(representative)), np.zeros(len(representative), dtype=bool))
+        skip = excluded[(excluded % n) == c] // n
+        taken, last = 0, None
+        for q in np.lexsort((np.arange(len(classes)), -class_scores)).tolist():
+            score = class_scores[q]
+            if score <= 0 or (taken >= wanted and score != last):
+                break
+            head = members[q][:wanted + len(skip)]
+            head = head[~np.isin(head, skip)][:wanted]
+            more_rows.append(head)
+            more_cols.append(np.full(len(head), c, dtype=np.int64))
+            more_scores.append(np.full(len(head), score))
+            taken, last = taken + len(head), score
+    return np.concatenate(more_rows), np.concatenate(more_cols), np.concatenate(more_scores)
 
 
 def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | None = None, top: int = 10,

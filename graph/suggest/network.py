@@ -102,6 +102,8 @@ class Network:
         self.node_topics = (member_of @ alliance_topics).tocsr()
         self.alliance_topics = alliance_topics
         self._p2 = self._p3 = self._plain = None
+        #: what the kinds derive from this network and reuse (kind modules own their keys)
+        self.cache: dict = {}
         self._profiles: dict[str, tuple] = {}
 
     # -- small lookups ------------------------------------------------------------------
@@ -109,6 +111,15 @@ class Network:
         i = self.index[node]
         a = self.graph.adjacency
         return {self.graph.nodes[j] for j in a.indices[a.indptr[i]:a.indptr[i + 1]]}
+
+    def id_rank(self) -> np.ndarray:
+        """Position of each node's id in the sorted ids of all nodes (ties broken by id, as Python sorts)."""
+        found = self.cache.get("id_rank")
+        if found is None:
+            order = sorted(range(len(self.graph.nodes)), key=self.graph.nodes.__getitem__)
+            found = self.cache["id_rank"] = np.empty(len(order), dtype=np.int64)
+            found[order] = np.arange(len(order))
+        return found
 
     def kreis_of_node(self, node: str) -> str | None:
         code = int(self.kreis[self.index[node]])
