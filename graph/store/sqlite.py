@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import StoreUnavailable
+from . import snapshot
 from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
 from .graphmap import ChangeSet, RelKey
 from .survey_sqlite import MIGRATION as SURVEY_MIGRATION
@@ -69,6 +70,8 @@ class SQLiteStore(Store):
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        finally:
+            snapshot.invalidate(snapshot.snapshot_path(self.path))  # no cache outlives a write
 
     def _meta(self, key: str, default: int = 0) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -91,6 +94,28 @@ class SQLiteStore(Store):
     def _require_schema(self) -> None:
         if self.schema_version() < SCHEMA_VERSION:
             self.init_schema()
+
+    def read(self):
+        """The whole graph; from the on-disk snapshot when it is current (:mod:`graph.store.snapshot`)."""
+        path = snapshot.snapshot_path(self.path)
+        key = self._snapshot_key()
+        ds = snapshot.load(path, key) if key else None
+        if ds is None:
+            ds = super().read()
+            if key:
+                snapshot.save(path, key, ds)
+                if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
+                    snapshot.invalidate(path)
+        return ds
+
+    def _snapshot_key(self) -> tuple | None:
+        """(revision, newest audit entry): changes with every write."""
+        try:
+            self._require_schema()
+            last = self.conn.execute("SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            return (self.revision(), *(last or ()))
+        except sqlite3.Error:
+            return None
 
     def _read_rows(self):
         self._require_schema()
