@@ -52,6 +52,12 @@ def login_form() -> None:
     st.stop()
 
 
+if "t" in st.query_params:  # a survey respondent's personal link: that questionnaire only, no account, no menu
+    from ui.seiten.befragung_antwort import render as survey_page
+
+    survey_page(st.query_params["t"])
+    st.stop()
+
 if current_user() is None:
     login_form()
 
