@@ -29,6 +29,7 @@ from ..model import (
 from ..partners import PERSON_SECTOR
 from .mapgraph import MapEdge, MapFilter, MapGraph, MapNode
 from .style import EDGE_LABELS, MAX_LABEL, STATUS_LABELS
+from .survey_edges import survey_attributes, survey_tooltip, trust_colour
 
 __all__ = ["AGGREGATE_ABOVE", "aggregate", "build_network", "network_graph", "place_of", "sector_of",
            "state_of_place"]
@@ -73,7 +74,7 @@ def network_graph(ds: Dataset, as_of: date) -> nx.Graph:
     for tie in ds.ties.values():
         if (tie.since is None or tie.since <= as_of) and tie.source in g and tie.target in g:
             kind = "KNOWS" if tie.source in ds.actors else "COOPERATES_WITH"
-            g.add_edge(tie.source, tie.target, type=kind, since=tie.since)
+            g.add_edge(tie.source, tie.target, type=kind, since=tie.since, **survey_attributes(tie))
     return g
 
 
@@ -183,7 +184,8 @@ def build_network(ds: Dataset, as_of: date, selection: MapFilter | None = None, 
     for u, v, data in sorted(sub.edges(data=True), key=lambda e: (e[0], e[1])):
         if u in ds.alliances or (u in ds.institutions and v in ds.actors):
             u, v = v, u  # the member before its alliance, the person before their workplace
-        edges.append(MapEdge(u, v, data["type"], _edge_tooltip(ds, u, v, data, revealed)))
+        edges.append(MapEdge(u, v, data["type"], _edge_tooltip(ds, u, v, data, revealed),
+                             float(data.get("strength") or 1.0), trust_colour(data.get("trust"))))
     graph = MapGraph(nodes, edges, _title(ds, sel), as_of)
     if max_nodes is not None and len(graph.nodes) > max_nodes:
         return aggregate(graph, ds)
@@ -429,6 +431,8 @@ def _edge_tooltip(ds: Dataset, u: str, v: str, data: dict, revealed: set[str]) -
     if data.get("since"):
         text += f" seit {data['since'].strftime('%d.%m.%Y')}"
     names = [ds.name_of(n, reveal=n in revealed) for n in (u, v)]
+    text += survey_tooltip(data, ds.name_of(data["reported_by"], reveal=data["reported_by"] in revealed)
+                           if data.get("reported_by") else None)
     return f"{names[0]} – {names[1]}: {text}"
 
 

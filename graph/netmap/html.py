@@ -172,8 +172,10 @@ def render_html(graph: MapGraph, *, physics: bool = True, colour_by: str = "kind
         style = EDGE_STYLE.get(e.type, EDGE_STYLE["MEMBER_OF"])
         # pyvis' add_edge re-checks every node and edge (quadratic); a MapGraph's edges are unique already.
         net.edges.append(Edge(e.source, e.target, title=e.tooltip or EDGE_LABELS.get(e.type, e.type),
-                              color={"color": style["color"], "highlight": "#000000"}, dashes=style["dashes"],
-                              width=min(1.0 + e.weight, 8.0) if e.type == "SHARES_MEMBERS" else 1.5).options)
+                              color={"color": e.colour or style["color"], "highlight": "#000000"},
+                              dashes=False if e.colour else style["dashes"],
+                              width=min(1.0 + e.weight, 8.0) if e.type == "SHARES_MEMBERS" or e.colour
+                              else 1.5).options)
     options = {
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "multiselect": False},
         "physics": {"enabled": not precomputed, "solver": "forceAtlas2Based",

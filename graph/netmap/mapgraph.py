@@ -58,6 +58,7 @@ class MapEdge:
     type: str  # MEMBER_OF | WORKS_AT | KNOWS | COOPERATES_WITH | LOCATED_IN | SHARES_MEMBERS
     tooltip: str = ""
     weight: float = 1.0
+    colour: str | None = None  # a survey tie's colour by trust (graph.netmap.survey_edges)
 
 
 @dataclass
