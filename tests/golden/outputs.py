@@ -71,15 +71,21 @@ def load(dataset: str, directory: Path) -> str:
 
 
 def canonical_graph(path: Path, fmt: str) -> str:
-    """Nodes and edges with all attributes, sorted: what a graph reader sees in the file."""
+    """Nodes and edges with all attributes, sorted: what a graph reader sees in the file.
+
+    Left out: GEXF's edge ``id``, a serial number within the file (networkx numbers
+    edges grouped by source node, a streaming writer in the order they come).
+    """
     import networkx as nx
 
     g = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     nodes = sorted((n, sorted(d.items())) for n, d in g.nodes(data=True))
     if g.is_multigraph():
-        edges = sorted((u, v, str(k), sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))
+        edges = [(u, v, str(k), d) for u, v, k, d in g.edges(keys=True, data=True)]
     else:
-        edges = sorted((u, v, "", sorted(d.items())) for u, v, d in g.edges(data=True))
+        edges = [(u, v, "", d) for u, v, d in g.edges(data=True)]
+    serial = {"id"} if fmt == "gexf" else set()
+    edges = sorted((u, v, k, sorted((n, x) for n, x in d.items() if n not in serial)) for u, v, k, d in edges)
     return json.dumps([g.is_directed(), nodes, edges], ensure_ascii=False, default=str)
 
 
