@@ -89,9 +89,13 @@ def init_store(store: Store, *, user: User | str = DEFAULT_USER) -> ImportResult
 def load_demo(store: Store, *, user: User | str = DEFAULT_USER, anchor=None) -> ImportResult:
     """Load the fictitious demo data set (after the reference data)."""
     from .demo import build_demo
+    from .survey_demo import load_demo_waves, without_surveyed_ties
 
     init_store(store, user=user)
-    return import_document(store, build_demo(anchor), "demo", user=user, action="demo")
+    doc = without_surveyed_ties(store, build_demo(anchor))  # a second load keeps what the demo waves reported
+    result = import_document(store, doc, "demo", user=user, action="demo")
+    load_demo_waves(store, anchor, user=user)  # one alliance with two closed survey waves
+    return result
 
 
 def snapshot(store: Store, user: User | str = ADMIN) -> Dataset:
