@@ -70,7 +70,8 @@ for flag in sorted(report.flags, key=lambda f: ["critical", "warning", "info"].i
 if not report.flags:
     st.success("Keine Hinweise.")
 
-tab_partner, tab_members, tab_time, tab_map = st.tabs(["Partner", "Mitglieder", "Verlauf", "Karte"])
+tab_partner, tab_members, tab_time, tab_map, tab_survey = st.tabs(
+    ["Partner", "Mitglieder", "Verlauf", "Karte", "Befragung"])
 with tab_partner:
     partners = partners_of(ds, alliance_id, ctx.as_of)
     # Inside its own alliance's view a refugee young person may be named (privacy rule).
@@ -117,3 +118,7 @@ with tab_map:
     html = map_html(ctx.uri, ctx.view, ctx.as_of, "sector", True, alliance_id, 420,
                     alliance=alliance_id, reveal=True)
     show_map(html, 420)
+with tab_survey:
+    from ui.seiten.befragung_tab import render as survey_tab
+
+    survey_tab(ctx, alliance_id)

@@ -1,0 +1,77 @@
+"""The Bündnis-Check's "Befragung" tab (streamlit.testing): results of the demo waves, roles, starting a wave."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph import api
+from graph.access import User
+from graph.store import ENV_STORE, open_store
+from graph.store.survey_base import survey_store
+from ui.common import USER_KEY
+
+APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    api.load_demo(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db, tmp_path, monkeypatch) -> str:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db, path)
+    uri = f"sqlite:///{path}"
+    monkeypatch.setenv(ENV_STORE, uri)
+    return uri
+
+
+def check_page(alliance: str, user: User | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if user is not None:
+        at.session_state[USER_KEY] = user
+    at.run()
+    at.switch_page("seiten/check.py").run()
+    at.selectbox(key="check_buendnis").set_value(alliance).run()
+    assert not at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_demo_alliance_shows_two_waves_and_the_change_between_them(demo_store):
+    at = check_page("demo-b03")
+    assert "Letzte Welle demo-b03-w2" in markdown(at) and "Veränderung seit demo-b03-w1" in markdown(at)
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Rücklauf"].value == "100%" and metrics["Rücklauf"].delta.startswith("+")
+    assert metrics["Vertrauen (1–4)"].delta.startswith("+")
+    waves = at.dataframe[-3].value
+    assert list(waves["Welle"]) == ["demo-b03-w1", "demo-b03-w2"]
+
+
+def test_a_viewer_sees_no_survey_results(demo_store):
+    at = check_page("demo-b03", User("v", "viewer"))
+    assert "Letzte Welle" not in markdown(at)
+    assert any("sehen nur seine Koordination" in i.value for i in at.info)
+
+
+def test_a_wave_starts_from_the_tab_and_offers_the_letters(demo_store):
+    at = check_page("demo-b06")
+    assert any("noch keine Befragung" in i.value for i in at.info)
+    at.button[-1].click().run()  # the form's submit button is the last button on the page
+    assert not at.exception
+    assert any("Welle demo-b06-w1 gestartet: 5 persönliche Links" in s.value for s in at.success)
+    store = open_store(demo_store)
+    assert len(survey_store(store).invitations("demo-b06-w1")) == 5
+    store.close()
