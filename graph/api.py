@@ -115,6 +115,10 @@ def export(store: Store, fmt: str, out: Path, *, user: User | str = ADMIN, revea
     if reveal and user.role != "admin":
         raise AccessDenied(user, "Export mit Klarnamen (--reveal) ist der Administration vorbehalten")
     path = write_export(read(store, user), fmt, Path(out), reveal=reveal)
+    if fmt == "json":
+        from .survey_api import add_waves_to_export
+
+        add_waves_to_export(store, Path(path or out), user=user)  # the survey waves the user may see
     if reveal:
         store.add_audit(user.name, "Export mit Klarnamen", f"export:{fmt}:{Path(out).resolve()}")
     return path

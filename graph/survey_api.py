@@ -376,3 +376,38 @@ def annotate_reports(store: Store, reports: list, as_of: date, *, user: User | s
         if note and not report.has("SURVEY_DUE"):
             report.flags.append(Flag("SURVEY_DUE", INFO, note))
     return latest
+
+
+def exported_waves(store: Store, *, user: User | str) -> list[dict]:
+    """The waves the user may see, as the exchange file's ``survey_waves`` (no tokens, no single answers)."""
+    user = api.as_user(user)
+    ds = store.read()
+    surveys = survey_store(store)
+    rows = []
+    by_alliance: dict[str, list[Wave]] = {}
+    for wave in surveys.waves():
+        if may_manage(user, ds, wave.alliance):
+            by_alliance.setdefault(wave.alliance, []).append(wave)
+    for waves in by_alliance.values():
+        for r in _results_for(surveys, waves):
+            row = {"id": r.wave, "alliance": r.alliance, "started": r.started.isoformat(),
+                   "closed": r.closed.isoformat() if r.closed else None, "invited": r.invited,
+                   "answered": r.answered, "response_rate": r.response_rate}
+            if r.closed:
+                row.update(density=r.density, reciprocity=r.reciprocity, trust=r.trust, value=r.value)
+            rows.append({k: v for k, v in row.items() if v is not None})
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def add_waves_to_export(store: Store, path, *, user: User | str) -> None:
+    """Add ``survey_waves`` to a written exchange file (left out when there are none)."""
+    import json
+    from pathlib import Path
+
+    waves = exported_waves(store, user=user)
+    if not waves:
+        return
+    path = Path(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["survey_waves"] = waves
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -435,3 +435,16 @@ def test_survey_fields_of_a_tie_round_trip_through_import_and_export_on_every_ba
 def test_a_reported_by_that_is_no_end_of_the_tie_is_refused(store):
     with pytest.raises(InputError, match="reported_by"):
         api.import_document(store, {"ties": [{"source": "anna", "target": "cem", "reported_by": "ben"}]}, "t")
+
+
+def test_the_exchange_file_carries_the_waves_and_imports_back_unchanged(store, tmp_path):
+    links = start(store)
+    survey_api.submit(store, token_of(links["anna"]), {"ben": YES}, today=TODAY)
+    survey_api.close_wave(store, "b-ac-w1", user=ADMIN, today=TODAY)
+    api.export(store, "json", tmp_path / "e.json")
+    doc = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert [(w["id"], w["invited"], w["answered"]) for w in doc["survey_waves"]] == [("b-ac-w1", 3, 1)]
+    assert "token" not in json.dumps(doc["survey_waves"])
+    assert api.import_paths(store, [tmp_path / "e.json"]).summary()["changed"] == 0
+    api.export(store, "json", tmp_path / "v.json", user=VIEWER)
+    assert "survey_waves" not in json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))

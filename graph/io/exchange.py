@@ -11,6 +11,9 @@ from ..model import ALL_LISTS, Dataset
 from ..validate import RawRecord
 
 FORMAT = "buendnisnetz/1"
+#: Survey waves travel in exported files (graph.survey_api.exported_waves) as the context of the ties'
+#: ``wave``; an import reads the ties and leaves waves alone (answers and tokens are never in a file).
+SURVEY_WAVES = "survey_waves"
 
 #: Field order per list in written files; readers accept any order.
 FIELDS = {
@@ -38,7 +41,7 @@ def records_from_document(doc, source: str) -> list[RawRecord]:
         problems.append(Problem(source, "$.format", "format", f"unbekanntes Format {fmt!r}, erwartet {FORMAT!r}"))
     records = []
     for name, items in doc.items():
-        if name == "format":
+        if name in ("format", SURVEY_WAVES):
             continue
         if name not in ALL_LISTS:
             problems.append(Problem(source, f"$.{name}", name, f"unbekannte Liste; erlaubt: {', '.join(ALL_LISTS)}"))
