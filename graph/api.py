@@ -130,3 +130,19 @@ def dismiss(store: Store, kind: str, source: str, target: str, *, user: User | s
     if denied:
         raise AccessDenied(user, denied)
     store.add_dismissal(kind, source, target, user=user.name)
+
+
+def backup(store: Store, target: str | Path, *, user: User | str = ADMIN) -> Path:
+    """A full copy of the store (every real name): admins only, audited."""
+    user = as_user(user)
+    if user.role != "admin":
+        raise AccessDenied(user, "Sicherungen enthalten alle Klarnamen und sind der Administration vorbehalten")
+    return store.backup(Path(target), user=user.name)
+
+
+def restore(store: Store, source: str | Path, *, user: User | str = ADMIN) -> Path:
+    """Replace the store by a checked backup: admins only, audited; returns the pre-restore copy."""
+    user = as_user(user)
+    if user.role != "admin":
+        raise AccessDenied(user, "Zurückspielen ist der Administration vorbehalten")
+    return store.restore(Path(source), user=user.name)

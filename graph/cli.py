@@ -466,42 +466,22 @@ def audit(obj: Context, limit, fmt):
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.pass_obj
 def backup(obj: Context, target):
-    """Konsistente Sicherungskopie des eingebetteten Speichers (auch während der Nutzung)."""
-    from .store.sqlite import SQLiteStore
-
-    if not isinstance(obj.store, SQLiteStore):
-        raise InputError("backup: nur für den eingebetteten Speicher (sqlite); Neo4j sichert man mit neo4j-admin")
-    obj.store.backup(target)
-    _say(f"Gesichert nach {target}")
+    """Konsistente, geprüfte Sicherungskopie des eingebetteten Speichers (auch während der Nutzung; nur Administration)."""
+    path = api.backup(obj.store, target, user=obj.user)
+    _say(f"Gesichert nach {path}")
 
 
 @cli.command()
-@click.argument("source", type=click.Path(dir_okay=False, exists=True))
+@click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Ohne Rückfrage.")
 @click.pass_obj
 def restore(obj: Context, source, yes):
-    """Eine Sicherung zurückspielen (der aktuelle Stand wird vorher als *.vor-restore.db gesichert)."""
-    import sqlite3
-
-    from .store.sqlite import SQLiteStore
-
+    """Eine Sicherung zurückspielen: erst vollständig geprüft, der aktuelle Stand bleibt als *.vor-restore-ZEIT.db."""
     if obj.user.role != "admin":
         raise AccessDenied(obj.user, "Zurückspielen ist der Administration vorbehalten")
-    if not isinstance(obj.store, SQLiteStore):
-        raise InputError("restore: nur für den eingebetteten Speicher (sqlite)")
-    try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as probe:
-            probe.execute("SELECT count(*) FROM nodes").fetchone()
-    except sqlite3.Error as exc:
-        raise InputError(f"{source}: keine Bündnisnetz-Sicherung ({exc})") from exc
     if not yes and not click.confirm(f"Aktuellen Stand durch {source} ersetzen?", err=True):
         raise click.Abort()
-    undo = obj.store.path.with_suffix(".vor-restore.db")
-    obj.store.backup(undo)
-    src = sqlite3.connect(str(source))
-    with src:
-        src.backup(obj.store.conn)
-    src.close()
+    undo = api.restore(obj.store, source, user=obj.user)
     _say(f"Zurückgespielt aus {source}. Vorheriger Stand gesichert als {undo}.")
 
 

@@ -222,7 +222,7 @@ def test_backup_while_open_and_restore_with_undo_copy(store_uri, small_file, tmp
     assert main(["--store", store_uri, "restore", "--yes", str(backup)]) == 0
     with open_store(store_uri) as store:
         assert "p9" not in store.read().actors
-    undo = tmp_path / "cli.vor-restore.db"
+    [undo] = tmp_path.glob("cli.vor-restore-*.db")
     with open_store(f"sqlite:///{undo}") as before:
         assert "p9" in before.read().actors
 
@@ -231,7 +231,7 @@ def test_restore_refuses_a_file_that_is_no_backup(store_uri, tmp_path, capsys):
     junk = tmp_path / "junk.db"
     junk.write_text("keine Datenbank")
     assert main(["--store", store_uri, "restore", "--yes", str(junk)]) == 2
-    assert "keine Bündnisnetz-Sicherung" in capsys.readouterr().err
+    assert "keine gültige Bündnisnetz-Sicherung" in capsys.readouterr().err
 
 
 def test_serve_binds_to_localhost_by_default(store_uri, monkeypatch):

@@ -13,11 +13,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from ..errors import InputError
 from ..model import Dataset
 from .graphmap import ChangeSet, RelKey, dataset_from_rows
 
 SCHEMA_VERSION = 2  # 2: survey tables (SQLite; Neo4j keeps survey nodes without schema)
+
+BACKUP_UNSUPPORTED = ("Sicherung und Rücksicherung gibt es in Bündnisnetz nur für den eingebetteten Speicher "
+                      "(sqlite). Einen Neo4j-Server sichert man mit „neo4j-admin database dump“ und spielt "
+                      "mit „neo4j-admin database load“ zurück (siehe README).")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -123,6 +129,18 @@ class Store(ABC):
     def redact_audit(self, ident: str, replacement: str) -> int:
         """Remove an erased id and all property values from audit entries naming it; return how many."""
         raise NotImplementedError
+
+    def record(self, action: str, target: str, *, user: str) -> None:
+        """Write one audit entry that goes with no graph change (backup, restore)."""
+        raise NotImplementedError
+
+    def backup(self, target: str | Path, *, user: str) -> Path:
+        """Write a consistent, checked copy of the whole store to `target` (audited); return its path."""
+        raise InputError(BACKUP_UNSUPPORTED)
+
+    def restore(self, source: str | Path, *, user: str) -> Path:
+        """Replace the store by a checked backup (audited); return the path of the pre-restore copy."""
+        raise InputError(BACKUP_UNSUPPORTED)
 
     def close(self) -> None:  # noqa: B027  # pragma: no cover - optional hook, nothing to close by default
         pass

@@ -7,14 +7,25 @@ WAL mode so the app can read while the CLI writes; every write is one
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
-from ..errors import StoreUnavailable
+from ..errors import InputError, StoreUnavailable
 from . import snapshot
 from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
 from .graphmap import ChangeSet, RelKey
+from .sqlitefile import (
+    DIGEST_KEY,
+    check_candidate,
+    content_digest,
+    expected_columns,
+    private_temp,
+    remove_quietly,
+    unique_path,
+)
 from .survey_sqlite import MIGRATION as SURVEY_MIGRATION
 
 #: version -> statements that bring a store from version-1 to version.
@@ -52,6 +63,7 @@ class SQLiteStore(Store):
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
             self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(self.uri, str(exc)) from exc
@@ -208,9 +220,120 @@ class SQLiteStore(Store):
         self.conn.execute("VACUUM")
         return len(updates)
 
-    def backup(self, target: str | Path) -> None:
-        """A consistent copy of the live database (SQLite's online backup API)."""
-        dest = sqlite3.connect(str(target))
-        with dest:
-            self.conn.backup(dest)
-        dest.close()
+    def record(self, action: str, target: str, *, user: str) -> None:
+        self._require_schema()
+        with self._immediate() as cur:
+            cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                        (now(), user, action, target, None, None))
+            cur.execute(_BUMP_REVISION)
+
+    def _is_store_file(self, path: Path) -> bool:
+        live = self.path.resolve()
+        return path.resolve() in (live, Path(f"{live}-wal"), Path(f"{live}-shm"))
+
+    def _copy_to(self, dest: Path) -> None:
+        """A consistent copy into the (new, private) file `dest`: one file, no WAL, with a content digest."""
+        with closing(sqlite3.connect(dest, isolation_level=None)) as conn:
+            self.conn.backup(conn)
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (DIGEST_KEY, content_digest(conn)))
+
+    def backup(self, target: str | Path, *, user: str) -> Path:
+        """A consistent, checked copy of the live store (online backup API), written atomically."""
+        self._require_schema()
+        target = Path(target)
+        folder = target.parent
+        if not folder.is_dir():
+            raise InputError(f"{target}: den Ordner {folder} gibt es nicht (bitte zuerst anlegen)")
+        if target.is_dir():
+            raise InputError(f"{target}: ist ein Ordner; bitte einen Dateinamen angeben")
+        if self._is_store_file(target):
+            raise InputError(f"{target}: das ist der Speicher selbst; bitte eine andere Datei angeben")
+        self.record("backup", f"Sicherung:{target.name}", user=user)
+        try:
+            tmp = private_temp(folder, f".{target.name}.")
+        except OSError as exc:
+            raise InputError(f"{target}: kann hier nicht schreiben ({exc.strerror or exc})") from exc
+        try:
+            self._copy_to(tmp)
+            os.replace(tmp, target)
+        except (sqlite3.Error, OSError) as exc:
+            remove_quietly(tmp)
+            raise InputError(f"{target}: Sicherung fehlgeschlagen ({exc})") from exc
+        return target
+
+    def restore(self, source: str | Path, *, user: str) -> Path:
+        """Replace the store by a checked backup, keeping the current state as a new pre-restore copy.
+
+        The candidate is copied, checked completely and prepared (schema brought up to date,
+        revision above every earlier one, a "restore" audit entry) before the live store is
+        touched; the switch itself is one write transaction.
+        """
+        self._require_schema()
+        source = Path(source)
+        if not source.is_file():
+            raise InputError(f"{source}: Datei nicht gefunden")
+        if self._is_store_file(source):
+            raise InputError(f"{source}: das ist der Speicher selbst")
+        folder = self.path.resolve().parent
+        tmp = private_temp(folder, f".{self.path.name}.restore-")
+        try:
+            try:
+                shutil.copyfile(source, tmp)
+            except OSError as exc:
+                raise InputError(f"{source}: nicht lesbar ({exc.strerror or exc})") from exc
+            check_candidate(tmp, MIGRATIONS, SCHEMA_VERSION, name=source)
+            with SQLiteStore(tmp) as candidate:
+                candidate.init_schema()
+                candidate.conn.execute("DELETE FROM meta WHERE key = ?", (DIGEST_KEY,))
+                candidate.conn.execute("PRAGMA journal_mode=DELETE")
+            return self._install(tmp, source, user)
+        finally:
+            remove_quietly(tmp)
+
+    def _install(self, candidate: Path, source: Path, user: str, attempts: int = 3) -> Path:
+        """Swap the store's content for the prepared candidate's, in one transaction.
+
+        The pre-restore copy is taken first; the switch happens only if no write came in
+        since (same revision), so the copy holds exactly the state that gets replaced.
+        """
+        folder = self.path.resolve().parent
+        for _ in range(attempts):
+            undo = unique_path(folder, self.path.stem + ".vor-restore", ".db")
+            try:
+                self._copy_to(undo)
+                with closing(sqlite3.connect(undo)) as copy:
+                    copied = int(copy.execute("SELECT coalesce(max(value), 0) FROM meta "
+                                              "WHERE key = 'revision'").fetchone()[0])
+                if self._swap(candidate, source, user, copied):
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    return undo
+            except BaseException:
+                remove_quietly(undo)
+                raise
+            remove_quietly(undo)
+        raise StoreUnavailable(self.uri, "der Speicher wird gerade ständig geändert; Rücksicherung bitte "
+                                         "später wiederholen (nichts geändert)")
+
+    def _swap(self, candidate: Path, source: Path, user: str, expected_revision: int) -> bool:
+        self.conn.execute("ATTACH DATABASE ? AS candidate", (str(candidate),))
+        try:
+            with self._immediate() as cur:
+                current = self._meta("revision")
+                if current != expected_revision:
+                    return False
+                restored = int(cur.execute("SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM candidate.meta "
+                                           "WHERE key = 'revision'").fetchone()[0])
+                for table, names in [("meta", ["key", "value"]),
+                                     *expected_columns(MIGRATIONS, SCHEMA_VERSION).items()]:
+                    columns = ", ".join(names)
+                    cur.execute(f"DELETE FROM main.{table}")  # noqa: S608 - fixed names
+                    cur.execute(f"INSERT INTO main.{table} ({columns}) "  # noqa: S608
+                                f"SELECT {columns} FROM candidate.{table}")
+                # Above every revision either file ever had: caches keyed by revision cannot serve old data.
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (str(max(current, restored) + 1),))
+                cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
+                            (now(), user, "restore", f"Sicherung:{source.name}", None, None))
+            return True
+        finally:
+            self.conn.execute("DETACH DATABASE candidate")
