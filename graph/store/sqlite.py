@@ -324,8 +324,7 @@ class SQLiteStore(Store):
                     return False
                 restored = int(cur.execute("SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM candidate.meta "
                                            "WHERE key = 'revision'").fetchone()[0])
-                for table, names in [("meta", ["key", "value"]),
-                                     *expected_columns(MIGRATIONS, SCHEMA_VERSION).items()]:
+                for table, names in expected_columns(MIGRATIONS, SCHEMA_VERSION).items():
                     columns = ", ".join(names)
                     cur.execute(f"DELETE FROM main.{table}")  # noqa: S608 - fixed names
                     cur.execute(f"INSERT INTO main.{table} ({columns}) "  # noqa: S608
