@@ -6,20 +6,22 @@ returns plain data; formatting is the caller's business.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, record_origins, scope
-from .errors import Problem
+from .errors import Problem, StoreBusy
 from .io import read_paths
 from .io.exchange import records_from_document
 from .model import Dataset
 from .reference import reference_document
 from .store import Store, plan_upsert
-from .store.base import Progress
+from .store.base import Progress, StaleRevision
 from .validate import RawRecord, validate
 
 DEFAULT_USER = "admin"
+WRITE_ATTEMPTS = 3  # validate-and-write rounds when other writes keep coming in between
 
 
 def as_user(user: User | str) -> User:
@@ -50,22 +52,38 @@ class ImportResult:
 
 
 def import_records(store: Store, records: list[RawRecord], *, user: User | str = DEFAULT_USER,
-                   action: str = "import", dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+                   action: str = "import", dry_run: bool = False, progress: Progress | None = None,
+                   before_write: Callable[[], None] | None = None) -> ImportResult:
     """Validate records against the store and write them, all or nothing.
+
+    The write commits only against the revision it was validated on; when another write
+    came in between (``before_write`` is a test hook at exactly that moment), the records
+    are validated again against the new state, at most :data:`WRITE_ATTEMPTS` times.
 
     Raises :class:`~graph.errors.InputError` listing every problem, or
     :class:`~graph.access.AccessDenied` when the user may not write an item; then nothing is written.
     """
     user = as_user(user)
-    existing = store.read()
-    validated = validate(records, existing)
-    denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
-                         origins=record_origins(records))
-    if denied:
-        raise AccessDenied(user, denied)
-    changes = plan_upsert(existing, validated.dataset)
-    if not dry_run:
-        store.apply(changes, user=user.name, action=action, progress=progress)
+    for _ in range(WRITE_ATTEMPTS):
+        existing, revision = store.read_with_revision()
+        validated = validate(records, existing)
+        denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
+                             origins=record_origins(records))
+        if denied:
+            raise AccessDenied(user, denied)
+        changes = plan_upsert(existing, validated.dataset)
+        if dry_run:
+            break
+        if before_write:
+            before_write()
+        try:
+            store.apply(changes, user=user.name, action=action, progress=progress, expected_revision=revision)
+            break
+        except StaleRevision:
+            continue
+    else:
+        raise StoreBusy(store.uri, "der Speicher wurde während des Imports immer wieder geändert; "
+                                   "nichts geschrieben, bitte erneut versuchen")
     return ImportResult(changes.counts, validated.warnings, len(changes.nodes) + len(changes.rels), dry_run)
 
 

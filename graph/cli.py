@@ -466,7 +466,7 @@ def audit(obj: Context, limit, fmt):
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.pass_obj
 def backup(obj: Context, target):
-    """Konsistente, geprüfte Sicherungskopie des eingebetteten Speichers (auch während der Nutzung; nur Administration)."""
+    """Geprüfte Sicherungskopie des eingebetteten Speichers (auch während der Nutzung; nur Administration)."""
     path = api.backup(obj.store, target, user=obj.user)
     _say(f"Gesichert nach {path}")
 

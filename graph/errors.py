@@ -31,10 +31,18 @@ class InputError(Exception):
 class StoreUnavailable(Exception):
     """The store cannot be reached or refused us. Exit code 3."""
 
+    headline = "Datenspeicher nicht erreichbar"
+
     def __init__(self, uri: str, reason: str):
         self.uri = uri
         self.reason = reason
-        super().__init__(f"Datenspeicher nicht erreichbar: {uri}: {reason}")
+        super().__init__(f"{self.headline}: {uri}: {reason}")
+
+
+class StoreBusy(StoreUnavailable):
+    """The store is reachable but kept busy (locked, or changed under a write). Exit code 3."""
+
+    headline = "Datenspeicher beschäftigt"
 
 
 class NotFound(InputError):

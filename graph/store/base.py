@@ -28,6 +28,10 @@ BACKUP_UNSUPPORTED = ("Sicherung und Rücksicherung gibt es in Bündnisnetz nur 
 Progress = Callable[[int, int], None]  # (done, total)
 
 
+class StaleRevision(Exception):
+    """A write was planned against a revision the store has moved past; nothing was written."""
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One audited change: who, when, what (before and after, as stored properties)."""
@@ -107,8 +111,13 @@ class Store(ABC):
         """All nodes (label -> id -> props) and relationships (key -> props)."""
 
     @abstractmethod
-    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None) -> None:
-        """Apply a change set and its audit entries, all or nothing where the backend can."""
+    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
+               expected_revision: int | None = None) -> None:
+        """Apply a change set and its audit entries, all or nothing where the backend can.
+
+        With `expected_revision`, raise :class:`StaleRevision` (writing nothing) unless the
+        store is still at that revision, checked inside the write transaction.
+        """
 
     @abstractmethod
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
@@ -151,8 +160,13 @@ class Store(ABC):
         nodes, rels = self._read_rows()
         return dataset_from_rows(nodes, rels)
 
+    def read_with_revision(self) -> tuple[Dataset, int]:
+        """The whole graph and a revision it is not older than (read first, so a check against it is safe)."""
+        revision = self.revision()
+        return self.read(), revision
+
     def apply(self, changes: ChangeSet, *, user: str, action: str, progress: Progress | None = None,
-              redact: bool = False) -> int:
+              redact: bool = False, expected_revision: int | None = None) -> int:
         """Write a planned change set with its audit entries; return the number of changes.
 
         With `redact` the audit entries record what was touched but no property values
@@ -160,7 +174,7 @@ class Store(ABC):
         """
         if changes.is_empty():
             return 0
-        self._write(changes, audit_entries(changes, user, action, redact=redact), progress)
+        self._write(changes, audit_entries(changes, user, action, redact=redact), progress, expected_revision)
         return len(changes.nodes) + len(changes.rels)
 
     def __enter__(self):

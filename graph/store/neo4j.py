@@ -49,7 +49,7 @@ from neo4j.exceptions import (
 )
 
 from ..errors import InputError, Problem, StoreUnavailable
-from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
+from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, redacted_target
 from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey
 
 DEFAULT_BATCH_BYTES = 500_000
@@ -286,7 +286,7 @@ _META = "MERGE (m:BuendnisnetzMeta {id: 'store'})"
 # One statement reads and sets the counters; Neo4j takes the write lock before
 # reading when SET depends on the property it sets, so concurrent writers queue.
 _RESERVE = (_META + " SET m.revision = coalesce(m.revision, 0) + 1, "
-            "m.audit_seq = coalesce(m.audit_seq, 0) + $n RETURN m.audit_seq AS last")
+            "m.audit_seq = coalesce(m.audit_seq, 0) + $n RETURN m.audit_seq AS last, m.revision AS revision")
 _AUDIT_CREATE = "UNWIND $rows AS r CREATE (e:AuditEntry) SET e = r"
 
 
@@ -514,13 +514,14 @@ class Neo4jStore(Store):
         audit_batches = batches([_audit_row(a) for a in audit], limit, lambda row: self._size(row) + 12)
         return steps, audit_batches
 
-    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None) -> None:
+    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
+               expected_revision: int | None = None) -> None:
         self._require_schema()
         steps, audit_batches = self._plan(changes, audit)  # may refuse before the first write
         total = len(changes.nodes) + len(changes.rels)
 
         def work(run: Run) -> None:
-            seq = self._reserve(run, len(audit))
+            seq = self._reserve(run, len(audit), expected_revision)
             done = 0
             for step in steps:
                 result = run(step.query, {"rows": step.rows})
@@ -541,10 +542,17 @@ class Neo4jStore(Store):
         if progress:
             progress(total, total)
 
-    def _reserve(self, run: Run, audit_count: int) -> int:
-        """Bump the revision and reserve audit numbers; return the first one."""
-        last = run(_RESERVE, {"n": audit_count})[0]["last"]
-        return int(last) - audit_count + 1
+    def _reserve(self, run: Run, audit_count: int, expected_revision: int | None = None) -> int:
+        """Bump the revision and reserve audit numbers; return the first one.
+
+        The first statement of every write: with `expected_revision`, a store that moved on
+        since raises :class:`StaleRevision` before anything else is sent (managed transactions
+        roll the bump back; with autocommit only the harmless bump remains).
+        """
+        row = run(_RESERVE, {"n": audit_count})[0]
+        if expected_revision is not None and int(row["revision"]) - 1 != expected_revision:
+            raise StaleRevision(f"revision {int(row['revision']) - 1}, expected {expected_revision}")
+        return int(row["last"]) - audit_count + 1
 
     def _finish(self, run: Run) -> None:
         # Without a transaction, readers may see a half-applied write under the

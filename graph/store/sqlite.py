@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError, StoreUnavailable
 from . import snapshot
-from .base import SCHEMA_VERSION, AuditEntry, Progress, Store, dumps, now, redacted_target
+from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, redacted_target
 from .graphmap import ChangeSet, RelKey
 from .sqlitefile import (
     DIGEST_KEY,
@@ -145,11 +145,14 @@ class SQLiteStore(Store):
             self.conn.execute("COMMIT")
         return nodes, rels
 
-    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None) -> None:
+    def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
+               expected_revision: int | None = None) -> None:
         self._require_schema()
         total = len(changes.nodes) + len(changes.rels)
         done = 0
         with self._immediate() as cur:
+            if expected_revision is not None and self._meta("revision") != expected_revision:
+                raise StaleRevision(f"revision {self._meta('revision')}, expected {expected_revision}")
             # Deletes of relationships first, then nodes, then upserts: a change set may
             # move an owned relationship from one target to another.
             rel_deletes = [c for c in changes.rels if c.props is None]

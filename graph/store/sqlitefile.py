@@ -14,7 +14,7 @@ import os
 import sqlite3
 import tempfile
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,7 +38,7 @@ def private_temp(folder: Path, prefix: str) -> Path:
 
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
     """A new, empty, private file ``stem-<UTC time>[-n]suffix`` that did not exist before (never overwritten)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1, 10_000):
         path = folder / f"{stem}-{stamp}{'' if n == 1 else f'-{n}'}{suffix}"
         try:
