@@ -54,6 +54,7 @@ from scipy.stats import rankdata
 from .errors import InputError, Problem
 from .linkpred import SparseGraph, neighbour_weights, pair_scores, two_hop_pairs
 from .model import Actor, Alliance, Dataset, Membership, Municipality
+from .rules import tie_in_force
 from .suggest import (
     Network,
     alliance_states,
@@ -176,7 +177,7 @@ def _introduction_task(ds: Dataset, as_of: date, hide: float, seed: int, k: int)
     rng = np.random.default_rng(seed + 1)
     full = Network(ds, as_of)
     known = sorted(key for key, tie in ds.ties.items()
-                   if (tie.since is None or tie.since <= as_of) and key[0] in full.index and key[1] in full.index
+                   if tie_in_force(tie, as_of) and key[0] in full.index and key[1] in full.index
                    and full.kind[full.index[key[0]]] == full.kind[full.index[key[1]]])
     if len(known) < MIN_KNOWN:
         return None
@@ -188,7 +189,7 @@ def _introduction_task(ds: Dataset, as_of: date, hide: float, seed: int, k: int)
     positives = np.array(sorted((min(index[u], index[v]), max(index[u], index[v])) for u, v in hidden),
                          dtype=np.int64).reshape(-1, 2)
     tie_graph = SparseGraph.from_edges(net.graph.nodes, [(t.source, t.target) for t in reduced.ties.values()
-                                                         if (t.since is None or t.since <= as_of)
+                                                         if tie_in_force(t, as_of)
                                                          and t.source in index and t.target in index])
     observed = set(zip(*sp.triu(tie_graph.adjacency, k=1).nonzero()))
     observed = {(int(u), int(v)) for u, v in observed}

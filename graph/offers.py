@@ -51,9 +51,7 @@ from datetime import date
 
 from .errors import InputError, Problem
 from .health import (
-    STATUS_CRITICAL,
     STATUS_OK,
-    STATUS_WARN,
     AllianceReport,
     HealthConfig,
     check_alliances,
@@ -61,10 +59,11 @@ from .health import (
     months_before,
 )
 from .model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, OFFER_TYPES, SECTORS, Dataset, Offer, kreis_of
+from .rules import MIN_PARTNERS, gives_youth_voice, is_administration, status_rank
 from .validate import RawRecord
 
-#: a host needs this many partners …
-HOST_MIN_PARTNERS = 5
+#: a host needs this many partners (two more than the programme's minimum) …
+HOST_MIN_PARTNERS = MIN_PARTNERS + 2
 #: … and this many offers held in the last :data:`HOST_WINDOW_MONTHS` months
 HOST_MIN_OFFERS = 2
 HOST_WINDOW_MONTHS = 24
@@ -75,7 +74,6 @@ MAX_CANDIDATES = 3
 #: where records written by :func:`plan_offer_records` say they come from
 PLAN_SOURCE = "angebotsplanung"
 
-_STATUS_RANK = {STATUS_CRITICAL: 0, STATUS_WARN: 1, STATUS_OK: 2}
 _YOUTH_VOICE = "die Stimme junger Geflüchteter (junge Geflüchtete selbst oder eine Migrantenorganisation)"
 _ADMINISTRATION = "die kommunale Verwaltung"
 
@@ -165,8 +163,8 @@ class RuleContext:
             if institution.id in taken:
                 continue
             fills = (int(institution.sector in gaps.sectors)
-                     + int(gaps.youth_voice and "migrantenorganisation" in (institution.type, institution.sector))
-                     + int(gaps.administration and institution.type in ADMINISTRATION_TYPES))
+                     + int(gaps.youth_voice and gives_youth_voice(self.ds, institution.id))
+                     + int(gaps.administration and is_administration(self.ds, institution.id)))
             if fills:
                 ranked.append((-fills, institution.name, institution.id))
         return [ident for _, _, ident in sorted(ranked)[:MAX_CANDIDATES]]
@@ -474,7 +472,7 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
             overridden_by=first.id if first else None, name=report.name, status=report.status,
             score=report.score, override=override_text(first) if first else None,
             partner=guest.source if guest else None))
-    return sorted(out, key=lambda r: (_STATUS_RANK.get(r.status, 3), r.overridden_by is not None, r.score,
+    return sorted(out, key=lambda r: (status_rank(r.status), r.overridden_by is not None, r.score,
                                       r.alliance))
 
 

@@ -29,24 +29,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError, NotFound, Problem
-from .health import (
-    FLAG_LABELS,
-    INFO,
-    STATUS_CRITICAL,
-    STATUS_LABELS,
-    STATUS_OK,
-    STATUS_WARN,
-    AllianceReport,
-    check_alliances,
-    german_date,
-    months_before,
-    office_of_alliance,
-    state_of_alliance,
-)
-from .model import OFFER_TYPES, STATE_BY_AGS_PREFIX, STATES, Dataset, Offer, kreis_of
+from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, german_date, months_before
+from .model import OFFER_TYPES, STATES, Dataset, Offer
 from .offers import Recommendation, recommend
+from .printout import PRINT_CSS, text_table
+from .rules import (
+    STATUS_LABELS,
+    STATUSES,
+    alliances_of_office,
+    office_of_alliance,
+    offices_serving,
+    state_of_alliance,
+    state_of_place,
+)
 
-STATUSES = (STATUS_CRITICAL, STATUS_WARN, STATUS_OK)
 #: months of held offers shown (the current month and the 11 before) and months of planned ones after it
 MONTHS_BACK, MONTHS_AHEAD = 12, 6
 #: how long without an offer puts an alliance on the "without offers" list
@@ -72,13 +68,6 @@ def _place_name(ds: Dataset, ags: str | None) -> str:
         return "unbekannt"
     municipality = ds.municipalities.get(ags)
     return municipality.name if municipality else ags
-
-
-def _state_of_place(ds: Dataset, ags: str | None) -> str | None:
-    if not ags:
-        return None
-    municipality = ds.municipalities.get(ags) or ds.municipalities.get(kreis_of(ags))
-    return municipality.state if municipality else STATE_BY_AGS_PREFIX.get(ags[:2])
 
 
 # -- the view -----------------------------------------------------------------------------
@@ -168,9 +157,8 @@ class OfficeView:
 
 
 def office_alliances(ds: Dataset, office_id: str) -> set[str]:
-    """Ids of the alliances in the Länder the office serves."""
-    states = set(ds.service_offices[office_id].states)
-    return {a for a in ds.alliances if state_of_alliance(ds, a) in states}
+    """Ids of the alliances the office supports (:func:`graph.rules.office_of_alliance`)."""
+    return alliances_of_office(ds, office_id)
 
 
 def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
@@ -180,7 +168,7 @@ def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
     place = offer.municipality
     if place is None and offer.alliance in ds.alliances:
         place = ds.alliances[offer.alliance].municipality
-    return _state_of_place(ds, place) in ds.service_offices[office_id].states
+    return state_of_place(ds, place) in ds.service_offices[office_id].states
 
 
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
@@ -280,9 +268,8 @@ def _offer_office(ds: Dataset, offer: Offer) -> str | None:
         found = office_of_alliance(ds, offer.alliance)
         if found:
             return found
-    state = _state_of_place(ds, _offer_place(ds, offer))
-    serving = [o.id for o in ds.service_offices.values() if state in o.states]
-    return serving[0] if len(serving) == 1 else None
+    serving = offices_serving(ds, state_of_place(ds, _offer_place(ds, offer)))
+    return serving[0] if serving else None
 
 
 def _figures(alliances, offers, ds: Dataset) -> dict:
@@ -346,7 +333,7 @@ def reach(ds: Dataset, *, by: str = "office", as_of: date | None = None) -> list
         keys = set(ds.service_offices)
     else:
         group_alliance = lambda a: state_of_alliance(ds, a.id)  # noqa: E731
-        group_offer = lambda o: _state_of_place(ds, _offer_place(ds, o))  # noqa: E731
+        group_offer = lambda o: state_of_place(ds, _offer_place(ds, o))  # noqa: E731
         keys = set()
     grouped_alliances, grouped_offers = defaultdict(list), defaultdict(list)
     for alliance in alliances:
@@ -412,14 +399,6 @@ def _reach_sentence(row: dict) -> str:
     return text
 
 
-def _text_table(headers: list[str], rows: list[list[str]]) -> str:
-    cells = [headers] + rows
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _alliance_rows(lines: list[AllianceLine]) -> list[list[str]]:
     return [[STATUS_LABELS.get(line.status, line.status), line.name, line.place, str(line.partners),
              str(line.score), ", ".join(line.flags) or "–",
@@ -444,10 +423,10 @@ def format_office_table(view: OfficeView, *, width: int = 100) -> str:
                f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES) + ")",
            f"Reichweite bis zum Stichtag: {_reach_sentence(view.reach)}", ""]
     out += ["Bündnisse nach Status",
-            _text_table(_ALLIANCE_HEADERS, _alliance_rows([line for s in STATUSES for line in view.alliances[s]]))
+            text_table(_ALLIANCE_HEADERS, _alliance_rows([line for s in STATUSES for line in view.alliances[s]]))
             if any(view.alliances.values()) else "(keine Bündnisse in den Ländern dieses Servicebüros)", ""]
     out += [f"Angebote je Art und Monat (letzte {MONTHS_BACK} Monate, geplant: nächste {MONTHS_AHEAD})",
-            _text_table(["Monat", *OFFER_TYPES.values()],
+            text_table(["Monat", *OFFER_TYPES.values()],
                         [[month_label(m), *(_count_cell(view.count(m, t)) for t in OFFER_TYPES)]
                          for m in view.months]), ""]
     out += [f"Ohne Angebot in den letzten {NO_OFFER_MONTHS} Monaten: "
@@ -464,20 +443,6 @@ def format_office_table(view: OfficeView, *, width: int = 100) -> str:
     return "\n".join(out)
 
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem; color: #222; }
-h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .4rem 0; }
-th, td { border: 1px solid #bbb; padding: .25rem .4rem; text-align: left; vertical-align: top; }
-th { background: #eee; } td.n { text-align: right; }
-.critical { background: #f8d0d0; } .warn { background: #fde2c0; } .ok { background: #d6efd6; }
-.future { color: #555; font-style: italic; }
-ol.work li { margin-bottom: .6rem; page-break-inside: avoid; } .meta { color: #555; }
-.demo-note { font-size: .8rem; color: #555; margin-top: 2rem; }
-@media print { body { margin: 1cm; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
-"""
-
-
 def render_office_html(view: OfficeView, ds: Dataset) -> str:
     """A printable standalone German HTML page of the view.
 
@@ -490,10 +455,10 @@ def render_office_html(view: OfficeView, ds: Dataset) -> str:
     parts = [
         "<!DOCTYPE html>", '<html lang="de">', "<head>", '<meta charset="utf-8">',
         f"<title>{e(view.name)} – Übersicht {e(german_date(view.as_of))}</title>",
-        f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<style>{PRINT_CSS}</style>", "</head>", "<body>",
         f"<h1>{e(view.name)} ({e(view.city)})</h1>",
         f'<p class="meta">Länder: {e(states)} · Stichtag {e(german_date(view.as_of))}</p>',
-        "<p>Bündnisse: " + " · ".join(f'<span class="{s}">{e(STATUS_LABELS[s])}: {counts[s]}</span>'
+        "<p>Bündnisse: " + " · ".join(f'<span class="status status-{s}">{e(STATUS_LABELS[s])}: {counts[s]}</span>'
                                      for s in STATUSES) + "</p>",
         f"<p>Reichweite bis zum Stichtag: {e(_reach_sentence(view.reach))}</p>",
         "<h2>Bündnisse nach Status</h2>",
@@ -503,7 +468,7 @@ def render_office_html(view: OfficeView, ds: Dataset) -> str:
         parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in _ALLIANCE_HEADERS)
                      + "</tr></thead><tbody>")
         for line, cells in zip(lines, _alliance_rows(lines)):
-            parts.append(f'<tr><td class="{e(line.status)}">{e(cells[0])}</td>'
+            parts.append(f'<tr><td class="status status-{e(line.status)}">{e(cells[0])}</td>'
                          + "".join(f"<td>{e(c)}</td>" for c in cells[1:]) + "</tr>")
         parts.append("</tbody></table>")
     else:
@@ -517,11 +482,11 @@ def render_office_html(view: OfficeView, ds: Dataset) -> str:
     for m in view.months:
         css = ' class="future"' if m > current else ""
         parts.append(f"<tr{css}><td>{e(month_label(m))}</td>"
-                     + "".join(f'<td class="n">{e(_count_cell(view.count(m, t)))}</td>' for t in OFFER_TYPES)
+                     + "".join(f'<td class="num">{e(_count_cell(view.count(m, t)))}</td>' for t in OFFER_TYPES)
                      + "</tr>")
     done, planned = view.offers_by_type("done"), view.offers_by_type("planned")
     parts.append("<tr><th>Summe</th>" + "".join(
-        f'<th class="n">{done[t]}' + (f" + {planned[t]} geplant" if planned[t] else "") + "</th>"
+        f'<th class="num">{done[t]}' + (f" + {planned[t]} geplant" if planned[t] else "") + "</th>"
         for t in OFFER_TYPES) + "</tr></tbody></table>")
 
     parts.append(f"<h2>Ohne Angebot in den letzten {NO_OFFER_MONTHS} Monaten</h2>")
@@ -538,7 +503,7 @@ def render_office_html(view: OfficeView, ds: Dataset) -> str:
         parts.append('<ol class="work">')
         for r in view.worklist:
             offer = OFFER_TYPES.get(r.offer_type, r.offer_type)
-            head = (f'<span class="{e(r.status)}">{e(STATUS_LABELS.get(r.status, r.status))}</span> '
+            head = (f'<span class="status status-{e(r.status)}">{e(STATUS_LABELS.get(r.status, r.status))}</span> '
                     f"<strong>{e(r.name)}</strong> (Punktzahl {r.score})")
             if r.override:
                 body = (f"<br><strong>{e(r.override)}</strong><br>"
@@ -549,6 +514,6 @@ def render_office_html(view: OfficeView, ds: Dataset) -> str:
         parts.append("</ol>")
     else:
         parts.append("<p>Keine Einträge.</p>")
-    parts += ['<p class="demo-note">Erstellt mit Bündnisnetz. Namen junger Geflüchteter erscheinen '
+    parts += ['<p class="meta">Erstellt mit Bündnisnetz. Namen junger Geflüchteter erscheinen '
               "nur als Pseudonym.</p>", "</body>", "</html>"]
     return "\n".join(parts)

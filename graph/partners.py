@@ -178,6 +178,25 @@ def _memberships_of(ds: Dataset, alliance_id: str,
     return [m for m in ds.memberships.values() if m.alliance == alliance_id]
 
 
+def unit_sector(ds: Dataset, member: str) -> str | None:
+    """The sector a member counts for: its unit's institution's, :data:`PERSON_SECTOR` for a person
+    alone, None for an institution that is referenced but not in the data (the 'unit' clause).
+
+    >>> from graph.model import Actor, Institution
+    >>> ds = Dataset()
+    >>> ds.add(Institution("ja", "Jugendamt", "jugendamt", "verwaltung"))
+    >>> ds.add(Actor("p1", "Ada", institution="ja")); ds.add(Actor("p2", "Bea"))
+    >>> ds.add(Actor("p3", "Cem", institution="fehlt"))
+    >>> [unit_sector(ds, m) for m in ("ja", "p1", "p2", "p3")]
+    ['verwaltung', 'verwaltung', 'zivilgesellschaft', None]
+    """
+    unit = ds.unit_of(member)
+    institution = ds.institutions.get(unit)
+    if institution is not None:
+        return institution.sector
+    return PERSON_SECTOR if unit in ds.actors else None
+
+
 def partner_units(ds: Dataset, local_members: Iterable[str]) -> list[Partner]:
     """Group members that already count as local into partner units (the 'unit' clause)."""
     by_unit: dict[str, list[str]] = defaultdict(list)
@@ -189,10 +208,10 @@ def partner_units(ds: Dataset, local_members: Iterable[str]) -> list[Partner]:
         places = [p for p in (ds.municipality_of_member(m) for m in members) if p]
         institution = ds.institutions.get(unit)
         if institution is not None or unit not in ds.actors:
-            kind, sector = "institution", institution.sector if institution else None
+            kind = "institution"
             place = institution.municipality if institution and institution.municipality else None
         else:
-            kind, sector, place = "person", PERSON_SECTOR, None
+            kind, place = "person", None
         place = place or (places[0] if places else None)
-        partners.append(Partner(unit, kind, members, place, sector, place is None))
+        partners.append(Partner(unit, kind, members, place, unit_sector(ds, unit), place is None))
     return partners

@@ -27,28 +27,8 @@ from .health import (
     rollup,
 )
 from .model import Dataset
-
-_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 2em; }
-h1 { font-size: 17pt; margin-bottom: 0.2em; }
-h2 { font-size: 13pt; margin-top: 1.6em; border-bottom: 1px solid #999; }
-p.meta { color: #444; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #bbb; padding: 4px 6px; vertical-align: top; text-align: left; }
-th { background: #eee; }
-td.num { text-align: right; white-space: nowrap; }
-tr { page-break-inside: avoid; }
-.status { font-weight: bold; white-space: nowrap; }
-.status-critical { color: #a40000; }
-.status-warn { color: #8a5a00; }
-.status-ok { color: #1b6e20; }
-ul.flags { margin: 0; padding-left: 1.1em; }
-li.info { color: #555; }
-.parts { color: #555; font-size: 9pt; }
-.summary { width: auto; min-width: 22em; }
-.summary td { font-size: 12pt; }
-@media print { body { margin: 1cm; } h2 { page-break-after: avoid; } }
-"""
+from .printout import PRINT_CSS
+from .rules import STATUSES
 
 
 def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of: date, *,
@@ -80,14 +60,14 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
         "<!DOCTYPE html>",
         '<html lang="de"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{escape(title)}</title><style>{PRINT_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">Stichtag {german_date(as_of)} · {len(reports)} Bündnisse'
         + (f" · {escape(subtitle)}" if subtitle else "") + "</p>",
         "<h2>Überblick</h2>",
         '<table class="summary"><tr><th>Status</th><th>Bündnisse</th></tr>',
     ]
-    for status in (STATUS_CRITICAL, STATUS_WARN, STATUS_OK):
+    for status in STATUSES:
         parts.append(f'<tr><td class="status status-{status}">{STATUS_LABELS[status]}</td>'
                      f'<td class="num">{counts[status]}</td></tr>')
     parts.append("</table>")

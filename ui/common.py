@@ -19,17 +19,20 @@ import streamlit as st
 from graph.access import User, scope
 from graph.errors import InputError, StoreUnavailable
 from graph.model import STATES, Dataset, kreis_of
+from graph.printout import STATUS_COLOURS as PRINT_STATUS_COLOURS
+from graph.rules import SEVERITY_RANK, STATUS_LABELS, STATUS_RANK, STATUSES, office_of_alliance, state_of_place
 from graph.store import Store, default_store_uri, open_store
 
 #: Who the audit log names for writes from the app when no accounts exist (single-user install).
 APP_USER = os.environ.get("BUENDNISNETZ_USER", "app")
 AS_OF_KEY = "as_of"
 USER_KEY = "_buendnisnetz_user"
-STATUS_TEXT = {"critical": "kritisch", "warn": "Warnung", "ok": "in Ordnung"}
-#: Cell colours for the status column (light, so the text stays readable).
-STATUS_COLOURS = {"kritisch": "#f8d0d0", "Warnung": "#fde2c0", "in Ordnung": "#d6efd6"}
-STATUS_ORDER = {"critical": 0, "warn": 1, "ok": 2}
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+#: German status labels, most urgent first (graph.rules)
+STATUS_TEXT = {status: STATUS_LABELS[status] for status in STATUSES}
+#: Cell colours for the status column, by German label (the printed reports' colours).
+STATUS_COLOURS = {STATUS_LABELS[status]: colour for status, colour in PRINT_STATUS_COLOURS.items()}
+STATUS_ORDER = STATUS_RANK
+SEVERITY_ORDER = SEVERITY_RANK
 
 
 @dataclass
@@ -236,9 +239,7 @@ def kreis_name(ds: Dataset, ags: str | None) -> str:
 
 
 def state_of(ds: Dataset, ags: str | None) -> str | None:
-    """The Land (code) of a place."""
-    from graph.netmap import state_of_place
-
+    """The Land (code) of a place (:func:`graph.rules.state_of_place`)."""
     return state_of_place(ds, ags)
 
 
@@ -247,15 +248,8 @@ def state_name(code: str | None) -> str:
 
 
 def office_of(ds: Dataset, alliance_id: str) -> str | None:
-    """The Servicebüro supporting an alliance: its own, else the one serving its Land."""
-    alliance = ds.alliances[alliance_id]
-    if alliance.office in ds.service_offices:
-        return alliance.office
-    state = state_of(ds, alliance.municipality)
-    for office in sorted(ds.service_offices.values(), key=lambda o: o.id):
-        if state in office.states:
-            return office.id
-    return None
+    """The Servicebüro supporting an alliance (:func:`graph.rules.office_of_alliance`, the one rule)."""
+    return office_of_alliance(ds, alliance_id)
 
 
 #: Columns of a health table in reading order: what matters (status, reasons) first.

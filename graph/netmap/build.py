@@ -21,14 +21,14 @@ from ..model import (
     INSTITUTION_TYPES,
     OFFER_TYPES,
     SECTORS,
-    STATE_BY_AGS_PREFIX,
     STATES,
     Dataset,
     kreis_of,
 )
-from ..partners import PERSON_SECTOR
+from ..partners import unit_sector
+from ..rules import STATUS_LABELS, office_of_alliance, state_of_place, tie_in_force
 from .mapgraph import MapEdge, MapFilter, MapGraph, MapNode
-from .style import EDGE_LABELS, MAX_LABEL, STATUS_LABELS
+from .style import EDGE_LABELS, MAX_LABEL
 from .survey_edges import survey_attributes, survey_tooltip, trust_colour
 
 __all__ = ["AGGREGATE_ABOVE", "aggregate", "build_network", "network_graph", "place_of", "sector_of",
@@ -72,7 +72,7 @@ def network_graph(ds: Dataset, as_of: date) -> nx.Graph:
         if m.is_current(as_of) and m.alliance in g and m.member in g:
             g.add_edge(m.member, m.alliance, type="MEMBER_OF", since=m.since, role=m.role)
     for tie in ds.ties.values():
-        if (tie.since is None or tie.since <= as_of) and tie.source in g and tie.target in g:
+        if tie_in_force(tie, as_of) and tie.source in g and tie.target in g:
             kind = "KNOWS" if tie.source in ds.actors else "COOPERATES_WITH"
             g.add_edge(tie.source, tie.target, type=kind, since=tie.since, **survey_attributes(tie))
     return g
@@ -85,27 +85,9 @@ def place_of(ds: Dataset, node_id: str) -> str | None:
     return ds.municipality_of_member(node_id)
 
 
-def state_of_place(ds: Dataset, ags: str | None) -> str | None:
-    if not ags:
-        return None
-    if ags in ds.municipalities:
-        return ds.municipalities[ags].state
-    return STATE_BY_AGS_PREFIX.get(ags[:2])
-
-
 def sector_of(ds: Dataset, node_id: str) -> str | None:
-    """An institution's sector; a person's institution's; a person alone counts as civil society.
-
-    Same rule as :class:`graph.partners.Partner` (``PERSON_SECTOR``).
-    """
-    if node_id in ds.institutions:
-        return ds.institutions[node_id].sector
-    actor = ds.actors.get(node_id)
-    if actor is None:
-        return None
-    if actor.institution in ds.institutions:
-        return ds.institutions[actor.institution].sector
-    return PERSON_SECTOR
+    """A person's or institution's sector by the partner rule (:func:`graph.partners.unit_sector`)."""
+    return unit_sector(ds, node_id)
 
 
 def build_network(ds: Dataset, as_of: date, selection: MapFilter | None = None, *, health: dict | None = None,
@@ -120,7 +102,7 @@ def build_network(ds: Dataset, as_of: date, selection: MapFilter | None = None, 
     selection : MapFilter, optional
         ``state``, ``kreis``, ``alliance``, ``office``, ``topic`` keep alliances
         in this Land (``"NW"``), Kreis (5-digit AGS), with this id, served by
-        this Servicebüro (its own alliances and those in its Länder) or working
+        this Servicebüro (:func:`graph.rules.office_of_alliance`) or working
         on this topic, with their current members and the members'
         institutions. Without ``alliance``/``topic``, people and institutions
         located in the selected place are kept as well. ``sector`` keeps
@@ -269,11 +251,10 @@ def _near_places(ds: Dataset, sel: MapFilter) -> Dataset:
     instead of the whole country keeps a Kreis map fast at national scale; the selection made
     by :func:`_selected_nodes` on it is the same as on the whole graph."""
     place_ok = _place_filter(ds, sel)
-    state, kreis, office = sel.state, sel.kreis, sel.office
     out = Dataset(municipalities=ds.municipalities, service_offices=ds.service_offices, topics=ds.topics,
                   states=ds.states)
     for a in ds.alliances.values():
-        if place_ok(a.id) or (office and a.office == office and not (kreis or state)):
+        if place_ok(a.id):
             out.alliances[a.id] = a
     for key, m in ds.memberships.items():
         if m.alliance in out.alliances:
@@ -305,8 +286,10 @@ def _place_filter(ds: Dataset, sel: MapFilter):
             return False
         if state and state_of_place(ds, ags) != state:
             return False
-        if office and state_of_place(ds, ags) not in office_states:
-            return False
+        if office:  # an alliance by the one office rule (graph.rules), anyone else by the office's Länder
+            if node_id in ds.alliances:
+                return office_of_alliance(ds, node_id) == office
+            return state_of_place(ds, ags) in office_states
         return True
 
     return place_ok
@@ -314,17 +297,13 @@ def _place_filter(ds: Dataset, sel: MapFilter):
 
 def _selected_nodes(ds: Dataset, g: nx.Graph, sel: MapFilter) -> set[str]:
     place_ok = _place_filter(ds, sel)
-    state, kreis, alliance = sel.state, sel.kreis, sel.alliance
-    office, topic, sector = sel.office, sel.topic, sel.sector
+    alliance, topic, sector = sel.alliance, sel.topic, sel.sector
 
     alliances = set()
     for a in ds.alliances.values():
         if alliance and a.id != alliance:
             continue
         if topic and topic not in a.topics:
-            continue
-        if office and a.office == office and not (kreis or state):
-            alliances.add(a.id)
             continue
         if place_ok(a.id):
             alliances.add(a.id)

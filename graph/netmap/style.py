@@ -7,6 +7,7 @@ Nothing here reads a Dataset.
 from __future__ import annotations
 
 from ..model import INSTITUTION_TYPES, SECTORS
+from ..rules import STATUS_LABELS
 from .mapgraph import MapGraph, MapNode
 
 __all__ = [
@@ -30,7 +31,6 @@ EDGE_LABELS = {
     "LOCATED_IN": "liegt in",
     "SHARES_MEMBERS": "gemeinsame Mitglieder",
 }
-STATUS_LABELS = {"ok": "in Ordnung", "warn": "Warnung", "critical": "kritisch"}
 
 # Colour-blind-safe palettes (Okabe–Ito and Tableau 10 order); alliances purple so the
 # red/orange status borders stand out.

@@ -11,10 +11,10 @@ from datetime import date
 from functools import cached_property
 
 from ..model import Dataset
+from ..rules import MIN_PARTNERS
 
 __all__ = ["ACCEPT_SOURCE", "MAX_NAMES", "MIN_PARTNERS", "Suggestion", "SuggestionContext"]
 
-MIN_PARTNERS = 3
 MAX_NAMES = 3
 #: The ``file`` of records written by accepting a suggestion (audit, error messages).
 ACCEPT_SOURCE = "vorschlag"

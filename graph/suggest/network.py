@@ -14,8 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..linkpred import SparseGraph
-from ..model import ADMINISTRATION_TYPES, Dataset, kreis_of
-from ..partners import PERSON_SECTOR
+from ..model import Dataset, kreis_of
+from ..partners import unit_sector
+from ..rules import alliance_live, gives_youth_voice, institution_of, is_administration, tie_in_force
 
 __all__ = ["Network", "build_network"]
 
@@ -37,8 +38,7 @@ class Network:
         self.ds = ds
         self.as_of = as_of
         actors, institutions = sorted(ds.actors), sorted(ds.institutions)
-        alliances = sorted(a.id for a in ds.alliances.values()
-                           if a.status != "beendet" and (a.founded is None or a.founded <= as_of))
+        alliances = sorted(a.id for a in ds.alliances.values() if alliance_live(a, as_of))
         nodes = actors + institutions + alliances
         self.kind = np.array([self.ACTOR] * len(actors) + [self.INSTITUTION] * len(institutions)
                              + [self.ALLIANCE] * len(alliances), dtype=np.int8)
@@ -55,7 +55,7 @@ class Network:
                 self.alliances_of[m.member].add(m.alliance)
         edges = []
         for tie in ds.ties.values():
-            if tie.since is None or tie.since <= as_of:
+            if tie_in_force(tie, as_of):
                 edges.append((tie.source, tie.target))
         for alliance, members in self.members.items():
             edges.extend((member, alliance) for member in members)
@@ -125,29 +125,18 @@ class Network:
         code = int(self.kreis[self.index[node]])
         return self.kreis_names.get(code)
 
+    # the shared rules (graph.rules, graph.partners), asked for this network's data
     def institution_of(self, node: str):
-        ds = self.ds
-        if node in ds.institutions:
-            return ds.institutions[node]
-        actor = ds.actors.get(node)
-        return ds.institutions.get(actor.institution) if actor and actor.institution else None
+        return institution_of(self.ds, node)
 
     def sector_of(self, node: str) -> str | None:
-        institution = self.institution_of(node)
-        if institution is not None:
-            return institution.sector
-        return PERSON_SECTOR if node in self.ds.actors else None
+        return unit_sector(self.ds, node)
 
     def is_youth_voice(self, node: str) -> bool:
-        actor = self.ds.actors.get(node)
-        if actor is not None and actor.is_refugee_youth:
-            return True
-        institution = self.institution_of(node)
-        return institution is not None and "migrantenorganisation" in (institution.type, institution.sector)
+        return gives_youth_voice(self.ds, node)
 
     def is_administration(self, node: str) -> bool:
-        institution = self.institution_of(node)
-        return institution is not None and institution.type in ADMINISTRATION_TYPES
+        return is_administration(self.ds, node)
 
     def profile(self, node: str) -> tuple[str, str | None, bool, bool]:
         """(partner unit, sector, is youth voice, is administration) of a person or institution."""
