@@ -18,6 +18,8 @@ import click
 from . import api
 from .access import ROLES, AccessDenied
 from .errors import InputError, NotFound, StoreUnavailable
+from .printout import text_table
+from .rules import MIN_PARTNERS, number_word
 from .store import ENV_STORE, open_store
 from .suggest.registry import KINDS as SUGGESTION_KINDS
 from .suggest.registry import REGISTRY as SUGGESTION_REGISTRY
@@ -85,14 +87,6 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _table(rows: list[list], headers: list[str]) -> str:
-    cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _print_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -127,7 +121,7 @@ def _progress(label: str):
 def cli(ctx, store_uri, user):
     """Bündnisnetz – lokale Bündnisse für junge Geflüchtete als Netzwerk.
 
-    Karten, Bündnis-Check (Partnerregel: mindestens drei lokale Partner) und
+    Karten, Bündnis-Check (Partnerregel: mindestens {minimum} lokale Partner) und
     erklärte Vorschläge für neue Verbindungen.
     """
     ctx.obj = Context(store_uri, user)
@@ -171,7 +165,7 @@ def import_(obj: Context, paths, dry_run):
         _say(f"Warnung: {warning}")
     rows = [[name, c["new"], c["changed"], c["unchanged"]] for name, c in result.counts.items()
             if any(c.values())]
-    _say(_table(rows, ["Liste", "neu", "geändert", "unverändert"]))
+    _say(text_table(["Liste", "neu", "geändert", "unverändert"], rows))
     s = result.summary()
     verb = "Probelauf – würde schreiben" if dry_run else "Geschrieben"
     _say(f"{verb}: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert.")
@@ -218,7 +212,7 @@ def _health_reports(obj: Context, alliance, as_of, *, kreis=None, state=None, of
 @click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
 @click.pass_obj
 def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, by, fmt, out):
-    """Bündnis-Check: Partnerregel (mindestens drei lokale Partner) und weitere Hinweise."""
+    """Bündnis-Check: Partnerregel (mindestens {minimum} lokale Partner) und weitere Hinweise."""
     from .health import FLAG_LABELS, compare, rollup
 
     as_of_date = _date_option(as_of)
@@ -238,7 +232,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
                      f"{c.partners_before} → {c.partners_after}", c.trend,
                      ", ".join([*(f"+{ds.name_of(m)}" for m in c.joined), *(f"−{ds.name_of(m)}" for m in c.left)])]
                     for c in changes]
-            text = _table(rows, ["Bündnis", "Name", "Status", "Partner", "Trend", "Mitglieder"])
+            text = text_table(["Bündnis", "Name", "Status", "Partner", "Trend", "Mitglieder"], rows)
     elif by:
         rows = rollup(reports, ds, by=by)
         if fmt == "json":
@@ -247,7 +241,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
             keys = list(rows[0]) if rows else ["id"]
             german = {"by": "Ebene", "id": "Kennung", "name": "Name", "alliances": "Bündnisse",
                       "mean_score": "Ø Score"}
-            text = _table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys])
+            text = text_table([german.get(k, k) for k in keys], [[r.get(k) for k in keys] for r in rows])
     elif fmt == "json":
         text = json.dumps([{**r.as_dict(), **({"survey": surveys[r.alliance].summary()} if r.alliance in surveys
                                               else {})} for r in reports], ensure_ascii=False, indent=2)
@@ -272,7 +266,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
     else:
         rows = [[r.alliance, r.name[:40], r.municipality, r.partners, r.status, r.score,
                  ",".join(f.code for f in r.flags if f.severity != "info")] for r in reports]
-        text = _table(rows, ["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"])
+        text = text_table(["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"], rows)
         details = [f"  {r.alliance}: {f.message}" for r in reports for f in r.flags if f.severity == "critical"]
         if details:
             text += "\n\nKritisch:\n" + "\n".join(details)
@@ -426,7 +420,7 @@ def reach(obj: Context, by, as_of, fmt):
               "offers": "Angebote", "people_reached": "erreicht", "offers_without_count": "ohne Zahl",
               "offers_in_year": "Angebote im Jahr", "people_reached_in_year": "erreicht im Jahr"}
     keys = [k for k in (rows[0] if rows else {}) if k != "by"]
-    click.echo(_table([[r.get(k) for k in keys] for r in rows], [german.get(k, k) for k in keys]))
+    click.echo(text_table([german.get(k, k) for k in keys], [[r.get(k) for k in keys] for r in rows]))
 
 
 @cli.command()
@@ -458,8 +452,8 @@ def audit(obj: Context, limit, fmt):
     if fmt == "json":
         _print_json([e.as_dict() for e in entries])
     else:
-        click.echo(_table([[e.at, e.user, e.action, e.target] for e in entries],
-                          ["Zeit", "Person", "Aktion", "Ziel"]))
+        click.echo(text_table(["Zeit", "Person", "Aktion", "Ziel"],
+                              [[e.at, e.user, e.action, e.target] for e in entries]))
 
 
 @cli.command()
@@ -514,7 +508,7 @@ def user_list():
     from . import accounts
 
     rows = [[n, e["role"], e.get("office") or "", e.get("kreis") or ""] for n, e in sorted(accounts.load().items())]
-    click.echo(_table(rows, ["Name", "Rolle", "Servicebüro", "Kreis"]))
+    click.echo(text_table(["Name", "Rolle", "Servicebüro", "Kreis"], rows))
 
 
 @cli.group()
@@ -580,6 +574,10 @@ def serve(obj: Context, port, address):
 from .cli_survey import survey as _survey  # noqa: E402 - the group needs the main group's helpers
 
 cli.add_command(_survey)
+
+# The partner minimum lives in graph.rules; the help texts take it from there.
+for _command in (cli, health):
+    _command.help = (_command.help or "").format(minimum=number_word(MIN_PARTNERS))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from graph.api import load_demo
 from graph.demo import CASES, build_demo
 from graph.io.exchange import records_from_document
 from graph.model import INSTITUTION_TYPES, OFFER_TYPES, SECTORS
+from graph.partners import partners_of
 from graph.reference import districts, reference_document
 from graph.store import open_store
 from graph.validate import validate
@@ -52,19 +53,14 @@ def current_memberships(doc, alliance, as_of):
             and day(m["since"]) <= as_of and (m.get("until") is None or day(m["until"]) >= as_of)]
 
 
-def partner_units(doc, alliance, as_of):
-    """The partner rule, by hand: current members, one unit per institution, local to the Kreis."""
-    institutions, actors = by_id(doc, "institutions"), by_id(doc, "actors")
-    kreis = by_id(doc, "alliances")[alliance]["municipality"][:5]
-    units = set()
-    for m in current_memberships(doc, alliance, as_of):
-        member = m["member"]
-        unit = actors[member].get("institution", member) if member in actors else member
-        place = (institutions[unit].get("municipality") if unit in institutions
-                 else actors[member].get("municipality"))
-        if place is None or place[:5] == kreis:
-            units.add(unit)
-    return units
+@pytest.fixture(scope="module")
+def demo_ds(doc, reference):
+    return validate(records_from_document(doc, "demo"), reference).dataset
+
+
+def partner_units(ds, alliance, as_of):
+    """The partner rule as the library applies it (graph.partners, the only implementation)."""
+    return {p.unit for p in partners_of(ds, alliance, as_of)}
 
 
 def member_ties(doc, alliance, as_of):
@@ -191,40 +187,40 @@ def test_ties_cross_alliances(doc):
     assert any(len(a) > 1 for a in alliances_of.values())  # someone sits in two alliances
 
 
-def test_three_staff_of_one_jugendamt_count_as_one_partner(doc):
+def test_three_staff_of_one_jugendamt_count_as_one_partner(doc, demo_ds):
     alliance = case("below_min_one_institution")
     assert len(current_memberships(doc, alliance, ANCHOR)) == 3
-    assert len(partner_units(doc, alliance, ANCHOR)) == 1
+    assert len(partner_units(demo_ds, alliance, ANCHOR)) == 1
 
 
-def test_a_member_from_another_kreis_does_not_count(doc):
+def test_a_member_from_another_kreis_does_not_count(doc, demo_ds):
     alliance = case("below_min_not_local")
     assert len(current_memberships(doc, alliance, ANCHOR)) == 3
-    assert len(partner_units(doc, alliance, ANCHOR)) == 2
+    assert len(partner_units(demo_ds, alliance, ANCHOR)) == 2
 
 
-def test_ended_and_future_memberships_do_not_count(doc):
+def test_ended_and_future_memberships_do_not_count(doc, demo_ds):
     alliance = case("below_min_ended_and_future")
     rows = [m for m in doc["memberships"] if m["alliance"] == alliance]
     assert any(m.get("until") and day(m["until"]) < ANCHOR for m in rows)
     assert any(day(m["since"]) > ANCHOR for m in rows)
-    assert len(partner_units(doc, alliance, ANCHOR)) == 2
+    assert len(partner_units(demo_ds, alliance, ANCHOR)) == 2
 
 
-def test_at_risk_alliances_have_three_partners_now_and_two_after_90_days(doc):
+def test_at_risk_alliances_have_three_partners_now_and_two_after_90_days(doc, demo_ds):
     for name in ("at_risk_school_leaves", "at_risk_accommodation_leaves"):
         alliance = case(name)
-        assert len(partner_units(doc, alliance, ANCHOR)) == 3
-        assert len(partner_units(doc, alliance, ANCHOR + timedelta(days=90))) == 2
+        assert len(partner_units(demo_ds, alliance, ANCHOR)) == 3
+        assert len(partner_units(demo_ds, alliance, ANCHOR + timedelta(days=90))) == 2
 
 
-def test_healthy_alliances_have_five_partners_an_offer_this_year_and_no_cut_vertex(doc):
+def test_healthy_alliances_have_five_partners_an_offer_this_year_and_no_cut_vertex(doc, demo_ds):
     offers = {}
     for offer in doc["offers"]:
         offers.setdefault(offer["alliance"], []).append(day(offer["date"]))
     for alliance, name in CASES.items():
         if name.startswith("healthy"):
-            assert len(partner_units(doc, alliance, ANCHOR)) >= 5, alliance
+            assert len(partner_units(demo_ds, alliance, ANCHOR)) >= 5, alliance
             assert max(offers[alliance]) >= ANCHOR - timedelta(days=365), alliance
             assert list(nx.articulation_points(member_ties(doc, alliance, ANCHOR))) == [], alliance
 

@@ -112,3 +112,28 @@ def test_two_offices_serving_one_land_give_the_first_by_id():
     ds.add(ServiceOffice("sb-a", "A", "A", ("NW",)))
     ds.add(Alliance("b1", "Bündnis Aachen", "05334"))
     assert office_of_alliance(ds, "b1") == "sb-a"
+
+
+def test_the_partner_minimum_is_read_from_one_place():
+    """Set graph.rules.MIN_PARTNERS before anything else is imported: every consumer follows."""
+    import subprocess
+    import sys
+
+    code = """
+import graph.rules as rules
+rules.MIN_PARTNERS = 4
+from click.testing import CliRunner
+from graph.health import HealthConfig
+from graph.offers import HOST_MIN_PARTNERS
+from graph.suggest import SuggestionContext
+from graph.model import Dataset
+from graph.cli import cli
+import datetime, json
+print(json.dumps([HealthConfig().min_partners, HOST_MIN_PARTNERS,
+                  SuggestionContext(Dataset(), datetime.date(2026, 1, 1)).min_partners,
+                  "mindestens vier lokale Partner" in CliRunner().invoke(cli, ["health", "--help"]).output]))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [4, 6, 4, True]

@@ -8,6 +8,7 @@ import streamlit as st
 from graph.health import FLAG_LABELS
 from graph.model import OFFER_TYPES, SECTORS
 from graph.partners import partners_of
+from graph.rules import MIN_PARTNERS, number_word
 from ui.common import (
     REPORT_COLUMNS,
     STATUS_TEXT,
@@ -27,8 +28,9 @@ SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
 st.title("Bündnis-Check")
 ctx = app_context()
 ds = ctx.ds
-st.caption(f"Stand {ctx.as_of:%d.%m.%Y} (Stichtag links ändern). Ein Bündnis braucht mindestens drei "
-           "lokale Partner; Personen zählen für ihre Einrichtung, jede Einrichtung einmal.")
+st.caption(f"Stand {ctx.as_of:%d.%m.%Y} (Stichtag links ändern). Ein Bündnis braucht mindestens "
+           f"{number_word(MIN_PARTNERS)} lokale Partner; Personen zählen für ihre Einrichtung, "
+           "jede Einrichtung einmal.")
 if empty_hint(ds):
     st.stop()
 

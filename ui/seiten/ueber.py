@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.rules import MIN_PARTNERS, number_word
 from ui.common import app_context, display_uri
 
 st.title("Über Bündnisnetz / Datenschutz")
 ctx = app_context()
 counts = ctx.ds.counts()
 
-st.markdown("""
+st.markdown(f"""
 **Bündnisnetz** kartiert die lokalen Bündnisse des Bundesprogramms
 „Willkommen bei Freunden – Bündnisse für junge Flüchtlinge“ der Deutschen Kinder- und
 Jugendstiftung (DKJS) mit dem Bundesfamilienministerium (BMFSFJ): wer in welchem Landkreis,
 welcher Stadt oder Gemeinde mit wem zusammenarbeitet, welche Bündnisse unter der Mindestzahl
-von drei lokalen Partnern liegen und welche neuen Verbindungen helfen würden.
+von {number_word(MIN_PARTNERS)} lokalen Partnern liegen und welche neuen Verbindungen helfen würden.
 
 ### Was gespeichert wird
 - **Einrichtungen** (Name, Typ, Sektor, Ort) und **Personen** (Name, Rolle, Einrichtung oder Wohnort).
