@@ -372,13 +372,26 @@ def test_refugee_young_person_is_named_by_pseudonym_only():
 
 # -- status, score, output ------------------------------------------------------------
 
-def test_every_flag_code_has_a_severity_and_info_flags_do_not_change_the_status():
-    assert set(FLAG_SEVERITY.values()) == {"critical", "warning", "info"}
-    assert {c for c, s in FLAG_SEVERITY.items() if s == "info"} == {"PLACE_UNKNOWN", "NOT_LOCAL"}
+def test_info_flags_do_not_change_status_or_score():
+    ds = healthy()
+    ds.add(Actor("p-ohne-ort", "Ohne Ort"))
+    ds.add(Membership("p-ohne-ort", "b1", since=JOINED))
+    ds.add(Institution("mo-koeln", "Verein Köln", "initiative", "zivilgesellschaft", KOELN))
+    ds.add(Membership("mo-koeln", "b1", since=JOINED))
+    for other in ("ja", "schule", "mo", "mo-koeln"):  # everyone tied to everyone: no key person
+        ds.add(Tie("p-ohne-ort", other))
+    for other in ("ja", "schule", "mo"):
+        ds.add(Tie("mo-koeln", other))
+
+    report = report_of(ds)
+
+    assert sorted(codes(report)) == ["NOT_LOCAL", "PLACE_UNKNOWN"]
+    assert (report.status, report.score) == ("ok", 100)
+    assert all(f.severity == FLAG_SEVERITY[f.code] == "info" for f in report.flags)
 
 
-def test_score_parts_have_maxima_adding_up_to_100():
-    assert sum(SCORE_PARTS.values()) == 100
+def test_a_healthy_alliance_gets_every_score_part_in_full():
+    assert report_of(healthy()).score_parts == SCORE_PARTS
 
 
 def test_score_is_the_sum_of_its_parts():
@@ -424,7 +437,9 @@ def test_as_dict_starts_with_exactly_the_contract_keys():
 
     assert tuple(item)[:7] == JSON_KEYS == (
         "alliance", "name", "municipality", "partners", "status", "score", "flags")
-    assert item["flags"] == [{"code": "AT_RISK", "severity": "warning", "message": item["flags"][0]["message"]}]
+    assert [(f["code"], f["severity"]) for f in item["flags"]] == [("AT_RISK", "warning")]
+    assert item["flags"][0]["message"].startswith(
+        "Mitgliedschaften enden bald: Syrischer Kulturverein (bis 16.06.2026).")
 
 
 def test_unknown_alliance_id_is_a_user_error():

@@ -231,8 +231,19 @@ def test_the_first_rule_in_table_order_wins():
     assert recommendation(ds).rule == "BELOW_MIN_PARTNERS"
 
 
-def test_every_rule_recommends_one_of_the_five_offer_types():
-    assert {rule.offer_type for rule in RULES} == set(OFFER_TYPES)
+def test_every_rule_fires_on_the_demo_and_recommends_its_own_offer_type(tmp_path):
+    from graph import api
+    from graph.store import open_store
+
+    anchor = date(2026, 1, 15)
+    with open_store(f"sqlite:///{tmp_path / 'demo.db'}") as store:
+        api.load_demo(store, anchor=anchor)
+        ds = api.snapshot(store)
+    offer_type = {rule.code: rule.offer_type for rule in RULES}
+    recommendations = recommend(ds, anchor)
+    assert {r.rule for r in recommendations} == set(offer_type)
+    assert all(r.offer_type == offer_type[r.rule] for r in recommendations)
+    assert {r.offer_type for r in recommendations} == set(OFFER_TYPES)
 
 
 def test_work_list_puts_critical_alliances_first():

@@ -241,7 +241,7 @@ FLAGS: tuple[FlagRule, ...] = (
 NOTES: tuple[tuple[str, str, str], ...] = (
     ("SURVEY_DUE", INFO, "Befragung fällig"),
 )
-#: flag code -> severity
-FLAG_SEVERITY = {rule.code: rule.severity for rule in FLAGS} | {code: severity for code, severity, _ in NOTES}
+#: flag code -> severity (the check's own flags)
+FLAG_SEVERITY = {rule.code: rule.severity for rule in FLAGS}
 #: flag code -> German label (UI, report, CLI table)
 FLAG_LABELS = {rule.code: rule.label for rule in FLAGS} | {code: label for code, _, label in NOTES}
