@@ -304,3 +304,28 @@ def health_note(results: WaveResults | None, as_of: date) -> str | None:
                 f"{results.invited} Eingeladenen geantwortet ({results.response_rate:.0%}); "
                 "die Ergebnisse sind unsicher.")
     return None
+
+
+def survey_reasons(ds: Dataset, pairs, *, reveal: bool = False, limit: int = 3) -> list[str]:
+    """One German reason naming the strongest survey-reported ties among `pairs` (``(a, b)``), or none.
+
+    Suggestions use it so a coordinator sees which ties the members reported themselves and how strong.
+    """
+    found = []
+    for a, b in pairs:
+        tie = ds.ties.get((a, b) if a <= b else (b, a))
+        if tie is not None and tie.wave:
+            found.append((-(tie.strength or 0), -(tie.trust or 0), a, b, tie))
+    if not found:
+        return []
+    found.sort(key=lambda f: f[:4])
+    parts = []
+    for _, _, a, b, tie in found[:limit]:
+        detail = ", ".join(x for x in (
+            FREQUENCIES.get(tie.frequency or "", ""),
+            f"Vertrauen {tie.trust:.1f}".replace(".", ",") if tie.trust is not None else "",
+            "einseitig berichtet" if tie.reported_by else "") if x)
+        parts.append(f"{ds.name_of(a, reveal=reveal)} – {ds.name_of(b, reveal=reveal)}"
+                     + (f" ({detail})" if detail else ""))
+    more = f" und {len(found) - limit} weitere" if len(found) > limit else ""
+    return [f"laut Netzwerkbefragung {found[0][4].wave}: " + "; ".join(parts) + more]

@@ -448,3 +448,18 @@ def test_the_exchange_file_carries_the_waves_and_imports_back_unchanged(store, t
     assert api.import_paths(store, [tmp_path / "e.json"]).summary()["changed"] == 0
     api.export(store, "json", tmp_path / "v.json", user=VIEWER)
     assert "survey_waves" not in json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
+
+
+def test_suggestions_name_the_strongest_reported_ties_first():
+    from graph.model import Actor, Dataset, Tie
+    from graph.survey import survey_reasons
+
+    ds = Dataset()
+    for ident in ("a", "b", "c"):
+        ds.add(Actor(ident, ident.upper()))
+    ds.add(Tie("a", "b", strength=1, frequency="seltener", trust=2.0, wave="w1"))
+    ds.add(Tie("a", "c", strength=4, frequency="woechentlich", trust=3.5, wave="w1", reported_by="a"))
+    ds.add(Tie("b", "c"))  # not from a survey
+    assert survey_reasons(ds, [("a", "b"), ("a", "c"), ("b", "c")], limit=1) == [
+        "laut Netzwerkbefragung w1: A – C (wöchentlich, Vertrauen 3,5, einseitig berichtet) und 1 weitere"]
+    assert survey_reasons(ds, [("b", "c")]) == []

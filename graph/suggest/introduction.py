@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from ..linkpred import neighbour_weights, pair_scores
 from ..model import Dataset
+from ..survey import survey_reasons
 from ..validate import RawRecord
 from .base import ACCEPT_SOURCE, Suggestion, SuggestionContext
 from .base import contacts as _contacts
@@ -104,6 +105,8 @@ def _introduction_reasons(net: Network, a: str, b: str, reveal: bool) -> list[st
     reasons = [f"beide im Kreis {_kreis_label(ds, net.kreis_of_node(a))}, bisher keine Verbindung"]
     if contacts:
         reasons.append(f"{_contacts(len(contacts))}: {_names(ds, contacts, reveal)}")
+        # Ties to the shared contacts that members reported in a survey, with their strength.
+        reasons += survey_reasons(ds, [(x, c) for x in (a, b) for c in contacts], reveal=reveal)
     if len(together) == 1:
         reasons.append(f"beide im Bündnis {_quoted(ds, together[0])}")
     elif together:

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..model import SECTORS, Dataset
 from ..partners import memberships_by_alliance, partners_of
+from ..survey import survey_reasons
 from ..validate import RawRecord
 from .base import ACCEPT_SOURCE, MIN_PARTNERS, Suggestion, SuggestionContext
 from .base import contacts as _contacts
@@ -341,6 +342,7 @@ def _membership_reasons(net: Network, node: str, alliance: str, state: AllianceS
         else:
             phrase = "kooperiert mit 1 Mitglied" if n == 1 else f"kooperiert mit {n} Mitgliedern"
         reasons.append(f"{phrase}: {_names(ds, direct, reveal)}")
+        reasons += survey_reasons(ds, [(node, m) for m in direct], reveal=reveal)  # reported ties, with strength
     contacts, shared_alliances, via_staff = set(), defaultdict(set), defaultdict(set)
     for x in sorted(mine - members):
         reach = net.neighbours(x) & members
