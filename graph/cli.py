@@ -262,7 +262,8 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
         scope_label = ", ".join(x for x in (
             f"Kreis {ds.name_of(kreis)}" if kreis else "", f"Land {state.upper()}" if state else "",
             ds.name_of(office_id) if office_id else "") if x) or None
-        text = render_report(reports, ds, title="Bündnis-Check", as_of=as_of_date, subtitle=scope_label)
+        text = render_report(reports, ds, title="Bündnis-Check", as_of=as_of_date, subtitle=scope_label,
+                             surveys=surveys)
     else:
         rows = [[r.alliance, r.name[:40], r.municipality, r.partners, r.status, r.score,
                  ",".join(f.code for f in r.flags if f.severity != "info")] for r in reports]

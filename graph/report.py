@@ -32,7 +32,7 @@ from .rules import STATUSES
 
 
 def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of: date, *,
-                  subtitle: str | None = None, by: str | None = "kreis") -> str:
+                  subtitle: str | None = None, by: str | None = "kreis", surveys: dict | None = None) -> str:
     """The report as one HTML document.
 
     Parameters
@@ -49,6 +49,8 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
         A line under the heading, e.g. the scope.
     by : {"kreis", "state", "office"} or None
         Adds a table of counts per Kreis / Land / Servicebüro; None leaves it out.
+    surveys : dict, optional
+        Alliance id -> latest closed survey wave's results (graph.survey_api.latest_closed); adds a section.
 
     Returns
     -------
@@ -99,6 +101,10 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
         parts.extend(_alliance_row(r, ds) for r in reports)
         parts.append("</table>")
 
+    if surveys:
+        from .survey_report import survey_section
+
+        parts.append(survey_section(surveys, ds))
     parts.append("<h2>So entstehen die Punkte</h2><table><tr><th>Teil</th><th>höchstens</th></tr>")
     for label, points in SCORE_PARTS.items():
         parts.append(f'<tr><td>{escape(label)}</td><td class="num">{points}</td></tr>')

@@ -463,3 +463,15 @@ def test_suggestions_name_the_strongest_reported_ties_first():
     assert survey_reasons(ds, [("a", "b"), ("a", "c"), ("b", "c")], limit=1) == [
         "laut Netzwerkbefragung w1: A – C (wöchentlich, Vertrauen 3,5, einseitig berichtet) und 1 weitere"]
     assert survey_reasons(ds, [("b", "c")]) == []
+
+
+def test_the_printable_report_has_a_survey_section(store, tmp_path):
+    links = start(store)
+    survey_api.submit(store, token_of(links["anna"]), {"ben": YES}, today=TODAY)
+    survey_api.close_wave(store, "b-ac-w1", user=ADMIN, today=TODAY)
+    out = tmp_path / "bericht.html"
+    assert main(["--store", store.uri, "health", "--format", "html", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index("<h2>Netzwerkbefragungen</h2>"):]
+    assert "Bündnis Aachen" in section and "b-ac-w1" in section and "1/3" in section
+    assert "Bündnis Köln</td>" not in section  # no wave there
