@@ -193,11 +193,16 @@ def test_aggregate_draws_one_node_per_kreis_linked_to_its_alliances():
 
 # -- HTML ----------------------------------------------------------------------
 
-def dataset_json(html: str, name: str) -> list[dict]:
-    """The JSON array the page passes to ``new vis.DataSet(...)`` for nodes or edges."""
-    match = re.search(rf"var {name} = new vis\.DataSet\((\[.*?\])\);\n", html, re.S)
-    assert match, f"no {name} data in the page"
+def page_data(html: str) -> dict:
+    """The map data the page hands to its viewer (one JSON block)."""
+    match = re.search(r'<script type="application/json" id="kartendaten">(.*?)</script>', html, re.S)
+    assert match, "no map data in the page"
     return json.loads(match.group(1))
+
+
+def dataset_json(html: str, name: str) -> list[dict]:
+    """The node or edge objects the page draws."""
+    return page_data(html)[name]
 
 
 def test_html_loads_nothing_from_the_network():
@@ -244,7 +249,7 @@ def test_physics_off_draws_from_a_precomputed_seeded_layout():
     again = dataset_json(render_html(graph, physics=False), "nodes")
     assert all("x" in n and "y" in n for n in first)
     assert [(n["x"], n["y"]) for n in first] == [(n["x"], n["y"]) for n in again]
-    assert '"physics": {"enabled": false' in render_html(graph, physics=False)
+    assert page_data(render_html(graph, physics=False))["options"]["physics"]["enabled"] is False
 
 
 def test_physics_on_lets_the_browser_lay_out_a_small_map():
@@ -254,8 +259,8 @@ def test_physics_on_lets_the_browser_lay_out_a_small_map():
 
 def test_legend_lists_the_colour_groups_present():
     graph = build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN))
-    assert [label for label, _ in legend(graph, "kind")] == ["Bündnis", "Einrichtung"]
-    by_sector = [label for label, _ in legend(graph, "sector")]
+    assert [look.label for look in legend(graph, "kind")] == ["Bündnis", "Einrichtung"]
+    by_sector = [look.label for look in legend(graph, "sector")]
     assert by_sector == ["Bündnis", "Verwaltung", "Bildung", "Migrantenorganisation"]
     assert "Migrantenorganisation" in render_html(graph, colour_by="sector")
 

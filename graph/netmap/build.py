@@ -32,7 +32,7 @@ from .style import EDGE_LABELS, MAX_LABEL
 from .survey_edges import survey_attributes, survey_tooltip, trust_colour
 
 __all__ = ["AGGREGATE_ABOVE", "aggregate", "build_network", "network_graph", "place_of", "sector_of",
-           "state_of_place"]
+           "selected_alliances", "state_of_place"]
 
 #: More nodes than this and the map shows alliances grouped by Kreis instead.
 AGGREGATE_ABOVE = 300
@@ -295,18 +295,24 @@ def _place_filter(ds: Dataset, sel: MapFilter):
     return place_ok
 
 
-def _selected_nodes(ds: Dataset, g: nx.Graph, sel: MapFilter) -> set[str]:
+def selected_alliances(ds: Dataset, sel: MapFilter) -> set[str]:
+    """The alliances a selection keeps by place (Land, Kreis, Servicebüro by graph.rules), id and topic."""
     place_ok = _place_filter(ds, sel)
-    alliance, topic, sector = sel.alliance, sel.topic, sel.sector
-
     alliances = set()
     for a in ds.alliances.values():
-        if alliance and a.id != alliance:
+        if sel.alliance and a.id != sel.alliance:
             continue
-        if topic and topic not in a.topics:
+        if sel.topic and sel.topic not in a.topics:
             continue
         if place_ok(a.id):
             alliances.add(a.id)
+    return alliances
+
+
+def _selected_nodes(ds: Dataset, g: nx.Graph, sel: MapFilter) -> set[str]:
+    place_ok = _place_filter(ds, sel)
+    alliance, topic, sector = sel.alliance, sel.topic, sel.sector
+    alliances = selected_alliances(ds, sel)
     keep = set(alliances)
     for a in alliances:
         for member in g[a]:

@@ -1,37 +1,31 @@
-"""The map as one standalone HTML page (vis-network, inlined from pyvis): offline and inert.
+"""The map as one standalone HTML page: offline and inert.
 
-The page needs no network access: vis-network is inlined, pyvis' CDN links (bootstrap) are not
-used, and a Content-Security-Policy forbids any request. Names from the data never become markup:
-node data is written as JSON escaped for ``<script>`` (``<``, ``>``, ``&``, ``'`` as ``\\uXXXX``),
-and tooltips are plain text, which vis-network >= 9 shows via ``innerText`` (vis-network PR #1275).
+The page needs no network access: vis-network (vendored in ``static/``, see
+``static/VENDOR.md``) and the viewer ``static/karte.js`` are inlined, and a
+Content-Security-Policy forbids any request. Names from the data never become
+markup: the map data is one JSON block escaped for ``<script>`` (``<``, ``>``,
+``&`` as ``\\uXXXX``) that the viewer reads with ``JSON.parse``; it sets every
+name as text, and vis-network >= 9 shows plain-text tooltips via ``innerText``
+(vis-network PR #1275).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import Dataset
-from .build import build_network
-from .layout import layout
+from .levels import map_for
 from .mapgraph import MapFilter, MapGraph
-from .style import (
-    EDGE_LABELS,
-    EDGE_STYLE,
-    SHAPES,
-    STATUS_BORDER,
-    check_colour_by,
-    colour_groups,
-    group_of,
-    legend,
-)
+from .vis import LAYOUT_ABOVE, vis_data
 
-__all__ = ["LAYOUT_ABOVE", "render_html", "write_map"]
+__all__ = ["LAYOUT_ABOVE", "STATIC", "file_stem", "json_for_script", "render_html", "write_map"]
 
-#: More nodes than this and the layout is precomputed (physics off) so the browser stays responsive.
-LAYOUT_ABOVE = 150
-
+#: The viewer's files: vis-network, karte.js, karte.css and the app component's index.html.
+STATIC = Path(__file__).with_name("static")
 _CSS_SIZE = re.compile(r"^\d{1,5}(px|vh|%)$")
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -41,28 +35,16 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy"
       content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>{{ title }}</title>
-<style>{% include 'lib/vis-9.1.2/vis-network.css' %}</style>
-<script>{% include 'lib/vis-9.1.2/vis-network.min.js' %}</script>
+<style>{{ css }}</style>
 <style>
-  body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
-  #kopf { padding: 6px 10px; font-size: 14px; }
+  body { margin: 0; padding: 6px 10px; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+         color: #222; }
+  #kopf { font-size: 14px; margin-bottom: 6px; }
   #kopf h1 { font-size: 16px; margin: 0 0 2px 0; }
   #hinweis { color: #8a4b00; }
-  #rahmen { position: relative; width: 100%; height: {{ height }}; }
-  #mynetwork { width: 100%; height: 100%; border: 1px solid #ddd; box-sizing: border-box; }
-  #legende { position: absolute; top: 8px; left: 8px; background: rgba(255,255,255,0.92);
-             border: 1px solid #ccc; border-radius: 4px; padding: 6px 8px; font-size: 12px; z-index: 5;
-             max-height: 90%; overflow: auto; }
-  #legende div { margin: 2px 0; white-space: nowrap; }
-  .farbe { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
-           vertical-align: -1px; border: 1px solid #777; }
-  .rand { display: inline-block; width: 9px; height: 9px; margin-right: 5px; vertical-align: -1px;
-          border: 3px solid; background: #fff; }
-  #details { position: absolute; right: 8px; top: 8px; max-width: 320px; background: rgba(255,255,255,0.95);
-             border: 1px solid #ccc; border-radius: 4px; padding: 6px 8px; font-size: 12px;
-             white-space: pre-wrap; display: none; z-index: 5; }
-  div.vis-tooltip { white-space: pre-wrap; font-family: inherit; font-size: 12px; max-width: 360px; }
 </style>
+<script>{{ vis_js }}</script>
+<script>{{ karte_js }}</script>
 </head>
 <body>
 {% if header %}
@@ -72,71 +54,55 @@ _TEMPLATE = """<!DOCTYPE html>
   {% if note %}<div id="hinweis">{{ note }}</div>{% endif %}
 </div>
 {% endif %}
-<div id="rahmen">
-  <div id="mynetwork"></div>
-  <div id="legende" aria-label="Legende">
-    <strong>Legende</strong>
-    {% for label, colour in legend %}
-    <div><span class="farbe" style="background: {{ colour }}"></span>{{ label }}</div>
-    {% endfor %}
-    {% if has_flags %}
-    <div><span class="rand" style="border-color: {{ border_critical }}"></span>⚠ kritisch
-      (unter Mindestzahl o. Ä.)</div>
-    <div><span class="rand" style="border-color: {{ border_warn }}"></span>⚠ Warnung</div>
-    {% endif %}
-    <div style="color:#666">Größe: Zahl der Verbindungen</div>
-  </div>
-  <div id="details" role="status"></div>
-</div>
+<div id="karte"></div>
+<script type="application/json" id="kartendaten">{{ data }}</script>
 <script>
-  var nodes = new vis.DataSet({{ nodes|tojson }});
-  var edges = new vis.DataSet({{ edges|tojson }});
-  var options = {{ options|tojson }};
-  var network = new vis.Network(document.getElementById("mynetwork"), {nodes: nodes, edges: edges}, options);
-  var details = document.getElementById("details");
-  function showDetails(id) {
-    var node = nodes.get(id);
-    if (!node) { details.style.display = "none"; return; }
-    details.textContent = node.title;  /* text, never markup */
-    details.style.display = "block";
-  }
-  network.on("selectNode", function (params) { showDetails(params.nodes[0]); });
-  network.on("deselectNode", function () { details.style.display = "none"; });
-  var selected = {{ selected|tojson }};
-  if (selected !== null && nodes.get(selected)) {
-    network.once("afterDrawing", function () {
-      network.selectNodes([selected]);
-      network.focus(selected, {scale: 1.0});
-      showDetails(selected);
-    });
-  }
+  BNKarte.mount(document.getElementById("karte"),
+                JSON.parse(document.getElementById("kartendaten").textContent),
+                {height: {{ height_px }}, selected: {{ selected }}, fileStem: {{ file_stem }}});
 </script>
 </body>
 </html>
 """
 
 
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def json_for_script(value) -> str:
+    """JSON that cannot end a ``<script>`` element or open markup: ``<``, ``>``, ``&`` escaped.
+
+    >>> json_for_script({"name": "</script><b>"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def render_html(graph: MapGraph, *, physics: bool = True, colour_by: str = "kind", height: str = "700px",
-                selected: str | None = None, header: bool = True) -> str:
-    """A standalone HTML page drawing the map with vis-network (via pyvis), needing no network access.
+                selected: str | None = None, header: bool = True, file_stem: str = "netzwerkkarte") -> str:
+    """A standalone HTML page drawing the map with vis-network, needing no network access.
 
     Parameters
     ----------
     graph : MapGraph
     physics : bool
-        Let the force simulation settle the layout (and keep nodes movable).
-        When off, or above :data:`LAYOUT_ABOVE` nodes, positions come from a
-        seeded ``networkx.spring_layout`` (Fruchterman–Reingold 1991) and the
-        simulation is off, so large maps open without waiting.
+        Let the force simulation settle the layout before the map is shown.
+        When off, for overview maps, or above :data:`LAYOUT_ABOVE` nodes,
+        positions come from :func:`graph.netmap.layout.layout`.
     colour_by : {"kind", "type", "sector"}
         Colour nodes by kind (Bündnis, Einrichtung, Person), institution type or sector.
     height : str
-        CSS height of the drawing, e.g. ``"700px"``.
+        CSS height of the drawing in pixels, e.g. ``"700px"``.
     selected : str, optional
         A node id to select and focus when the page opens.
     header : bool
         Show title, date, counts and note above the drawing (off when the
         page is embedded where these are shown already).
+    file_stem : str
+        Name (without extension) of the PNG the page's export button saves.
 
     Returns
     -------
@@ -144,63 +110,52 @@ def render_html(graph: MapGraph, *, physics: bool = True, colour_by: str = "kind
         The HTML. Every name is carried as JSON data (``<`` escaped as
         ``\\u003c``) or as escaped text; tooltips are plain text.
     """
-    from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
-    from pyvis.edge import Edge
-    from pyvis.network import Network
+    from jinja2 import Environment
+    from markupsafe import Markup
 
-    check_colour_by(colour_by)
-    if not _CSS_SIZE.match(height):
-        raise ValueError(f"height must be a CSS size like '700px', not {height!r}")
-    precomputed = not physics or len(graph.nodes) > LAYOUT_ABOVE
-    positions = layout(graph) if precomputed else {}
-    groups = colour_groups(colour_by)
-
-    net = Network(height=height, width="100%", directed=False, cdn_resources="in_line")
-    for n in graph.nodes:
-        fill = groups[group_of(n, colour_by)][1]
-        border = STATUS_BORDER.get(n.status or "", "#555555")
-        extra = {"x": positions[n.id][0], "y": positions[n.id][1]} if n.id in positions else {}
-        net.add_node(n.id, label=n.label, shape=SHAPES.get(n.kind, "dot"), title=n.tooltip, size=n.size,
-                     color={"background": fill, "border": border,
-                            "highlight": {"background": fill, "border": STATUS_BORDER.get(n.status or "", "#000000")},
-                            "hover": {"background": fill, "border": STATUS_BORDER.get(n.status or "", "#000000")}},
-                     borderWidth=4 if n.flagged else 1, borderWidthSelected=5 if n.flagged else 3,
-                     font={"size": 14 if n.kind in ("alliance", "kreis") else 12,
-                           "color": "#B00000" if n.flagged else "#222222"},
-                     **extra)
-    for e in graph.edges:
-        style = EDGE_STYLE.get(e.type, EDGE_STYLE["MEMBER_OF"])
-        # pyvis' add_edge re-checks every node and edge (quadratic); a MapGraph's edges are unique already.
-        net.edges.append(Edge(e.source, e.target, title=e.tooltip or EDGE_LABELS.get(e.type, e.type),
-                              color={"color": e.colour or style["color"], "highlight": "#000000"},
-                              dashes=False if e.colour else style["dashes"],
-                              width=min(1.0 + e.weight, 8.0) if e.type == "SHARES_MEMBERS" or e.colour
-                              else 1.5).options)
-    options = {
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "multiselect": False},
-        "physics": {"enabled": not precomputed, "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
-                    "stabilization": {"enabled": True, "iterations": 400}},
-        "edges": {"smooth": False},
-        "nodes": {"font": {"face": "system-ui, sans-serif"}},
-    }
-    env = Environment(autoescape=True, loader=ChoiceLoader([
-        DictLoader({"buendnisnetz.html": _TEMPLATE}), FileSystemLoader(net.template_dir)]))
-    return env.get_template("buendnisnetz.html").render(
+    if not _CSS_SIZE.match(height) or not height.endswith("px"):
+        raise ValueError(f"height must be a CSS size in pixels like '700px', not {height!r}")
+    data = vis_data(graph, colour_by=colour_by, physics=physics)
+    env = Environment(autoescape=True)
+    return env.from_string(_TEMPLATE).render(
         title=graph.title, as_of=graph.as_of.strftime("%d.%m.%Y") if graph.as_of else "heute",
-        node_count=len(graph.nodes), edge_count=len(graph.edges), note=graph.note,
-        legend=legend(graph, colour_by), has_flags=any(n.flagged for n in graph.nodes),
-        border_critical=STATUS_BORDER["critical"], border_warn=STATUS_BORDER["warn"],
-        height=height, nodes=net.nodes, edges=net.edges, options=options,
-        selected=selected if selected and graph.node(selected) else None, header=header,
+        node_count=len(graph.nodes), edge_count=len(graph.edges), note=graph.note, header=header,
+        css=Markup(_asset("karte.css")), vis_js=Markup(_asset("vis-network.min.js")),
+        karte_js=Markup(_asset("karte.js")), data=Markup(json_for_script(data)), height_px=int(height[:-2]),
+        selected=Markup(json_for_script(selected if selected and graph.node(selected) else None)),
+        file_stem=Markup(json_for_script(file_stem)),
     )
+
+
+def file_stem(sel: MapFilter, as_of: date) -> str:
+    """A download name that says what the map shows, e.g. ``netzwerkkarte-kreis-14713-2026-11-29``.
+
+    >>> file_stem(MapFilter(kreis="14713"), date(2026, 11, 29))
+    'netzwerkkarte-kreis-14713-2026-11-29'
+    >>> file_stem(MapFilter(), date(2026, 11, 29))
+    'netzwerkkarte-bund-2026-11-29'
+    """
+    parts = ["netzwerkkarte"]
+    for name, value in (("land", sel.state), ("buero", sel.office), ("kreis", sel.kreis),
+                        ("buendnis", sel.alliance), ("thema", sel.topic), ("sektor", sel.sector), ("ego", sel.ego)):
+        if value:
+            parts += [name, re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")]
+    if sel.ego and sel.depth != 1:
+        parts.append(f"tiefe-{sel.depth}")
+    if len(parts) == 1:
+        parts.append("bund")
+    return "-".join(parts + [as_of.isoformat()])
 
 
 def write_map(ds: Dataset, out: str | Path, *, alliance: str | None = None, kreis: str | None = None,
               office: str | None = None, as_of: date | None = None) -> Path:
-    """Write the standalone HTML map for the CLI ``map`` command; return the path written."""
-    graph = build_network(ds, as_of or date.today(), MapFilter(alliance=alliance, kreis=kreis, office=office))
+    """Write the standalone HTML map for the CLI ``map`` command; return the path written.
+
+    Without a filter the page shows the Bund overview (one node per Land)."""
+    as_of = as_of or date.today()
+    sel = MapFilter(alliance=alliance, kreis=kreis, office=office)
+    graph = map_for(ds, as_of, sel)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(graph), encoding="utf-8")
+    path.write_text(render_html(graph, file_stem=file_stem(sel, as_of)), encoding="utf-8")
     return path

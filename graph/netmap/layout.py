@@ -1,6 +1,8 @@
 """Where nodes stand: fixed positions for maps drawn without the browser's force simulation.
 
-A detailed map gets a seeded force-directed layout; a map folded by Kreis a grid in AGS order.
+A detailed map gets a seeded force-directed layout; a map folded by Kreis a grid in AGS order;
+the Bund overview a tile map of the Länder (each Land one cell, roughly where it lies); the Land
+overview one block of Kreise per Land, in AGS order under a heading box.
 """
 
 from __future__ import annotations
@@ -9,9 +11,21 @@ import math
 
 import networkx as nx
 
+from ..model import STATE_BY_AGS_PREFIX
 from .mapgraph import MapGraph
 
-__all__ = ["LAYOUT_SEED", "layout"]
+__all__ = ["LAND_TILES", "LAYOUT_SEED", "layout"]
+
+#: (column, row) of each Land in a tile map of Germany: every Land one cell, neighbours stay near.
+LAND_TILES = {
+    "SH": (2, 0),
+    "HB": (1, 1), "HH": (2, 1), "MV": (3, 1),
+    "NW": (0, 2), "NI": (1, 2), "ST": (2, 2), "BB": (3, 2), "BE": (4, 2),
+    "RP": (0, 3), "HE": (1, 3), "TH": (2, 3), "SN": (3, 3),
+    "SL": (0, 4), "BW": (1, 4), "BY": (2, 4),
+}
+TILE = (300.0, 190.0)
+KREIS_CELL = (230.0, 150.0)
 
 LAYOUT_SEED = 7
 
@@ -28,6 +42,10 @@ def layout(graph: MapGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, f
     T. M. J. Fruchterman, E. M. Reingold: Graph drawing by force-directed
     placement. Software: Practice and Experience 21(11), 1991.
     """
+    if graph.level == "bund":
+        return _tile_layout(graph)
+    if graph.level == "land":
+        return _land_blocks(graph)
     if any(n.kind == "kreis" for n in graph.nodes):
         return _grouped_layout(graph, seed)
     g = nx.Graph()
@@ -67,3 +85,46 @@ def _grouped_layout(graph: MapGraph, seed: int) -> dict[str, tuple[float, float]
     for n in graph.nodes:  # nothing else occurs in a folded map; keep every node placed all the same
         pos.setdefault(n.id, (0.0, 0.0))
     return pos
+
+
+def _tile_layout(graph: MapGraph) -> dict[str, tuple[float, float]]:
+    """Länder at their tiles; an unknown Land below the map."""
+    pos = {}
+    for n in graph.nodes:
+        col, row = LAND_TILES.get(n.id.partition(":")[2], (2, 5))
+        pos[n.id] = (col * TILE[0], row * TILE[1])
+    return pos
+
+
+def _land_blocks(graph: MapGraph, aspect: float = 1.7) -> dict[str, tuple[float, float]]:
+    """Each Land's Kreise on a grid (AGS order) under the Land's heading; Länder side by side, four a row.
+
+    A block's columns are chosen so that the whole map is about ``aspect`` times as wide as high,
+    the shape of the drawing on a laptop screen."""
+    headings = sorted((n for n in graph.nodes if n.kind == "land"), key=lambda n: n.id)
+    kreise: dict[str, list[str]] = {}
+    for n in sorted((n for n in graph.nodes if n.kind == "kreis"), key=lambda n: n.id):
+        kreise.setdefault(_land_code(n.kreis), []).append(n.id)
+    per_row = min(4, max(1, len(headings)))
+    pos: dict[str, tuple[float, float]] = {}
+    x0 = y0 = row_height = 0.0
+    for i, heading in enumerate(headings):
+        members = kreise.get(heading.id.partition(":")[2], [])
+        ideal = math.sqrt(aspect * len(members) * KREIS_CELL[1] / (per_row * KREIS_CELL[0]))
+        columns = max(1, min(len(members), math.ceil(ideal)))
+        rows = max(1, math.ceil(len(members) / columns))
+        if i and i % per_row == 0:
+            x0, y0, row_height = 0.0, y0 + row_height + KREIS_CELL[1] * 0.5, 0.0
+        width = columns * KREIS_CELL[0]
+        pos[heading.id] = (x0 + (width - KREIS_CELL[0]) / 2, y0)
+        for j, node_id in enumerate(members):
+            pos[node_id] = (x0 + (j % columns) * KREIS_CELL[0], y0 + (0.8 + j // columns) * KREIS_CELL[1])
+        x0 += width + KREIS_CELL[0] * 0.7
+        row_height = max(row_height, (rows + 0.8) * KREIS_CELL[1])
+    for n in graph.nodes:
+        pos.setdefault(n.id, (0.0, 0.0))
+    return pos
+
+
+def _land_code(kreis: str | None) -> str:
+    return STATE_BY_AGS_PREFIX.get((kreis or "")[:2], "?")

@@ -47,8 +47,9 @@ class MapNode:
     size: float
     tooltip: str
     kreis: str | None = None
-    status: str | None = None  # ok | warn | critical for alliances
+    status: str | None = None  # ok | warn | critical for alliances; the worst of them for overview nodes
     flagged: bool = False
+    count: int | None = None  # overview nodes (a Land, a Kreis): how many alliances they stand for
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class MapGraph:
     as_of: date | None = None
     aggregated: bool = False
     note: str | None = None  # German, shown above the map (e.g. why it is aggregated)
+    level: str = "kreis"  # bund | land | kreis | buendnis | person (see graph.netmap.levels)
 
     def node(self, node_id: str) -> MapNode | None:
         return next((n for n in self.nodes if n.id == node_id), None)
