@@ -78,9 +78,14 @@ def test_overview_groups_by_the_chosen_level(demo_store):
     assert "Nordrhein-Westfalen" in set(at.dataframe[0].value["Land"])
 
 
-def test_full_demo_map_is_aggregated_and_says_so(demo_store):
+def test_full_demo_map_starts_at_the_bund_level_with_one_node_per_land(demo_store):
     at = app("seiten/karte.py")
-    assert any("gruppiert nach Kreis" in info for info in texts(at.info))
+    assert not at.exception
+    assert any("Ebene: Bund" in text for text in texts(at.markdown))
+    assert any("Netzwerkkarte" in caption and "Länder" in caption for caption in texts(at.caption))
+    assert set(at.selectbox(key="karte_knoten").options) == {"Nordrhein-Westfalen · 17 Bündnisse · 3 kritisch",
+                                                             "Sachsen · 7 Bündnisse · 1 kritisch",
+                                                             "Sachsen-Anhalt · 5 Bündnisse", "Thüringen · 6 Bündnisse"}
 
 
 def test_kreis_filter_changes_the_map(demo_store):
@@ -89,7 +94,7 @@ def test_kreis_filter_changes_the_map(demo_store):
     at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln
     assert not at.exception
     assert texts(at.caption) != before
-    assert not any("gruppiert nach Kreis" in info for info in texts(at.info))
+    assert any("Ebene: Kreis" in text for text in texts(at.markdown))
     assert at.selectbox(key="karte_buendnis").options  # alliances of Köln offered
 
 
@@ -191,7 +196,9 @@ def test_refugee_youth_names_stay_hidden_on_the_map_page(demo_store):
     youth = [a for a in ds.actors.values() if a.is_refugee_youth]
     assert youth
     at = app("seiten/karte.py")
-    offered = at.selectbox(key="karte_ego").options
+    kreis = ds.alliances[next(m.alliance for m in ds.memberships.values() if m.member == youth[0].id)].municipality[:5]
+    at.selectbox(key="karte_kreis").set_value(kreis).run()
+    offered = at.selectbox(key="karte_knoten").options
     assert not any(a.name in option for a in youth for option in offered)
     assert any(a.display_name in option for a in youth for option in offered)
 

@@ -22,7 +22,7 @@ from ui.common import (
     store_uri,
 )
 
-st.set_page_config(page_title="Bündnisnetz", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Bündnisnetz", page_icon="🤝", layout="wide")  # a :material: icon would load from Google
 
 
 def login_form() -> None:

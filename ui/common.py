@@ -345,27 +345,36 @@ MAP_HEIGHT_PX = 640
 
 @st.cache_resource(max_entries=32, show_spinner="Karte wird berechnet …")
 def network_map(uri: str, view: tuple, as_of: date, **filters):
-    """The MapGraph for a selection (see :func:`graph.netmap.build_network`)."""
-    from graph.netmap import MapFilter, build_network
+    """The MapGraph for a selection at its level (see :func:`graph.netmap.map_for`)."""
+    from graph.netmap import MapFilter, map_for
 
     reports = {r.alliance: r for r in health_reports(uri, view, as_of)}
-    return build_network(snapshot(uri, view), as_of, MapFilter(**filters), health=reports)
+    return map_for(snapshot(uri, view), as_of, MapFilter(**filters), health=reports)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def map_data(uri: str, view: tuple, as_of: date, colour_by: str, physics: bool, **filters) -> dict:
+    """The map as vis-network data for the map component (see :func:`graph.netmap.vis_data`)."""
+    from graph.netmap import vis_data
+
+    return vis_data(network_map(uri, view, as_of, **filters), colour_by=colour_by, physics=physics)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def map_html(uri: str, view: tuple, as_of: date, colour_by: str, physics: bool, selected: str | None,
-             height_px: int = MAP_HEIGHT_PX, header: bool = False, **filters) -> str:
+             height_px: int = MAP_HEIGHT_PX, header: bool = False, file_stem: str = "netzwerkkarte",
+             **filters) -> str:
     """The map page: without header to embed (the app shows title and note), with header to download."""
     from graph.netmap import render_html
 
     graph = network_map(uri, view, as_of, **filters)
     return render_html(graph, physics=physics, colour_by=colour_by, height=f"{height_px}px", selected=selected,
-                       header=header)
+                       header=header, file_stem=file_stem)
 
 
 def show_map(html: str, height_px: int = MAP_HEIGHT_PX) -> None:
-    """Embed a map page rendered without header."""
-    st.iframe(html, height=height_px + 4)
+    """Embed a map page rendered without header (its toolbar sits above the drawing)."""
+    st.iframe(html, height=height_px + 60)
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")

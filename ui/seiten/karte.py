@@ -1,4 +1,9 @@
-"""Netzwerkkarte: who works with whom, filtered by place, alliance, topic, sector or around one person."""
+"""Netzwerkkarte: the network at five levels (Bund → Land → Kreis → Bündnis → Person), map and panel in step.
+
+Clicking a Land or Kreis in the map drills down; clicking any other node shows it in the Details
+panel; choosing a node in the panel (or the map's search) focuses it in the map. Every view has
+a table with the same nodes and edges (BITV 2.0: information in graphics also as text).
+"""
 
 from __future__ import annotations
 
@@ -6,90 +11,220 @@ import pandas as pd
 import streamlit as st
 
 from graph.model import SECTORS, STATES, kreis_of
-from graph.netmap import EDGE_LABELS, KIND_LABELS
-from ui.common import app_context, empty_hint, kreis_name, map_html, md, network_map, show_map, state_of
+from graph.netmap import (
+    EDGE_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    MapFilter,
+    drill_down,
+    file_stem,
+    level_of,
+)
+from ui.common import app_context, empty_hint, kreis_name, map_data, map_html, md, network_map, state_of
+from ui.karte_komponente import map_component
 
+MAP_HEIGHT = 470
+FILTER_KEYS = {"state": "karte_land", "kreis": "karte_kreis", "alliance": "karte_buendnis", "office": "karte_buero",
+               "topic": "karte_thema", "sector": "karte_sektor"}
+
+# The map belongs in the first viewport of a laptop screen (1440×900): less blank space above the title.
+st.html('<style>[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }</style>')
 st.title("Netzwerkkarte")
 ctx = app_context()
 ds = ctx.ds
 if empty_hint(ds):
     st.stop()
+state_ = st.session_state
 
 
-def choose(label: str, options: list, key: str, names: dict, *, column) -> str | None:
+def current_filter() -> MapFilter:
+    values = {field: state_.get(key) for field, key in FILTER_KEYS.items()}
+    ego = state_.get("karte_ego")
+    return MapFilter(**values, ego=ego, depth=state_.get("karte_tiefe", 1) if ego else 1)
+
+
+def apply(sel: MapFilter) -> None:
+    """Put a selection into the filter widgets (before they are drawn in this run)."""
+    for field, key in FILTER_KEYS.items():
+        if getattr(sel, field) is None:
+            state_.pop(key, None)  # the widget's default: "alle" (an explicit None would show a placeholder)
+        else:
+            state_[key] = getattr(sel, field)
+    state_["karte_ego"] = sel.ego
+    state_.pop("karte_knoten", None)
+
+
+def open_node(node_id: str) -> None:
+    """Drill down from an overview node; open an alliance's map or a person's/institution's ego network."""
+    sel = current_filter()
+    deeper = drill_down(sel, node_id)
+    if deeper is None and node_id in ds.alliances:
+        ags = ds.alliances[node_id].municipality
+        deeper = MapFilter(state=state_of(ds, ags), kreis=kreis_of(ags), alliance=node_id, topic=sel.topic,
+                           sector=sel.sector)
+    elif deeper is None and (node_id in ds.actors or node_id in ds.institutions):
+        deeper = MapFilter(**{**{f: getattr(sel, f) for f in FILTER_KEYS}, "ego": node_id})
+    if deeper is not None:
+        apply(deeper)
+
+
+# What the user did in the map on the last run: handled once (nonce), before the widgets are drawn.
+action = state_.get("karte_komponente")
+if isinstance(action, dict) and action.get("nonce") != state_.get("karte_erledigt"):
+    state_["karte_erledigt"] = action.get("nonce")
+    if action.get("event") == "open":
+        open_node(str(action.get("id")))
+    elif action.get("id"):
+        state_["karte_knoten"] = str(action["id"])
+
+
+def choose(label: str, options: list, key: str, names: dict, *, column, **kwargs) -> str | None:
     """A selectbox with 'alle' first; a stale choice (no longer offered) falls back to 'alle'."""
     choices = [None, *options]
-    if st.session_state.get(key) not in choices:
-        st.session_state[key] = None
-    return column.selectbox(label, choices, key=key, format_func=lambda v: "alle" if v is None else names[v])
+    if state_.get(key) not in choices:
+        state_.pop(key, None)
+    return column.selectbox(label, choices, key=key, format_func=lambda v: "alle" if v is None else names[v],
+                            **kwargs)
 
 
 places = {a.id: a.municipality for a in ds.alliances.values()}
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns([1, 1, 1.4, 0.8])
 states = sorted({state_of(ds, ags) for ags in places.values()} - {None}, key=lambda s: STATES[s][0])
 state = choose("Land", states, "karte_land", {s: STATES[s][0] for s in states}, column=c1)
 kreise = sorted({kreis_of(ags) for ags in places.values() if state is None or state_of(ds, ags) == state})
 kreis = choose("Kreis", kreise, "karte_kreis", {k: kreis_name(ds, k) for k in kreise}, column=c2)
-offices = sorted(ds.service_offices)
-office = choose("Servicebüro", offices, "karte_buero", {o: ds.service_offices[o].name for o in offices}, column=c3)
-
-c1, c2, c3 = st.columns(3)
 alliance_ids = sorted((a for a, ags in places.items()
                        if (state is None or state_of(ds, ags) == state) and (kreis is None or kreis_of(ags) == kreis)),
                       key=lambda a: ds.alliances[a].name)
 alliance = choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids},
-                  column=c1)
-topics = sorted(ds.topics, key=lambda t: ds.topics[t].name)
-topic = choose("Thema", topics, "karte_thema", {t: ds.topics[t].name for t in topics}, column=c2)
-sector = choose("Sektor", list(SECTORS), "karte_sektor", SECTORS, column=c3)
+                  column=c3)
+colour_by = c4.selectbox("Farbe nach", ["kind", "type", "sector"], key="karte_farbe",
+                         format_func={"kind": "Art", "type": "Typ", "sector": "Sektor"}.get)
+with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
+    e1, e2, e3, e4 = st.columns(4)
+    offices = sorted(ds.service_offices)
+    office = choose("Servicebüro", offices, "karte_buero", {o: ds.service_offices[o].name for o in offices},
+                    column=e1)
+    topics = sorted(ds.topics, key=lambda t: ds.topics[t].name)
+    topic = choose("Thema", topics, "karte_thema", {t: ds.topics[t].name for t in topics}, column=e2)
+    sector = choose("Sektor", list(SECTORS), "karte_sektor", SECTORS, column=e3)
+    depth = e4.slider("Tiefe des Ego-Netzes", 1, 3, 1, key="karte_tiefe",
+                      help="Schritte vom Mittelpunkt; ein Ego-Netz öffnen Sie mit Doppelklick auf eine Person "
+                           "oder Einrichtung in der Karte oder im Bereich Details.")
+    physics = e4.toggle("Physik", value=True, key="karte_physik",
+                        help="An: kleine Karten ordnen sich beim Öffnen selbst an. Aus: feste, vorab berechnete "
+                             "Anordnung.")
 
-c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-ego_names = {i: f"{inst.name} (Einrichtung)" for i, inst in ds.institutions.items()}
-ego_names |= {a: f"{ds.name_of(a)} (Person)" for a in ds.actors}
-ego = choose("Ego-Netz von (Person oder Einrichtung)", sorted(ego_names, key=lambda i: ego_names[i].lower()),
-             "karte_ego", ego_names, column=c1)
-depth = c2.slider("Tiefe", 1, 3, 1, key="karte_tiefe", disabled=ego is None,
-                  help="Schritte vom Mittelpunkt des Ego-Netzes")
-colour_by = c3.radio("Farbe nach", ["kind", "type", "sector"], key="karte_farbe",
-                     format_func={"kind": "Art", "type": "Typ", "sector": "Sektor"}.get)
-physics = c4.toggle("Physik", value=True, key="karte_physik",
-                   help="An: Knoten ordnen sich beweglich an. Aus: feste, vorab berechnete Anordnung.")
+ego = state_.get("karte_ego")
+if ego is not None and ego not in ds.actors and ego not in ds.institutions:
+    ego = state_["karte_ego"] = None
+sel = MapFilter(state=state, kreis=kreis, alliance=alliance, office=office, topic=topic, sector=sector, ego=ego,
+                depth=depth if ego else 1)
+filters = {"state": sel.state, "kreis": sel.kreis, "alliance": sel.alliance, "office": sel.office,
+           "topic": sel.topic, "sector": sel.sector, "ego": sel.ego, "depth": sel.depth}
+level = level_of(sel)
 
-filters = {"state": state, "kreis": kreis, "alliance": alliance, "office": office, "topic": topic,
-           "sector": sector, "ego": ego, "depth": depth if ego else 1}
+
+def crumbs() -> list[tuple[str, MapFilter]]:
+    """The way down to this view; each step a selection one can go back to."""
+    keep = {"topic": sel.topic, "sector": sel.sector}
+    steps = [("Bund", MapFilter(**keep))]
+    if sel.office and not sel.state:
+        steps.append((ds.service_offices[sel.office].name, MapFilter(office=sel.office, **keep)))
+    if sel.state:
+        steps.append((STATES[sel.state][0], MapFilter(state=sel.state, office=sel.office, **keep)))
+    if sel.kreis:
+        steps.append((kreis_name(ds, sel.kreis), MapFilter(state=sel.state, kreis=sel.kreis, office=sel.office,
+                                                           **keep)))
+    if sel.alliance:
+        steps.append((ds.alliances[sel.alliance].name, MapFilter(state=sel.state, kreis=sel.kreis,
+                                                                  alliance=sel.alliance, **keep)))
+    if sel.ego:
+        steps.append((f"Ego-Netz: {ds.name_of(sel.ego)}", sel))
+    return steps
+
+
+steps = crumbs()
 graph = network_map(ctx.uri, ctx.view, ctx.as_of, **filters)
-if graph.aggregated:
-    st.info(graph.note)
+counts = graph.counts()
+kind_counts = " · ".join(f"{KIND_LABELS.get(k, k)}: {n}" for k, n in sorted(counts.items()))
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    st.markdown(f"**Ebene: {LEVEL_LABELS[level]}**", width="content")
+    for i, (label, target) in enumerate(steps if len(steps) > 1 else []):
+        last = i == len(steps) - 1
+        st.button(("› " if i else "") + label, key=f"karte_ebene_{i}", disabled=last, type="tertiary",
+                  help=None if last else "Zu dieser Ebene zurück", on_click=apply, args=(target,))
+    st.caption(md(f"{graph.title} · Stand {ctx.as_of:%d.%m.%Y} · {kind_counts} · Verbindungen: "
+                  f"{len(graph.edges)}"), width="stretch")
 if not graph.nodes:
     st.warning("Für diese Auswahl gibt es keine Knoten. Lockern Sie die Filter.")
     st.stop()
-counts = graph.counts()
-st.caption(md(graph.title + " · " + " · ".join(f"{KIND_LABELS[k]}: {n}" for k, n in sorted(counts.items()))
-              + f" · Verbindungen: {len(graph.edges)}"))
 
-node_names = {n.id: n.label for n in graph.nodes}
-map_col, detail_col = st.columns([3, 1])
+node_names = {n.id: n.label.replace("\n", " · ") for n in graph.nodes}
+if state_.get("karte_knoten") not in node_names:
+    state_["karte_knoten"] = None
+stem = file_stem(sel, ctx.as_of)
+map_col, detail_col = st.columns([3.6, 1])
+with map_col:
+    data = map_data(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, **filters)
+    map_component(data, data_key=f"{ctx.view}|{ctx.as_of}|{colour_by}|{physics}|{sorted(filters.items())}",
+                  selected=state_.get("karte_knoten"), file_stem=stem, height=MAP_HEIGHT, key="karte_komponente")
+
 with detail_col:
     st.subheader("Details")
-    if st.session_state.get("karte_knoten") not in node_names:
-        st.session_state["karte_knoten"] = None
     selected = st.selectbox("Knoten auswählen", sorted(node_names, key=lambda n: node_names[n].lower()),
                             index=None, placeholder="Knoten wählen …", key="karte_knoten",
                             format_func=node_names.get)
-    if selected is not None:
+    if selected is None:
+        st.caption("Klicken Sie einen Knoten in der Karte an oder wählen Sie ihn hier. Ein Klick auf ein "
+                   "Land oder einen Kreis öffnet die nächste Ebene; ein Doppelklick auf ein Bündnis seine "
+                   "Karte, auf eine Person oder Einrichtung ihr Ego-Netz.")
+    else:
         node = graph.node(selected)
+        st.markdown(f"**{md(KIND_LABELS.get(node.kind, node.kind))}**"
+                    + (f" · Status: **{md(STATUS_LABELS.get(node.status, node.status))}**" if node.status else ""))
         st.text(node.tooltip)  # plain text: names from the data are never markup
         neighbours = [{"Verbindung": EDGE_LABELS.get(e.type, e.type), "mit": node_names.get(other, other)}
                       for e, other in graph.neighbours(selected)]
         if neighbours:
-            st.dataframe(pd.DataFrame(neighbours), hide_index=True, width="stretch")
-    else:
-        st.caption("Wählen Sie einen Knoten, um Einzelheiten und Verbindungen zu sehen. "
-                   "In der Karte zeigt das Überfahren mit der Maus dieselben Angaben.")
+            st.dataframe(pd.DataFrame(neighbours), hide_index=True, width="stretch", height=min(36 * 7, 36 * (
+                len(neighbours) + 1)))
+        if drill_down(sel, selected) is not None:
+            st.button("Nächste Ebene zeigen", key="karte_tiefer", type="primary", on_click=open_node, args=(selected,))
+        if selected in ds.alliances:
+            if selected != sel.alliance:
+                st.button("Karte dieses Bündnisses", key="karte_buendniskarte", on_click=open_node, args=(selected,))
+            if st.button("Im Bündnis-Check öffnen", key="karte_zum_check", icon=":material/fact_check:"):
+                state_["check_buendnis"] = selected
+                st.switch_page("seiten/check.py")
+            if st.button("Vorschläge für dieses Bündnis", key="karte_zu_vorschlaegen", icon=":material/lightbulb:"):
+                state_["vorschlaege_modus"] = "alliance"
+                state_["vorschlaege_buendnis"] = selected
+                st.switch_page("seiten/vorschlaege.py")
+        elif selected in ds.actors or selected in ds.institutions:
+            if selected != sel.ego:
+                st.button("Ego-Netz zeigen", key="karte_ego_zeigen", on_click=open_node, args=(selected,))
+            if selected in ds.actors and st.button("Vorschläge für diese Person", key="karte_zu_vorschlaegen",
+                                                   icon=":material/lightbulb:"):
+                state_["vorschlaege_modus"] = "actor"
+                state_["vorschlaege_person"] = selected
+                st.switch_page("seiten/vorschlaege.py")
 
-with map_col:
-    show_map(map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, selected, **filters))
-    standalone = map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, None, header=True, **filters)
-    st.download_button("Karte als HTML herunterladen", standalone, file_name="netzwerkkarte.html", mime="text/html",
-                       key="karte_download",
-                       help="Eigenständige Datei, die ohne Internetverbindung geöffnet werden kann.")
+standalone = map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, None, header=True, file_stem=stem, **filters)
+st.download_button("Karte als HTML herunterladen", standalone, file_name=f"{stem}.html", mime="text/html",
+                   key="karte_download", icon=":material/download:",
+                   help="Eigenständige Datei, die ohne Internetverbindung geöffnet werden kann. Ein Bild der "
+                        "aktuellen Ansicht speichert die Schaltfläche „PNG“ über der Karte.")
+
+with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edges)} Verbindungen"):
+    st.caption("Dieselben Knoten und Verbindungen wie in der Karte, als Text.")
+    st.dataframe(pd.DataFrame([{"Name": node_names[n.id], "Art": KIND_LABELS.get(n.kind, n.kind),
+                                "Status": STATUS_LABELS.get(n.status, "") if n.status else "",
+                                "Bündnisse": n.count if n.count is not None else "",
+                                "Verbindungen": n.degree} for n in graph.nodes]),
+                 hide_index=True, width="stretch", key="karte_tabelle_knoten")
+    st.dataframe(pd.DataFrame([{"Von": node_names.get(e.source, e.source), "Verbindung": EDGE_LABELS.get(e.type, e.type),
+                                "Zu": node_names.get(e.target, e.target), "Angaben": e.tooltip}
+                               for e in graph.edges], columns=["Von", "Verbindung", "Zu", "Angaben"]),
+                 hide_index=True, width="stretch", key="karte_tabelle_verbindungen")

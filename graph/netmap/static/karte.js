@@ -14,7 +14,7 @@
 
   var FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   var LINE = 1.22;   // label line height, relative to the font size
-  var PAD = { x: 60, top: 20, bottom: 40 };  // screen pixels kept free around the nodes when fitting
+  var PAD = { edge: 8 };  // screen pixels kept free at the frame when fitting
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -58,6 +58,7 @@
 
   function buildLegend(aside, data) {
     aside.appendChild(el("h2", {}, "Legende"));
+    if (data.note && data.aggregated) aside.appendChild(el("p", {"class": "bn-hinweis"}, data.note));
     var list = el("ul", {});
     data.legend.concat(data.shapes || []).forEach(function (entry) {
       var item = el("li", {});
@@ -177,7 +178,8 @@
       pending = requestAnimationFrame(function () { pending = null; relabel(); });
     }
 
-    /* Fit all nodes with room for the labels below them; labels still too wide are hidden by relabel(). */
+    /* Fit all nodes, with room for the labels of the most important ones (the ones most likely shown);
+       any label that still would not fit is hidden by relabel(). */
     function fitView() {
       var positions = network.getPositions();
       var ids = Object.keys(positions);
@@ -189,12 +191,27 @@
         minY = Math.min(minY, p.y - r); maxY = Math.max(maxY, p.y + r);
       });
       var width = canvasBox.clientWidth, height = canvasBox.clientHeight;
-      var scale = Math.min((width - 2 * PAD.x) / Math.max(maxX - minX, 1),
-                           (height - PAD.top - PAD.bottom) / Math.max(maxY - minY, 1), 1.5);
+      var cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
+      var scale = Math.min((width - 2 * PAD.edge) / Math.max(maxX - minX, 1),
+                           (height - 2 * PAD.edge) / Math.max(maxY - minY, 1), 1.5);
+      order.slice(0, 12).forEach(function (id) {
+        var p = positions[id];
+        if (!p || !meta[id].label) return;
+        var box = labelBox(id, {x: 0, y: 0}, 0);  // label size in screen pixels, relative to the node
+        var half = (box.right - box.left) / 2 + PAD.edge;
+        if (half > width / 4) return;  // a long name must not shrink the whole map: it shows on hover
+        var dx = Math.abs(p.x - cx);
+        if (dx > 0 && half < width / 2) scale = Math.min(scale, (width / 2 - half) / dx);
+        if (meta[id].shape === "text") {
+          var dyText = Math.abs(p.y - cy), halfHeight = (box.bottom - box.top) / 2 + PAD.edge;
+          if (dyText > 0 && halfHeight < height / 2) scale = Math.min(scale, (height / 2 - halfHeight) / dyText);
+        } else {
+          var below = p.y + meta[id].size + 3 - cy, labelHeight = box.bottom - box.top + PAD.edge;
+          if (below > 0 && labelHeight < height / 2) scale = Math.min(scale, (height / 2 - labelHeight) / below);
+        }
+      });
       scale = Math.max(scale, 0.02);
-      var centreX = (minX + maxX) / 2;
-      var centreY = minY + (height / 2 - PAD.top) / scale;
-      network.moveTo({position: {x: centreX, y: centreY}, scale: scale, animation: false});
+      network.moveTo({position: {x: cx, y: cy}, scale: scale, animation: false});
       relabel();
     }
 
