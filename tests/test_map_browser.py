@@ -134,9 +134,10 @@ def settle(tab) -> None:
     tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
-def map_frame(tab, has: str | None = None):
-    """The map component's frame once its map is drawn (and holds node `has`, when given)."""
+def map_frame(tab, has: str | None = None, where: str | None = None):
+    """The map component's frame once its map is drawn (and holds node `has` / a node `where` is true for)."""
     check = "() => window.karte && window.karte.ready" + (f" && nodes.get({has!r}) !== null" if has else "")
+    check += f" && nodes.get().some(n => {where})" if where else ""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         for frame in tab.frames:
@@ -220,10 +221,13 @@ def test_levels_bund_land_kreis_ego_are_readable_and_drill_down_by_click(app_url
     shot(page, "karte_ego")
 
 
+NODE_AT_LEVEL = {"Kreis": "n.id.startsWith('demo-b')", "Person": "n.id.startsWith('demo-p')"}
+
+
 def _wait_for_level(tab, level: str):
     tab.get_by_text(f"Ebene: {level}").wait_for(timeout=30_000)
     settle(tab)
-    return map_frame(tab)
+    return map_frame(tab, where=NODE_AT_LEVEL[level] + " && !nodes.get().some(n => n.id.startsWith('kreis:'))")
 
 
 def open_kreis(tab, base: str):

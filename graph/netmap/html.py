@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..model import Dataset
@@ -66,7 +66,7 @@ _TEMPLATE = """<!DOCTYPE html>
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 

@@ -61,8 +61,8 @@ def map_for(ds: Dataset, as_of: date, sel: MapFilter | None = None, *, health: d
 def drill_down(sel: MapFilter, node_id: str) -> MapFilter | None:
     """The selection one level down from an overview node (``land:SN``, ``kreis:14713``); None for others.
 
-    >>> drill_down(MapFilter(), "land:SN")
-    MapFilter(state='SN', kreis=None, alliance=None, office=None, topic=None, sector=None, ego=None, depth=1, reveal=False)
+    >>> drill_down(MapFilter(), "land:SN").state
+    'SN'
     >>> drill_down(MapFilter(state="SN"), "kreis:14713").kreis
     '14713'
     """
@@ -104,7 +104,8 @@ def overview(ds: Dataset, as_of: date, sel: MapFilter | None = None, *, health: 
     if health is None:
         from ..health import check_alliances
 
-        health = {r.alliance: r for r in check_alliances(ds, as_of, alliance_ids=sorted(alliances))} if alliances else {}
+        reports = check_alliances(ds, as_of, alliance_ids=sorted(alliances)) if alliances else []
+        health = {r.alliance: r for r in reports}
 
     def group_of(alliance_id: str) -> str:
         ags = ds.alliances[alliance_id].municipality

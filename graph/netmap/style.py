@@ -9,7 +9,7 @@ the palette (institution types), the shape tells them apart as well. Nothing her
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 from ..model import INSTITUTION_TYPES, SECTORS
@@ -107,7 +107,7 @@ def edge_legend(graph: MapGraph) -> list[tuple[dict, str]]:
     return [(EDGE_STYLE[types[0]], text) for types, text in EDGE_LEGEND if present & set(types)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def colour_groups(colour_by: str) -> dict[str, Look]:
     """Every category of a colouring with its look; keys are what :func:`group_of` returns."""
     check_colour_by(colour_by)

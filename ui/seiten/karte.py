@@ -224,7 +224,8 @@ with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edge
                                 "Bündnisse": n.count if n.count is not None else "",
                                 "Verbindungen": n.degree} for n in graph.nodes]),
                  hide_index=True, width="stretch", key="karte_tabelle_knoten")
-    st.dataframe(pd.DataFrame([{"Von": node_names.get(e.source, e.source), "Verbindung": EDGE_LABELS.get(e.type, e.type),
+    st.dataframe(pd.DataFrame([{"Von": node_names.get(e.source, e.source),
+                                "Verbindung": EDGE_LABELS.get(e.type, e.type),
                                 "Zu": node_names.get(e.target, e.target), "Angaben": e.tooltip}
                                for e in graph.edges], columns=["Von", "Verbindung", "Zu", "Angaben"]),
                  hide_index=True, width="stretch", key="karte_tabelle_verbindungen")

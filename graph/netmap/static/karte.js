@@ -295,7 +295,13 @@
       if (params.nodes.length && hooks.onActivate) hooks.onActivate(params.nodes[0]);
     });
     network.on("deselectNode", function () { forced = {}; showDetails(null); relabelSoon(); });
-    window.addEventListener("resize", function () { fitView(); });
+    // A resize (the page around the frame changed) keeps what the user looks at: the focused node, else the fit.
+    window.addEventListener("resize", function () {
+      var focused = Object.keys(forced)[0];
+      if (focused) network.focus(focused, {scale: network.getScale(), animation: false});
+      else fitView();
+      relabel();
+    });
 
     var api = {network: network, nodes: nodes, edges: edges, fit: fitView, relabel: relabel, focus: focusNode,
                search: function (text) { search.value = text; return runSearch(); }, exportPng: exportPng,
