@@ -136,6 +136,7 @@ def start_waves(store: Store, *, user: User | str, alliance: str | None = None, 
         wave = Wave(f"{alliance_id}-w{number}", alliance_id, today, closes, None, tuple(roster), user.name)
         tokens = {m: new_token() for m in respondents}
         surveys.add_wave(wave, [Invitation(wave.id, m, hash_token(t)) for m, t in tokens.items()])
+        store.add_audit(user.name, f"survey start ({len(tokens)} Links)", f"SurveyWave:{wave.id}")
         links += [Link(wave.id, m, ds.name_of(m, reveal=True), link_for(t, base), t) for m, t in tokens.items()]
     return links
 
@@ -163,6 +164,7 @@ def reissue_links(store: Store, wave_id: str, *, user: User | str, members: list
             token = new_token()
             surveys.replace_token(wave_id, inv.member, hash_token(token))
             links.append(Link(wave_id, inv.member, ds.name_of(inv.member, reveal=True), link_for(token, base), token))
+    store.add_audit(user.name, f"survey letters ({len(links)} neue Links)", f"SurveyWave:{wave_id}")
     return links
 
 
@@ -220,6 +222,7 @@ def close_wave(store: Store, wave_id: str, *, user: User | str, today: date | No
         result = api.import_document(store, {"ties": records}, f"survey:{wave_id}", user=user,
                                      action=f"survey close {wave_id}")
     surveys.set_closed(wave_id, today)
+    store.add_audit(user.name, "survey close", f"SurveyWave:{wave_id}")
     status = _status(surveys, closed, ds)
     status["ties"] = len(records)
     status["one_sided"] = sum(1 for r in records if r.get("reported_by"))
@@ -278,6 +281,7 @@ def set_consent(store: Store, person: str, day: date | None, *, user: User | str
     if user.role != "admin" and not may_see_place(user, ds, ds.municipality_of_member(person)):
         raise AccessDenied(user, f"Person {person} liegt außerhalb Ihres Bereichs")
     survey_store(store).set_consent(person, day)
+    store.add_audit(user.name, "survey consent" if day else "survey consent withdrawn", f"SurveyConsent:{person}")
 
 
 # -- the respondent's side (token only, no account) ---------------------------------------

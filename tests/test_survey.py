@@ -475,3 +475,33 @@ def test_the_printable_report_has_a_survey_section(store, tmp_path):
     section = text[text.index("<h2>Netzwerkbefragungen</h2>"):]
     assert "Bündnis Aachen" in section and "b-ac-w1" in section and "1/3" in section
     assert "Bündnis Köln</td>" not in section  # no wave there
+
+
+def test_starting_reissuing_closing_and_consent_are_audited(store):
+    survey_api.set_consent(store, "yara", TODAY, user=COORD_AC)
+    start(store, user=COORD_AC)
+    survey_api.reissue_links(store, "b-ac-w1", user=OFFICE_K, members=["ben"], today=TODAY)
+    survey_api.close_wave(store, "b-ac-w1", user=COORD_AC, today=TODAY)
+    log = [(e.user, e.action, e.target) for e in reversed(store.audit_log()) if e.action.startswith("survey")]
+    assert log == [("ac", "survey consent", "SurveyConsent:yara"),
+                   ("ac", "survey start (4 Links)", "SurveyWave:b-ac-w1"),
+                   ("ko", "survey letters (1 neue Links)", "SurveyWave:b-ac-w1"),
+                   ("ac", "survey close", "SurveyWave:b-ac-w1")]
+
+
+def test_a_whole_wave_on_every_backend(any_store):
+    api.init_store(any_store)
+    api.import_document(any_store, DOC, "test")
+    links = start(any_store)
+    survey_api.submit(any_store, token_of(links["anna"]), {"ben": YES, "cem": {"works": False}}, ["O'Neill"],
+                      today=TODAY)
+    survey_api.submit(any_store, token_of(links["ben"]), {"anna": YES}, today=TODAY)
+    assert survey_api.wave_status(any_store, "b-ac-w1", user=COORD_AC)["answered"] == 2
+    result = survey_api.close_wave(any_store, "b-ac-w1", user=COORD_AC, today=TODAY)
+    assert (result["ties"], result["one_sided"]) == (1, 0)
+    tie = any_store.read().ties[("anna", "ben")]
+    assert (tie.wave, tie.trust, tie.value, tie.frequency) == ("b-ac-w1", 3.667, 3.0, "monatlich")
+    assert survey_api.questionnaire(any_store, token_of(links["anna"]), TODAY) is None
+    latest = survey_api.latest_closed(any_store, user=ADMIN)["b-ac"]
+    assert (latest.response_rate, latest.density, latest.reciprocity) == (0.667, round(1 / 10, 3), 1.0)
+    assert [m["name"] for m in survey_api.missing_names(any_store, "b-ac-w1", user=ADMIN)] == ["O'Neill"]
