@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
 
 from . import survey_api
 from .errors import InputError
+from .printout import text_table
+from .validate import parse_date
 
 
-def _cli():
-    from . import cli  # the main module; imported late because it registers this group
+def _say(message: str) -> None:
+    click.echo(message, err=True)
 
-    return cli
+
+def _date(value: str, option: str) -> date:
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        raise InputError(f"{option}: {exc}") from exc
+    if day is None:
+        raise InputError(f"{option}: Datum fehlt")
+    return day
 
 
 def _emit(fmt: str, value, table_rows=None, headers=None) -> None:
-    cli = _cli()
     if fmt == "json":
         click.echo(json.dumps(value, ensure_ascii=False, indent=2))
     else:
-        click.echo(cli._table(table_rows if table_rows is not None else [], headers or []))
+        click.echo(text_table(headers or [], table_rows if table_rows is not None else []))
 
 
 def _alliance_info(obj, links):
@@ -37,13 +47,12 @@ def _write_outputs(obj, links, out, addresses):
     from .survey_letters import read_addresses, send_invitations, write_letters
 
     names, closes = _alliance_info(obj, links)
-    cli = _cli()
     if out:
         paths = write_letters(links, Path(out), names, closes)
-        cli._say("Briefe und Serienbrief-Tabelle: " + ", ".join(str(p) for p in paths))
+        _say("Briefe und Serienbrief-Tabelle: " + ", ".join(str(p) for p in paths))
     if addresses:
         sent = send_invitations(links, read_addresses(Path(addresses)), names, closes)
-        cli._say(f"E-Mails verschickt: {len(sent)} von {len(links)}")
+        _say(f"E-Mails verschickt: {len(sent)} von {len(links)}")
 
 
 @click.group()
@@ -63,14 +72,13 @@ def survey():
 @click.pass_obj
 def start(obj, alliance, kreis, closes, base_url, out, addresses, fmt):
     """Befragungswelle starten: jede befragte Person bekommt einen persönlichen Link."""
-    cli = _cli()
-    closes_day = cli._date_option(closes, "--closes") if closes else None
+    closes_day = _date(closes, "--closes") if closes else None
     links = survey_api.start_waves(obj.store, user=obj.user, alliance=alliance, kreis=kreis, closes=closes_day,
                                    base=base_url)
     _write_outputs(obj, links, out, addresses)
     _emit(fmt, [link.as_dict() for link in links], [[x.wave, x.member, x.name, x.link] for x in links],
           ["Welle", "Mitglied", "Name", "Link"])
-    cli._say(f"{len(links)} Link(s) erzeugt. Sie werden nur jetzt angezeigt; gespeichert ist nur ein Hash.")
+    _say(f"{len(links)} Link(s) erzeugt. Sie werden nur jetzt angezeigt; gespeichert ist nur ein Hash.")
 
 
 @survey.command("letters")
@@ -86,7 +94,7 @@ def letters(obj, wave, out, members, base_url, addresses):
     """Briefe mit QR-Code drucken. Erzeugt neue Links: frühere Links dieser Personen gelten dann nicht mehr."""
     links = survey_api.reissue_links(obj.store, wave, user=obj.user, members=list(members) or None, base=base_url)
     _write_outputs(obj, links, out, addresses)
-    _cli()._say(f"{len(links)} Brief(e) mit neuen Links; ältere Links dieser Personen gelten nicht mehr.")
+    _say(f"{len(links)} Brief(e) mit neuen Links; ältere Links dieser Personen gelten nicht mehr.")
 
 
 @survey.command("status")
@@ -122,7 +130,7 @@ def close(obj, wave, fmt):
     s = survey_api.close_wave(obj.store, wave, user=obj.user)
     if fmt == "json":
         _emit(fmt, s)
-    _cli()._say(f"Welle {wave} geschlossen: {s['answered']} von {s['invited']} haben geantwortet; "
+    _say(f"Welle {wave} geschlossen: {s['answered']} von {s['invited']} haben geantwortet; "
                 f"{s['ties']} Verbindung(en), davon {s['one_sided']} einseitig berichtet.")
 
 
@@ -160,9 +168,8 @@ def missing(obj, wave, fmt):
 @click.pass_obj
 def consent(obj, person, day, withdraw):
     """Einwilligung einer*eines jungen Geflüchteten zur Teilnahme an Befragungen festhalten oder widerrufen."""
-    cli = _cli()
     if withdraw and day:
         raise InputError("--date und --withdraw schließen sich aus")
-    value = None if withdraw else cli._date_option(day, "--date")
+    value = None if withdraw else (_date(day, "--date") if day else date.today())
     survey_api.set_consent(obj.store, person, value, user=obj.user)
-    cli._say(f"Einwilligung {'widerrufen' if withdraw else 'festgehalten'}: {person}")
+    _say(f"Einwilligung {'widerrufen' if withdraw else 'festgehalten'}: {person}")

@@ -505,3 +505,19 @@ def test_a_whole_wave_on_every_backend(any_store):
     latest = survey_api.latest_closed(any_store, user=ADMIN)["b-ac"]
     assert (latest.response_rate, latest.density, latest.reciprocity) == (0.667, round(1 / 10, 3), 1.0)
     assert [m["name"] for m in survey_api.missing_names(any_store, "b-ac-w1", user=ADMIN)] == ["O'Neill"]
+
+
+def test_every_survey_command_prints_a_table_by_default(store, tmp_path, capsys):
+    uri = store.uri
+    assert main(["--store", uri, "survey", "consent", "yara", "--date", "01.05.2026"]) == 0
+    assert main(["--store", uri, "survey", "start", "--alliance", "b-ac", "--closes", "31.12.2099"]) == 0
+    assert "Welle" in capsys.readouterr().out
+    for args in (["status", "b-ac-w1"], ["list"], ["missing", "b-ac-w1"], ["results", "--alliance", "b-ac"]):
+        assert main(["--store", uri, "survey", *args]) == 0, args
+        assert "Welle" in capsys.readouterr().out or args[0] == "missing"
+    assert main(["--store", uri, "survey", "letters", "b-ac-w1", "--out", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "b" / "briefe.html").exists()
+    assert main(["--store", uri, "survey", "close", "b-ac-w1"]) == 0
+    assert main(["--store", uri, "survey", "consent", "yara", "--withdraw"]) == 0
+    assert main(["--store", uri, "survey", "start", "--alliance", "b-ac", "--closes", "1.1.2000"]) == 2
+    assert "Vergangenheit" in capsys.readouterr().err
