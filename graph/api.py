@@ -29,9 +29,14 @@ def as_user(user: User | str) -> User:
     return user if isinstance(user, User) else User(user, "admin")
 
 
-def read(store: Store, user: User | str = ADMIN) -> Dataset:
-    """The part of the graph `user` may see (names of minors pseudonymised where needed)."""
-    return scope(store.read(), as_user(user))
+def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None) -> Dataset:
+    """The part of the graph `user` may see (names of minors pseudonymised where needed).
+
+    With `alliance`, a store that keeps shards (the embedded one) may return just
+    that alliance's neighbourhood: enough to check that one alliance, much less to load.
+    """
+    read_alliance = getattr(store, "read_alliance", None) if alliance is not None else None
+    return scope(read_alliance(alliance) if read_alliance else store.read(), as_user(user))
 
 
 @dataclass

@@ -87,3 +87,59 @@ def test_a_torn_snapshot_is_a_miss_not_an_error(demo_store):
     path = snapshot_file(demo_store)
     path.write_bytes(path.read_bytes()[:100])
     assert demo_store.read().actors
+
+
+# -- shards: one alliance's neighbourhood ---------------------------------------------------------
+
+def _synthetic():
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    return json.loads(json.dumps(generate(0.3, seed=5)))
+
+
+@pytest.mark.parametrize("data", ["demo", "synthetic"])
+def test_health_of_one_alliance_on_its_shard_equals_health_on_the_whole_graph(tmp_path, data):
+    from datetime import date
+
+    from graph.access import User, scope
+    from graph.health import check_alliances
+    from graph.model import kreis_of
+
+    store = SQLiteStore(tmp_path / "s.db")
+    if data == "demo":
+        api.load_demo(store, anchor=date(2026, 6, 1))
+    else:
+        api.init_store(store)
+        api.import_document(store, _synthetic(), "synthetisch")
+    ds = store.read()
+    as_of = date(2026, 6, 1)
+    users = [User("admin", "admin"), User("k", "coordinator", kreis=kreis_of(next(iter(ds.alliances.values()))
+                                                                             .municipality))]
+    for alliance in sorted(ds.alliances):
+        shard = store.read_alliance(alliance)
+        for user in users:
+            whole, part = scope(ds, user), scope(shard, user)
+            if alliance not in whole.alliances:
+                assert alliance not in part.alliances
+                continue
+            expected = [r.as_dict() for r in check_alliances(whole, as_of, alliance_ids=[alliance])]
+            assert [r.as_dict() for r in check_alliances(part, as_of, alliance_ids=[alliance])] == expected, \
+                (alliance, user.role)
+    assert len(shard.actors) < len(ds.actors)  # the last one came from a shard, not the whole graph
+    store.close()
+
+
+def test_health_of_one_alliance_reads_its_shard_and_no_write_leaves_one(demo_store, monkeypatch):
+    demo_store.read_alliance("demo-b09")  # builds the shards
+    assert snapshot.shard_dir(demo_store.path).exists()
+    monkeypatch.setattr(demo_store, "_read_rows", lambda: pytest.fail("read every row for one alliance"))
+    shard = demo_store.read_alliance("demo-b09")
+    assert "demo-b09" in shard.alliances and len(shard.alliances) < 35
+    monkeypatch.undo()
+    api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
+    assert not any(snapshot.shard_dir(demo_store.path).iterdir())

@@ -6,7 +6,11 @@ resulting :class:`~graph.model.Dataset` as a pickle next to the SQLite file
 (``<db>.snapshot``, mode 0600); later reads load it instead, when it was made at
 the store's current revision and last audit entry.
 
-Privacy: every committed write deletes the snapshot (an erased person must not
+For commands about one alliance (``health --alliance``) the store also keeps
+*shards*: per Kreis, the neighbourhood of its alliances (:func:`alliance_closure`),
+so such a command loads a few hundred records instead of the country.
+
+Privacy: every committed write deletes the snapshot and the shards (an erased person must not
 survive in a cache); a snapshot is loaded only when it belongs to this user,
 is not readable by others and carries the current key, anything else is ignored
 and overwritten. The snapshot holds the same data as the database file next to
@@ -24,7 +28,8 @@ from pathlib import Path
 from .. import model
 from ..model import Dataset
 
-__all__ = ["invalidate", "load", "save", "snapshot_path"]
+__all__ = ["alliance_closure", "invalidate", "invalidate_shards", "load", "load_alliance", "save", "save_shards",
+           "shard_dir", "snapshot_path"]
 
 FORMAT = 2
 
@@ -92,3 +97,120 @@ def invalidate(path: Path) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+# -- shards: the neighbourhood of each alliance, grouped by Kreis ---------------------------------
+
+def shard_dir(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".shards")
+
+
+def alliance_closure(ds: Dataset, alliance_ids) -> Dataset:
+    """What analysing these alliances on their own needs: a small dataset instead of the country.
+
+    The reference data (states, municipalities, Servicebüros, topics); the
+    alliances; all their membership records and members; the ties touching a
+    member and the persons or institutions at their other end; the institutions
+    of all these; every membership of all these and the alliances it names
+    (without their other members); the offers of the alliances.
+    """
+    out = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
+                  topics=ds.topics)
+    wanted = set(alliance_ids)
+    members = set()
+    for m in ds.memberships.values():
+        if m.alliance in wanted:
+            members.add(m.member)
+    nodes = set(members)
+    for key, tie in ds.ties.items():
+        if tie.source in members or tie.target in members:
+            out.ties[key] = tie
+            nodes.add(tie.source)
+            nodes.add(tie.target)
+    for key, m in ds.memberships.items():
+        if m.member in nodes:
+            out.memberships[key] = m
+            if m.alliance in ds.alliances:
+                out.alliances[m.alliance] = ds.alliances[m.alliance]
+    for alliance in wanted:
+        out.alliances[alliance] = ds.alliances[alliance]
+    for node in nodes:
+        if node in ds.actors:
+            actor = out.actors[node] = ds.actors[node]
+            if actor.institution in ds.institutions:
+                out.institutions[actor.institution] = ds.institutions[actor.institution]
+        elif node in ds.institutions:
+            out.institutions[node] = ds.institutions[node]
+    for key, offer in ds.offers.items():
+        if offer.alliance in wanted:
+            out.offers[key] = offer
+    return out
+
+
+def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
+    """One file per Kreis with the closure of its alliances, and an index alliance -> file."""
+    from ..model import kreis_of
+
+    directory = shard_dir(db_path)
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    by_kreis: dict[str, list[str]] = {}
+    for alliance in ds.alliances.values():
+        by_kreis.setdefault(kreis_of(alliance.municipality) if alliance.municipality else "-", []).append(alliance.id)
+    index = {}
+    for number, (_, ids) in enumerate(sorted(by_kreis.items())):
+        name = f"shard-{number}"
+        save(directory / name, key, alliance_closure(ds, ids))
+        index.update(dict.fromkeys(ids, name))
+    _save_object(directory / "index", key, index)
+
+
+def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
+    """The closure of `alliance` saved under `key` (with the other alliances of its Kreis), or None."""
+    directory = shard_dir(db_path)
+    index = _load_object(directory / "index", key)
+    if not isinstance(index, dict) or alliance not in index:
+        return None
+    return load(directory / index[alliance], key)
+
+
+def invalidate_shards(db_path: Path) -> None:
+    directory = shard_dir(db_path)
+    invalidate(directory / "index")  # without the index no shard is used
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        invalidate(entry)
+
+
+def _save_object(path: Path, key: tuple, value) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((FORMAT, key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        invalidate(tmp)
+
+
+def _load_object(path: Path, key: tuple):
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None
+        try:
+            found = pickle.load(handle)
+        except Exception:
+            return None
+    if isinstance(found, tuple) and len(found) == 3 and found[0] == FORMAT and found[1] == key:
+        return found[2]
+    return None

@@ -84,6 +84,7 @@ class SQLiteStore(Store):
             raise
         finally:
             snapshot.invalidate(snapshot.snapshot_path(self.path))  # no cache outlives a write
+            snapshot.invalidate_shards(self.path)
 
     def _meta(self, key: str, default: int = 0) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -118,6 +119,19 @@ class SQLiteStore(Store):
                 snapshot.save(path, key, ds)
                 if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
                     snapshot.invalidate(path)
+        return ds
+
+    def read_alliance(self, alliance: str):
+        """The neighbourhood of one alliance (:func:`graph.store.snapshot.alliance_closure`), from its shard."""
+        key = self._snapshot_key()
+        ds = snapshot.load_alliance(self.path, key, alliance) if key else None
+        if ds is None:
+            full = self.read()
+            if key and alliance in full.alliances:
+                snapshot.save_shards(self.path, key, full)
+                if self._snapshot_key() != key:
+                    snapshot.invalidate_shards(self.path)
+            return full
         return ds
 
     def _snapshot_key(self) -> tuple | None:
