@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 
-import networkx as nx
-
 from .model import FREQUENCIES, Dataset
 from .store.survey_base import Answer, Invitation, Wave
 
@@ -232,6 +230,8 @@ def wave_results(wave: Wave, invitations: list[Invitation], answers: list[Answer
     of the roster; reciprocity is the share of those pairs, among members who both
     answered, that both sides report.
     """
+    import networkx as nx  # here, not at the top: every CLI command imports this module
+
     roster = list(wave.roster)
     answered = {i.member for i in invitations if i.answered_at}
     invited = len(invitations)
