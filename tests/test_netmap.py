@@ -287,3 +287,164 @@ def test_alliance_tooltip_names_the_last_and_the_next_offer():
     (node,) = build_network(ds, date(2026, 1, 1), MapFilter(kreis="05315"), health={}).nodes
     assert "Letztes Angebot: Dialog am 01.09.2025" in node.tooltip
     assert "Geplant: Hospitation am 01.04.2026" in node.tooltip
+
+
+# -- palette: every category its own look, distinguishable also with colour-vision deficiency ---------
+
+from itertools import combinations  # noqa: E402
+
+from graph.netmap import STATUS_COLOURS, drill_down, file_stem, level_of, map_for, overview, vis_data  # noqa: E402
+from graph.netmap.colours import VISIONS, ciede2000, hex_to_lab, min_difference  # noqa: E402
+from graph.netmap.style import KIND_COLOURS, SECTOR_COLOURS, colour_groups  # noqa: E402
+
+#: Least CIEDE2000 difference between two categories drawn in the same shape, under every simulated vision.
+MIN_DELTA_E = 10.0
+
+
+@pytest.mark.parametrize("lab1,lab2,expected", [  # Sharma, Wu & Dalal (2005), table 1: pairs 1, 7, 13, 14, 17, 34
+    ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+    ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),
+    ((50.0, 2.49, -0.001), (50.0, -2.49, 0.0009), 7.1792),
+    ((50.0, 2.49, -0.001), (50.0, -2.49, 0.0010), 7.1792),
+    ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+    ((2.0776, 0.0795, -1.135), (0.9033, -0.0636, -0.5514), 0.9082),
+])
+def test_ciede2000_matches_the_published_test_data(lab1, lab2, expected):
+    assert ciede2000(lab1, lab2) == pytest.approx(expected, abs=1e-4)
+    assert ciede2000(lab2, lab1) == pytest.approx(expected, abs=1e-4)
+
+
+def test_dichromat_simulation_merges_red_and_green_but_keeps_blue_and_yellow():
+    red_green = ciede2000(hex_to_lab("#D55E00", "deutan"), hex_to_lab("#009E73", "deutan"))
+    assert ciede2000(hex_to_lab("#D55E00"), hex_to_lab("#009E73")) > 40 > red_green + 15
+    assert ciede2000(hex_to_lab("#0072B2", "deutan"), hex_to_lab("#F0E442", "deutan")) > 40
+
+
+def test_migrant_organisation_and_young_refugee_never_look_alike():
+    """The two groups behind the youth-voice check (they shared #CC79A7 when coloured by sector)."""
+    d, *_ = min_difference({"mo": SECTOR_COLOURS["migrantenorganisation"], "youth": KIND_COLOURS["youth"]})
+    assert d >= MIN_DELTA_E
+
+
+@pytest.mark.parametrize("colour_by", ["kind", "type", "sector"])
+def test_every_category_has_its_own_look_and_same_shapes_stay_apart_for_every_vision(colour_by):
+    groups = colour_groups(colour_by)
+    # Overview maps (Länder, Kreise: coloured by status) and network maps never share a drawing.
+    families = {"overview": {k: v for k, v in groups.items() if k.startswith("status:") or k == "land"},
+                "network": {k: v for k, v in groups.items() if not k.startswith("status:")}}
+    for family, members in families.items():
+        looks = [(look.colour.upper(), look.shape) for look in members.values()]
+        assert len(set(looks)) == len(looks), f"two categories drawn alike in {family} maps"
+        # What shares a shape must differ in colour for every vision; in a sector map people are
+        # dots in their institution's sector colour, next to young refugees (dots as well).
+        drawn: dict[str, dict[str, str]] = {}
+        for key, look in members.items():
+            drawn.setdefault(look.shape, {})[key] = look.colour
+            if colour_by == "sector" and key.startswith("sector:"):
+                drawn.setdefault("dot", {})[key] = look.colour
+        for shape, colours in drawn.items():
+            if len(colours) > 1:
+                d, a, b, vision = min_difference(colours)
+                assert d >= MIN_DELTA_E, f"{shape}: {a} and {b} only ΔE00 {d:.1f} apart ({vision})"
+
+
+def test_status_colours_stay_apart_for_every_vision():
+    d, a, b, vision = min_difference(STATUS_COLOURS)
+    assert d >= MIN_DELTA_E, (a, b, vision)
+    assert set(VISIONS) >= {"protan", "deutan"}
+
+
+# -- levels -----------------------------------------------------------------------------------------
+
+def two_lands() -> Dataset:
+    """koeln (NW, 3 members) and bonn (NW) sharing an institution; dresden (SN) below three partners."""
+    ds = three_alliances()
+    ds.add(Membership("k-ja", "bonn", date(2021, 1, 1)))
+    ds.memberships = {k: m for k, m in ds.memberships.items() if m.member != "d-mo"}
+    return ds
+
+
+def test_level_follows_the_selection():
+    assert [level_of(MapFilter(**f)) for f in ({}, {"office": "sb"}, {"state": "NW", "kreis": KOELN},
+                                                {"kreis": KOELN, "alliance": "koeln"}, {"ego": "k-ja"})] == [
+        "bund", "land", "kreis", "buendnis", "person"]
+
+
+def test_bund_overview_has_one_node_per_land_sized_by_alliances_coloured_by_the_worst_status():
+    graph = overview(two_lands(), AS_OF)
+    assert graph.level == "bund" and graph.aggregated
+    nodes = {n.id: n for n in graph.nodes}
+    assert set(nodes) == {"land:NW", "land:SN"}
+    assert (nodes["land:NW"].count, nodes["land:SN"].count) == (2, 1)
+    assert nodes["land:NW"].size > nodes["land:SN"].size
+    assert nodes["land:SN"].status == "critical" and "1 kritisch" in nodes["land:SN"].label
+    assert nodes["land:NW"].label.startswith("Nordrhein-Westfalen\n2 Bündnisse")
+    assert "Anteil kritisch: 100 %" in nodes["land:SN"].tooltip
+
+
+def test_land_overview_has_kreise_under_a_land_heading_joined_by_shared_members():
+    graph = overview(two_lands(), AS_OF, MapFilter(state="NW"))
+    assert graph.level == "land"
+    assert {(n.id, n.kind, n.count) for n in graph.nodes} == {
+        (f"kreis:{KOELN}", "kreis", 1), (f"kreis:{BONN}", "kreis", 1), ("land:NW", "land", None)}
+    assert [(e.source, e.target, e.weight) for e in graph.edges] == [(f"kreis:{BONN}", f"kreis:{KOELN}", 1.0)]
+
+
+def test_overview_counts_only_alliances_on_the_topic():
+    graph = overview(two_lands(), AS_OF, MapFilter(topic="kinderschutz"))
+    assert [(n.id, n.count) for n in graph.nodes] == [("land:NW", 1)]
+
+
+def test_clicking_an_overview_node_drills_one_level_down():
+    bund = MapFilter(topic="kinderschutz")
+    land = drill_down(bund, "land:NW")
+    assert (land.state, land.topic, level_of(land)) == ("NW", "kinderschutz", "land")
+    kreis = drill_down(land, f"kreis:{KOELN}")
+    assert (kreis.state, kreis.kreis, level_of(kreis)) == ("NW", KOELN, "kreis")
+    assert drill_down(kreis, "koeln") is None and drill_down(bund, "land:XX") is None
+
+
+def test_map_for_draws_the_network_below_the_land_level():
+    graph = map_for(two_lands(), AS_OF, MapFilter(kreis=KOELN))
+    assert graph.level == "kreis" and not graph.aggregated
+    assert {n.kind for n in graph.nodes} == {"alliance", "institution"}
+
+
+def test_overview_layout_keeps_each_lands_kreise_together_below_its_heading():
+    ds = two_lands()
+    data = vis_data(overview(ds, AS_OF, MapFilter(office=None, state=None, kreis=None, topic=None)))
+    assert all("x" in n for n in data["nodes"]) and data["options"]["physics"]["enabled"] is False
+    land = vis_data(overview(ds, AS_OF, MapFilter(state="NW")))
+    pos = {n["id"]: (n["x"], n["y"]) for n in land["nodes"]}
+    assert pos["land:NW"][1] < min(pos[f"kreis:{KOELN}"][1], pos[f"kreis:{BONN}"][1])
+    assert pos[f"kreis:{KOELN}"] != pos[f"kreis:{BONN}"]
+
+
+def test_download_names_carry_selection_and_date():
+    assert file_stem(MapFilter(state="SN", kreis="14713"), date(2026, 11, 29)) == (
+        "netzwerkkarte-land-sn-kreis-14713-2026-11-29")
+    assert file_stem(MapFilter(ego="p 1/x", depth=2), date(2026, 1, 2)) == "netzwerkkarte-ego-p-1-x-tiefe-2-2026-01-02"
+
+
+def test_legends_explain_shapes_lines_and_counts():
+    graph = build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN))
+    data = vis_data(graph, colour_by="sector")
+    assert [e["text"].split(":")[0] for e in data["edgeLegend"]] == ["durchgezogen"]
+    assert {s["label"] for s in data["shapes"]} == {"Bündnis", "Einrichtung"}
+    folded = vis_data(aggregate(build_network(three_alliances(), AS_OF, max_nodes=None), three_alliances()))
+    assert any(note.startswith("(n)") for note in folded["notes"])
+    assert [e["text"].split(":")[0] for e in folded["edgeLegend"]] == ["gestrichelt"]
+
+
+def test_labels_are_ranked_alliances_before_institutions_before_people():
+    ds = three_alliances()
+    ds.add(Actor("anna", "Anna Schmidt", "Fachkraft", institution="k-ja"))
+    ds.add(Membership("anna", "koeln", date(2021, 1, 1)))
+    nodes = {n["id"]: n for n in vis_data(build_network(ds, AS_OF, MapFilter(kreis=KOELN)))["nodes"]}
+    assert nodes["koeln"]["importance"] > nodes["k-ja"]["importance"] > nodes["anna"]["importance"]
+
+
+def test_cli_map_without_filter_writes_the_bund_overview(tmp_path):
+    out = write_map(three_alliances(), tmp_path / "bund.html", as_of=AS_OF)
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["level"] == "bund" and {n["id"] for n in data["nodes"]} == {"land:NW", "land:SN"}

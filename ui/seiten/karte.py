@@ -221,7 +221,7 @@ with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edge
     st.caption("Dieselben Knoten und Verbindungen wie in der Karte, als Text.")
     st.dataframe(pd.DataFrame([{"Name": node_names[n.id], "Art": KIND_LABELS.get(n.kind, n.kind),
                                 "Status": STATUS_LABELS.get(n.status, "") if n.status else "",
-                                "Bündnisse": n.count if n.count is not None else "",
+                                "Bündnisse": n.count,
                                 "Verbindungen": n.degree} for n in graph.nodes]),
                  hide_index=True, width="stretch", key="karte_tabelle_knoten")
     st.dataframe(pd.DataFrame([{"Von": node_names.get(e.source, e.source),

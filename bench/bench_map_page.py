@@ -1,0 +1,305 @@
+"""Benchmark: the map page in a real browser – first draw after a cold server start, reruns, filter changes.
+
+Targets (issue 18): at ×10 the map page draws within 1.5 s after a cold server start and within
+300 ms on a rerun; on the demo a filter change redraws within 500 ms. Each figure is reported
+next to a baseline measured in the same run on the same machine: a one-line Streamlit app
+(title and a button) started cold, opened, and rerun by its button – what any Streamlit page
+costs before the map. The ratio (map / baseline) says what the map adds, independent of how
+busy the machine is.
+
+What is measured (Chromium via playwright, server on 127.0.0.1):
+
+- *cold*: ``streamlit run`` started fresh on a store with the data; the clock starts when the
+  browser opens ``/netzwerkkarte`` and stops when the map component reports its map drawn
+  (``karte.ready``);
+- *rerun*: choosing a node in the Details panel – a full script rerun – until the map has
+  selected that node;
+- *filter*: choosing a Land in the filter row until the map shows that Land's Kreise.
+
+It also saves screenshots of the Bund, Land, Kreis and ego views (``--shots``) and checks that
+no two labels overlap there, the same check as ``tests/test_map_browser.py``.
+
+Usage::
+
+    python bench/bench_map_page.py --scale 10 --shots docs/screenshots
+    python bench/bench_map_page.py --demo
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from generate import generate  # noqa: E402
+
+from graph import api  # noqa: E402
+from graph.store import ENV_STORE, open_store  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+TARGETS_MS = {"cold": 1500, "rerun": 300, "filter": 500}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(uri: str, log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, ENV_STORE: uri}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("streamlit did not start:\n" + log_path.read_text())
+
+
+def map_frame(tab, where: str = "true", timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    check = f"() => window.karte && window.karte.ready && nodes.get().some(n => {where})"
+    while time.monotonic() < deadline:
+        for frame in tab.frames:
+            if "/component/" in frame.url:
+                try:
+                    if frame.evaluate(check):
+                        return frame
+                except Exception:  # replaced or loading
+                    pass
+        tab.wait_for_timeout(20)
+    raise SystemExit(f"map with a node where {where} not drawn")
+
+
+def label_overlaps(frame) -> int:
+    """How many pairs of drawn labels overlap (vis-network's own label boxes)."""
+    from test_map_browser import LABEL_BOXES
+
+    boxes = frame.evaluate(LABEL_BOXES)["boxes"]
+    return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+               and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1)
+
+
+def node_point(frame, node_id: str) -> tuple[float, float]:
+    point = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node_id)
+    box = frame.locator("#mynetwork").bounding_box()
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+BASELINE_APP = """import streamlit as st
+st.session_state["laeufe"] = st.session_state.get("laeufe", 0) + 1
+st.title("Basis")
+st.button("Wiederholen")
+st.write(f"Läufe: {st.session_state['laeufe']}")
+"""
+
+
+def measure_baseline(folder: Path, chromium) -> dict:
+    """Cold open and rerun of a one-line Streamlit app: what any page costs on this machine."""
+    app = folder / "basis.py"
+    app.write_text(BASELINE_APP, encoding="utf-8")
+    port = free_port()
+    log = open(folder / "basis.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        context = chromium.new_context(viewport={"width": 1440, "height": 900})
+        tab = context.new_page()
+        start = time.perf_counter()
+        tab.goto(url)
+        tab.get_by_text("Läufe: 1").wait_for(timeout=60_000)
+        cold = ms(start)
+        reruns = []
+        for n in range(2, 5):
+            start = time.perf_counter()
+            tab.get_by_role("button", name="Wiederholen").click()
+            tab.get_by_text(f"Läufe: {n}").wait_for(timeout=60_000)
+            reruns.append(ms(start))
+        context.close()
+        return {"cold_ms": cold, "rerun_ms": min(reruns)}
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) -> dict:
+    """Cold start, reruns and a filter change on one store; screenshots of the four views."""
+    process, url = start_server(uri, folder / f"streamlit-{label}.log")
+    results: dict = {}
+    try:
+        context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
+        tab = context.new_page()
+        outside = []
+        tab.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http", "ws"))
+               and "127.0.0.1" not in r.url else None)
+        start = time.perf_counter()
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).read()
+        results["baseline_health_ms"] = ms(start)
+        start = time.perf_counter()
+        tab.goto(f"{url}/netzwerkkarte")
+        frame = map_frame(tab, "n.id.startsWith('land:')")
+        results["cold_ms"] = ms(start)
+        results["bund_overlaps"] = label_overlaps(frame)
+        if shots:
+            tab.screenshot(path=str(shots / f"karte_{label}_bund.png"))
+
+        reruns = []
+        for node_id in frame.evaluate("() => nodes.getIds().slice(0, 3)"):
+            name = frame.evaluate("id => nodes.get(id).label.replace(/\\n/g, ' · ')", node_id)
+            box = tab.get_by_label("Knoten auswählen")
+            box.click()
+            box.fill(name)
+            option = tab.get_by_role("option", name=name).first
+            option.wait_for()
+            start = time.perf_counter()
+            option.click()
+            frame.wait_for_function("id => network.getSelectedNodes()[0] === id", arg=node_id, polling=10)
+            reruns.append(ms(start))
+        results["rerun_ms"] = min(reruns)
+        results["rerun_all_ms"] = reruns
+
+        land = frame.evaluate("() => nodes.get().sort((a, b) => b.size - a.size)[0].id")
+        land_name = frame.evaluate("id => nodes.get(id).label.split('\\n')[0]", land)
+        box = tab.get_by_label("Land", exact=True)
+        box.click()
+        box.fill(land_name)
+        option = tab.get_by_role("option", name=land_name, exact=True).first
+        option.wait_for()
+        start = time.perf_counter()
+        option.click()
+        frame = map_frame(tab, "n.id.startsWith('kreis:')")
+        results["filter_ms"] = ms(start)
+        results["land_overlaps"] = label_overlaps(frame)
+        results["land_nodes"] = frame.evaluate("() => nodes.length")
+        if shots:
+            tab.screenshot(path=str(shots / f"karte_{label}_land.png"))
+
+        kreis = frame.evaluate("() => nodes.get().filter(n => n.id.startsWith('kreis:'))"
+                               ".sort((a, b) => b.size - a.size)[0].id")
+        start = time.perf_counter()
+        tab.mouse.click(*node_point(frame, kreis))
+        frame = map_frame(tab, "!n.id.startsWith('kreis:') && !n.id.startsWith('land:')")
+        results["drill_ms"] = ms(start)
+        results["kreis_overlaps"] = label_overlaps(frame)
+        results["kreis_nodes"] = frame.evaluate("() => nodes.length")
+        if shots:
+            tab.screenshot(path=str(shots / f"karte_{label}_kreis.png"))
+        person = frame.evaluate("() => nodes.get().filter(n => n.shape === 'dot')"
+                                ".sort((a, b) => b.size - a.size)[0].id")
+        tab.mouse.dblclick(*node_point(frame, person))
+        tab.get_by_text("Ebene: Person").wait_for(timeout=60_000)
+        frame = map_frame(tab, f"n.id === {json.dumps(person)}")
+        tab.wait_for_timeout(300)
+        results["ego_overlaps"] = label_overlaps(frame)
+        if shots:
+            tab.screenshot(path=str(shots / f"karte_{label}_ego.png"))
+        results["requests_outside"] = outside
+        context.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--demo", action="store_true", help="Only the demo data set (filter changes).")
+    parser.add_argument("--shots", type=Path, help="Folder for screenshots of the four views.")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    if args.shots:
+        args.shots.mkdir(parents=True, exist_ok=True)
+    report = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        folder = Path(tmp)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        demo_uri = f"sqlite:///{folder / 'demo.db'}"
+        store = open_store(demo_uri)
+        api.load_demo(store)
+        store.close()
+        baseline = measure_baseline(folder, chromium)
+        report["demo"] = measure(demo_uri, folder, "demo", None, chromium)
+        if not args.demo:
+            doc = folder / "synthetisch.json"
+            doc.write_text(json.dumps(generate(args.scale, 0), ensure_ascii=False), encoding="utf-8")
+            uri = f"sqlite:///{folder / 'gross.db'}"
+            store = open_store(uri)
+            api.init_store(store)
+            api.import_paths(store, [doc])
+            store.close()
+            report[f"x{args.scale:g}"] = measure(uri, folder, f"x{args.scale:g}", args.shots, chromium)
+        chromium.close()
+
+    print(f"Basis (leere Streamlit-Seite): kalt {baseline['cold_ms']:,.0f} ms, Wiederholung "
+          f"{baseline['rerun_ms']:,.0f} ms\n")
+    print("| Daten | kalt bis Karte (ms) | Verhältnis | Wiederholung (ms) | Verhältnis | Filterwechsel (ms) | "
+          "Ebene tiefer (ms) | Überlappende Beschriftungen (Bund/Land/Kreis/Ego) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    missed = []
+    for name, r in report.items():
+        print(f"| {name} | {r['cold_ms']:,.0f} | {r['cold_ms'] / baseline['cold_ms']:.2f} | {r['rerun_ms']:,.0f} | "
+              f"{r['rerun_ms'] / baseline['rerun_ms']:.2f} | {r['filter_ms']:,.0f} | {r['drill_ms']:,.0f} | "
+              f"{r['bund_overlaps']}/{r['land_overlaps']}/{r['kreis_overlaps']}/{r['ego_overlaps']} |")
+        if r["requests_outside"]:
+            missed.append(f"{name}: requests left 127.0.0.1: {r['requests_outside'][:3]}")
+        if any(r[f"{v}_overlaps"] for v in ("bund", "land", "kreis", "ego")):
+            missed.append(f"{name}: labels overlap")
+        checks = [("rerun", r["rerun_ms"])] + ([("filter", r["filter_ms"])] if name == "demo" else
+                                               [("cold", r["cold_ms"])])
+        missed += [f"{name} {what}: {value:.0f} ms > {TARGETS_MS[what]} ms" for what, value in checks
+                   if value > TARGETS_MS[what]]
+    report["baseline"] = baseline
+    print(json.dumps(report, indent=1, default=str))
+    for item in missed:
+        print("TARGET MISSED:", item)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
