@@ -20,7 +20,23 @@ from graph.model import (
     Tie,
     Topic,
 )
-from graph.netmap import MapFilter, aggregate, build_network, legend, render_html, write_map
+from graph.netmap import (
+    STATUS_COLOURS,
+    MapFilter,
+    aggregate,
+    build_network,
+    drill_down,
+    file_stem,
+    legend,
+    level_of,
+    map_for,
+    overview,
+    render_html,
+    vis_data,
+    write_map,
+)
+from graph.netmap.colours import VISIONS, ciede2000, hex_to_lab, min_difference
+from graph.netmap.style import KIND_COLOURS, SECTOR_COLOURS, colour_groups
 
 AS_OF = date(2026, 6, 1)
 KOELN, BONN, DRESDEN = "05315", "05314", "14612"
@@ -290,12 +306,6 @@ def test_alliance_tooltip_names_the_last_and_the_next_offer():
 
 
 # -- palette: every category its own look, distinguishable also with colour-vision deficiency ---------
-
-from itertools import combinations  # noqa: E402
-
-from graph.netmap import STATUS_COLOURS, drill_down, file_stem, level_of, map_for, overview, vis_data  # noqa: E402
-from graph.netmap.colours import VISIONS, ciede2000, hex_to_lab, min_difference  # noqa: E402
-from graph.netmap.style import KIND_COLOURS, SECTOR_COLOURS, colour_groups  # noqa: E402
 
 #: Least CIEDE2000 difference between two categories drawn in the same shape, under every simulated vision.
 MIN_DELTA_E = 10.0
