@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, record_origins, scope
-from .errors import Problem, StoreBusy
+from .errors import InputError, Problem, StoreBusy
 from .io import read_paths
 from .io.exchange import records_from_document
 from .model import Dataset
+from .privacy import erased_problems
 from .reference import reference_document
 from .store import Store, plan_upsert
 from .store.base import Progress, StaleRevision
@@ -72,6 +73,8 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     for _ in range(WRITE_ATTEMPTS):
         existing, revision = store.read_with_revision()
         validated = validate(records, existing)
+        if erased := erased_problems(store, validated.dataset, records):
+            raise InputError(erased)
         denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
                              origins=record_origins(records))
         if denied:

@@ -9,19 +9,14 @@ happened, by whom and when, without the personal data.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from .access import AccessDenied, User
-from .errors import NotFound
+from .errors import NotFound, Problem
 from .io.exchange import to_document
 from .model import Dataset
-from .store import Store, plan_delete
-
-
-def erased_label(person_id: str) -> str:
-    """What stands in the audit log instead of an erased person's id."""
-    return "gelöscht-" + hashlib.sha256(person_id.encode("utf-8")).hexdigest()[:10]
+from .store import Store
+from .store.erasure import erase
 
 
 def person_data(ds: Dataset, person_id: str, audit: list) -> dict:
@@ -63,20 +58,25 @@ def mentions(target: str, ident: str) -> bool:
 
 
 def erase_person(store: Store, person_id: str, *, user: User) -> int:
-    """Erase a person everywhere; return the number of graph changes.
+    """Erase a person everywhere, for good; return the number of graph changes.
 
     Only admins erase (the right is exercised through the programme's data
-    protection contact); the erasure itself is audited without personal data.
+    protection contact); the erasure itself is audited without personal data,
+    and recorded in the erasure ledger that every restore applies again
+    (:mod:`graph.store.erasure`).
     """
     if user.role != "admin":
         raise AccessDenied(user, "Löschen von Personen ist der Administration vorbehalten")
-    ds = store.read()
-    if person_id not in ds.actors:
+    if person_id not in store.read().actors:
         raise NotFound(f"Person {person_id!r} gibt es nicht")
-    changes = plan_delete(ds, nodes=[("Actor", person_id)])
-    written = store.apply(changes, user=user.name, action="erase", redact=True)
-    from .store.survey_base import survey_store
+    return erase(store, person_id, user=user.name)
 
-    written += survey_store(store).erase_person(person_id)  # survey answers by and about them, consent
-    store.redact_audit(person_id, erased_label(person_id))
-    return written
+
+def erased_problems(store: Store, incoming: Dataset, records) -> list[Problem]:
+    """An import must not recreate an erased person (e.g. from an old export): one problem per such id."""
+    ledger = store.erasure_ledger()
+    hits = ledger.matches(incoming.actors) if ledger is not None else set()
+    return [Problem(r.file, r.line, "id", "diese Person wurde gelöscht (DSGVO Art. 17) und darf nicht wieder "
+                    "angelegt werden; bitte eine neue Kennung verwenden")
+            for r in records if r.list_name == "actors" and isinstance(r.data, dict)
+            and str(r.data.get("id", "")).strip() in hits]

@@ -133,6 +133,10 @@ def current_user() -> User | None:
     return None
 
 
+#: The newest revision this process has seen per store; a change drops every cached snapshot.
+_seen_revision: dict[str, int] = {}
+
+
 def view_key(revision: int, user: User) -> tuple:
     return (revision, user.name, user.role, user.office, user.kreis)
 
@@ -176,6 +180,9 @@ def app_context() -> AppContext:
     try:
         store = session_store(uri)
         revision = store.revision()
+        if _seen_revision.setdefault(uri, revision) != revision:  # written elsewhere too (CLI): no older
+            _seen_revision[uri] = revision                          # data, e.g. an erased name, stays in memory
+            clear_caches()
         view = view_key(revision, user)
         ds = snapshot(uri, view)
     except StoreUnavailable as exc:

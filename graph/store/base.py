@@ -63,14 +63,14 @@ def audit_entries(changes: ChangeSet, user: str, action: str, at: str | None = N
     return out
 
 
-def redacted_target(target: str, ident: str, replacement: str) -> str | None:
-    """The target with `ident` replaced, or None when the target does not name it."""
-    type_, sep, rest = target.partition(":")
-    body, at, key = rest.partition("@")
-    ends = body.split("->")
-    if ident not in ends:
-        return None
-    return type_ + sep + "->".join(replacement if e == ident else e for e in ends) + at + key
+def value_needles(terms) -> list[str]:
+    """Each term as it appears in stored JSON values (raw, and escaped where JSON escapes it)."""
+    out = []
+    for term in terms:
+        for form in (term, json.dumps(term, ensure_ascii=False)[1:-1]):
+            if form and form not in out:
+                out.append(form)
+    return out
 
 
 def rel_target(key: RelKey) -> str:
@@ -135,9 +135,18 @@ class Store(ABC):
         """Record an event that changes no data (a login, an export with real names)."""
         raise NotImplementedError
 
-    def redact_audit(self, ident: str, replacement: str) -> int:
-        """Remove an erased id and all property values from audit entries naming it; return how many."""
+    def redact_audit(self, ident: str, replacement: str, terms: tuple[str, ...] | list[str] = ()) -> int:
+        """Take an erased person out of the audit log; return how many entries named them.
+
+        Entries whose target names `ident` get `replacement` as their whole target and lose
+        their values; entries about anything else lose their values where these contain one
+        of `terms` (name, pseudonym, id). Dismissals naming `ident` are deleted.
+        """
         raise NotImplementedError
+
+    def erasure_ledger(self):
+        """The :class:`~graph.store.erasure.Ledger` of erased ids kept outside the store, or None."""
+        return None
 
     def record(self, action: str, target: str, *, user: str) -> None:
         """Write one audit entry that goes with no graph change (backup, restore)."""

@@ -49,7 +49,8 @@ from neo4j.exceptions import (
 )
 
 from ..errors import InputError, Problem, StoreUnavailable
-from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, redacted_target
+from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, value_needles
+from .erasure import audit_ids
 from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey
 
 DEFAULT_BATCH_BYTES = 500_000
@@ -605,17 +606,20 @@ class Neo4jStore(Store):
 
         self._transact(work, write=True)
 
-    def redact_audit(self, ident: str, replacement: str) -> int:
+    def redact_audit(self, ident: str, replacement: str, terms: tuple[str, ...] | list[str] = ()) -> int:
         self._require_schema()
+        needles = value_needles(terms or (ident,))
 
         def work(run: Run) -> int:
             found = run("MATCH (e:AuditEntry) WHERE e.target CONTAINS $ident RETURN e.seq AS seq, e.target AS target",
                         {"ident": ident})
-            updates = [{"seq": r["seq"], "target": new} for r in found
-                       if (new := redacted_target(r["target"], ident, replacement)) is not None]
+            updates = [{"seq": r["seq"]} for r in found if ident in audit_ids(r["target"])]
             for batch in batches(updates, self.settings.batch_bytes, self._size):
                 run("UNWIND $rows AS r MATCH (e:AuditEntry {seq: r.seq}) "
-                    "SET e.target = r.target, e.before = null, e.after = null", {"rows": batch})
+                    "SET e.target = $label, e.before = null, e.after = null", {"rows": batch, "label": replacement})
+            for needle in needles:
+                run("MATCH (e:AuditEntry) WHERE e.before CONTAINS $n OR e.after CONTAINS $n "
+                    "SET e.before = null, e.after = null", {"n": needle})
             run("MATCH (d:Dismissal) WHERE d.source = $ident OR d.target = $ident DELETE d", {"ident": ident})
             run(_META + " SET m.revision = coalesce(m.revision, 0) + 1")
             return len(updates)

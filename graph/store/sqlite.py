@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import InputError, StoreUnavailable
 from . import snapshot
-from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, redacted_target
+from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, value_needles
+from .erasure import Ledger, audit_ids, reapply
 from .graphmap import ChangeSet, RelKey
 from .sqlitefile import (
     DIGEST_KEY,
@@ -58,6 +59,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path, uri: str | None = None):
         self.path = Path(path)
         self.uri = uri or f"sqlite:///{self.path}"
+        self._ledger: Ledger | None = None  # another store's ledger (a restore candidate uses the live one)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -222,20 +224,26 @@ class SQLiteStore(Store):
             cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
                         (now(), user, action, target, None, None))
 
-    def redact_audit(self, ident: str, replacement: str) -> int:
+    def redact_audit(self, ident: str, replacement: str, terms: tuple[str, ...] | list[str] = ()) -> int:
         self._require_schema()
+        needles = value_needles(terms or (ident,))
         with self._immediate() as cur:
             rows = cur.execute("SELECT seq, target FROM audit WHERE instr(target, ?) > 0", (ident,)).fetchall()
-            updates = [(new, seq) for seq, target in rows
-                       if (new := redacted_target(target, ident, replacement)) is not None]
+            updates = [(replacement, seq) for seq, target in rows if ident in audit_ids(target)]
             cur.executemany("UPDATE audit SET target = ?, before = NULL, after = NULL WHERE seq = ?", updates)
-            dismissed = cur.execute("DELETE FROM dismissals WHERE source = ? OR target = ?", (ident, ident)).rowcount
-            if updates or dismissed:
-                cur.execute(_BUMP_REVISION)
+            for needle in needles:
+                cur.execute("UPDATE audit SET before = NULL, after = NULL "
+                            "WHERE instr(before, ?) > 0 OR instr(after, ?) > 0", (needle, needle))
+            cur.execute("DELETE FROM dismissals WHERE source = ? OR target = ?", (ident, ident))
+            cur.execute(_BUMP_REVISION)
         # WAL and free pages may still hold the old bytes; a checkpoint and vacuum make erasure real.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.execute("VACUUM")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(updates)
+
+    def erasure_ledger(self) -> Ledger:
+        return self._ledger or Ledger(self.path.with_name(self.path.name + ".loeschungen"))
 
     def record(self, action: str, target: str, *, user: str) -> None:
         self._require_schema()
@@ -302,6 +310,8 @@ class SQLiteStore(Store):
             check_candidate(tmp, MIGRATIONS, SCHEMA_VERSION, name=source)
             with SQLiteStore(tmp) as candidate:
                 candidate.init_schema()
+                candidate._ledger = self.erasure_ledger()
+                reapply(candidate, candidate._ledger, user=user)  # erased people stay erased
                 candidate.conn.execute("DELETE FROM meta WHERE key = ?", (DIGEST_KEY,))
                 candidate.conn.execute("PRAGMA journal_mode=DELETE")
             return self._install(tmp, source, user)

@@ -51,7 +51,7 @@ def unique_path(folder: Path, stem: str, suffix: str) -> Path:
 
 
 def remove_quietly(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for p in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal", ".snapshot", ".loeschungen"))):
         try:
             p.unlink()
         except FileNotFoundError:
