@@ -1,5 +1,10 @@
 """The app and the standalone map in a real Chromium (playwright): pages render, the map draws, names stay text.
 
+Everyday workflows are walked as a coordinator and as Servicebüro staff. Every test fails on a request
+to any host but 127.0.0.1, on an internal code (``BELOW_MIN_PARTNERS``) in visible text and, where a page
+is checked, on a serious or critical axe-core finding (WCAG 2.1 A/AA). axe-core comes from npm
+(``package.json`` at the repository root; the fixture runs ``npm install`` when it is missing).
+
 Screenshots of every page go to docs/screenshots/. Needs Debian's /usr/bin/chromium;
 without it these tests are skipped locally and fail when CI=true.
 """
@@ -7,6 +12,8 @@ without it these tests are skipped locally and fail when CI=true.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,10 +21,12 @@ import time
 import urllib.request
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from graph import api
+from graph.accounts import ENV_ACCOUNTS, set_account
 from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality
 from graph.netmap import build_network, render_html
 from graph.store import ENV_STORE, open_store
@@ -28,6 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "ui" / "app.py"
 SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: An internal code such as BELOW_MIN_PARTNERS or MEMBER_OF: never in what a user reads.
+RAW_CODE = re.compile(r"\b[A-Z]+_[A-Z_]+\b")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "ein-langes-passwort"
+COORDINATOR = "k.dueren"  # Kreis Düren (05358), one critical demo alliance
+OFFICE_STAFF = "b.koeln"  # Servicebüro Köln: all of Nordrhein-Westfalen
+DUEREN = "Netzwerk junge Geflüchtete Düren (Demo)"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = [  # url path, h1 title, screenshot name; a page URL first: the first request need not be "/"
@@ -55,27 +72,34 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script from the repository's npm install (run here when node_modules is missing)."""
+    if not AXE.exists() and shutil.which("npm"):
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=ROOT, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=300)
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{AXE} fehlt (npm install im Projektverzeichnis)")
+        pytest.skip("axe-core not installed (npm install)")
+    return AXE.read_text(encoding="utf-8")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """`streamlit run ui/app.py` on a free port with the demo store; stopped after the module."""
-    folder = tmp_path_factory.mktemp("browser")
-    uri = f"sqlite:///{folder / 'demo.db'}"
-    store = open_store(uri)
-    api.load_demo(store)
-    store.close()
+def start_app(folder: Path, env: dict):
+    """`streamlit run ui/app.py` on a free port; yields its URL, stops it afterwards."""
     port = free_port()
     log = open(folder / "streamlit.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--client.toolbarMode", "minimal"],
-        cwd=ROOT, env={**os.environ, ENV_STORE: uri}, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -99,14 +123,61 @@ def app_url(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+def demo_store(folder: Path) -> str:
+    uri = f"sqlite:///{folder / 'demo.db'}"
+    store = open_store(uri)
+    api.load_demo(store)
+    store.close()
+    return uri
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app on the demo store without accounts (everyone acts as admin); stopped after the module."""
+    folder = tmp_path_factory.mktemp("browser")
+    yield from start_app(folder, {ENV_STORE: demo_store(folder), ENV_ACCOUNTS: str(folder / "keine-konten.json")})
+
+
+@pytest.fixture(scope="module")
+def accounts_app(tmp_path_factory):
+    """The app on the demo store with a coordinator (Düren) and Servicebüro staff (Köln); yields (url, store URI)."""
+    folder = tmp_path_factory.mktemp("browser-konten")
+    uri = demo_store(folder)
+    accounts = folder / "konten.json"
+    set_account(COORDINATOR, PASSWORD, "coordinator", kreis="05358", path=accounts)
+    set_account(OFFICE_STAFF, PASSWORD, "office", office="sb-koeln", path=accounts)
+    for url in start_app(folder, {ENV_STORE: uri, ENV_ACCOUNTS: str(accounts)}):
+        yield url, uri
+
+
+def foreign(url: str) -> bool:
+    """A request that would leave this machine (data: and blob: URLs stay in the page)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "file", "about") and parts.hostname not in ("127.0.0.1",)
+
+
+def new_tab(context):
     tab = context.new_page()
     tab.dialogs = []  # any alert() would mean a name from the data ran as script
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
-    yield tab
+    return tab
+
+
+@pytest.fixture
+def browser_context(chromium):
+    """A fresh browser profile; the test fails when anything in it asked a host other than 127.0.0.1."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE",
+                                   timezone_id="Europe/Berlin")
+    context.requests = []
+    context.on("request", lambda request: context.requests.append(request.url))
+    yield context
     context.close()
+    assert [url for url in context.requests if foreign(url)] == []
+
+
+@pytest.fixture
+def page(browser_context):
+    return new_tab(browser_context)
 
 
 def settle(tab) -> None:
@@ -127,7 +198,21 @@ def assert_no_error_shown(tab) -> None:
     body = tab.locator("body").inner_text()
     assert "Traceback" not in body
     assert "Page not found" not in body  # a direct link to a page must open it without complaint
+    assert RAW_CODE.findall(body) == []  # German labels, not internal codes
     assert tab.dialogs == []
+
+
+def assert_accessible(tab, axe_source: str) -> None:
+    """No serious or critical axe-core finding for WCAG 2.1 A/AA on the page as it is now."""
+    if not tab.evaluate("() => typeof axe !== 'undefined'"):
+        tab.add_script_tag(content=axe_source)
+    result = tab.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, iframes: false})
+        .then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})))""",
+                          WCAG_TAGS)
+    assert result == [], "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"])
+                                   for v in result)
 
 
 def screenshot(tab, name: str, height: int = 1600) -> None:
@@ -158,6 +243,12 @@ def hover_node(tab, frame, node_id: str) -> str:
     return tooltip.inner_text()
 
 
+def selected(tab, label: str) -> str:
+    """What a Streamlit selectbox shows as chosen."""
+    box = tab.get_by_label(label, exact=True)
+    return box.input_value() or box.get_attribute("placeholder") or ""
+
+
 def choose(tab, label: str, option: str) -> None:
     """Pick an option of a Streamlit selectbox by typing it."""
     box = tab.get_by_label(label, exact=True)
@@ -168,9 +259,10 @@ def choose(tab, label: str, option: str) -> None:
 
 
 @pytest.mark.parametrize("path,title,name", PAGES, ids=[p[2] for p in PAGES])
-def test_every_page_renders_without_error(app_url, page, path, title, name):
+def test_every_page_renders_without_error(app_url, page, axe_source, path, title, name):
     open_page(page, app_url, path, title)
     assert_no_error_shown(page)
+    assert_accessible(page, axe_source)
     screenshot(page, name)
 
 
@@ -187,7 +279,7 @@ def test_map_draws_and_hovering_a_node_shows_its_tooltip(app_url, page):
 
 def test_check_page_shows_the_flagged_alliances(app_url, page):
     open_page(page, app_url, "buendnis-check", "Bündnis-Check")
-    flag = page.get_by_text("BELOW_MIN_PARTNERS").first
+    flag = page.get_by_text("Unter der Mindestzahl").first
     assert flag.is_visible()
     page.get_by_role("tab", name="Karte").click()
     frame = map_frame(page)
@@ -234,3 +326,54 @@ def test_uploaded_file_with_errors_is_rejected_with_its_problems(app_url, page, 
     assert page.get_by_text("Es wurde nichts gespeichert").first.is_visible()
     assert_no_error_shown(page)
     screenshot(page, "daten_fehler", 1200)
+
+
+# -- everyday workflows with accounts ----------------------------------------------------------------
+
+def login(tab, base: str, name: str) -> None:
+    """Log in with the keyboard only: type, Tab to the next field, Enter submits the form."""
+    tab.goto(base)
+    tab.get_by_role("heading", name="Bündnisnetz – Anmeldung", level=1).wait_for(timeout=60_000)
+    settle(tab)
+    tab.get_by_label("Benutzername").focus()
+    tab.keyboard.type(name)
+    tab.keyboard.press("Tab")
+    tab.keyboard.type(PASSWORD)
+    tab.keyboard.press("Enter")
+    tab.get_by_role("heading", name="Übersicht", level=1).wait_for(timeout=60_000)
+    settle(tab)
+
+
+def go(tab, title: str, link: str | None = None) -> None:
+    """Open a page through the navigation (the session lives in this tab)."""
+    tab.get_by_role("link", name=link or title).first.click()
+    tab.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
+    settle(tab)
+
+
+def shown_message(tab, kind: str) -> str:
+    """The text of the alerts of one kind (stAlertContentSuccess, …) now on the page."""
+    return " ".join(tab.locator(f'[data-testid="stAlertContent{kind}"]').all_inner_texts())
+
+
+def test_office_staff_accept_then_dismiss_on_the_same_alliance(accounts_app, page, axe_source):
+    url, uri = accounts_app
+    login(page, url, OFFICE_STAFF)
+    go(page, "Vorschläge")
+    choose(page, "Bündnis", f"{DUEREN} (kritisch)")
+    assert_accessible(page, axe_source)
+    screenshot(page, "vorschlaege_dueren", 1400)
+    page.get_by_role("button", name="Annehmen").first.click()
+    settle(page)
+    assert "Übernommen" in shown_message(page, "Success")
+    page.get_by_role("button", name="Verwerfen").first.click()
+    settle(page)
+    assert "Verworfen" in shown_message(page, "Success")
+    assert selected(page, "Bündnis").startswith(DUEREN)  # the page stayed on the alliance
+    assert "kritisch" not in selected(page, "Bündnis")  # and its label says what the accept changed
+    assert_no_error_shown(page)
+    store = open_store(uri)
+    actions = [entry.action for entry in store.audit_log(2)]
+    store.close()
+    assert actions[0] == "dismiss" and actions[1].startswith("Vorschlag angenommen")
+    screenshot(page, "vorschlaege_verworfen", 1400)

@@ -15,6 +15,7 @@ from ui.common import (
     AS_OF_KEY,
     USER_KEY,
     accounts_exist,
+    apply_style,
     current_user,
     display_uri,
     oidc_configured,
@@ -22,7 +23,10 @@ from ui.common import (
     store_uri,
 )
 
-st.set_page_config(page_title="Bündnisnetz", page_icon="🤝", layout="wide")  # a :material: icon would load from Google
+# An emoji icon: Streamlit draws it in the page itself, where a :material/…: icon is fetched from
+# fonts.gstatic.com (nothing may leave 127.0.0.1).
+st.set_page_config(page_title="Bündnisnetz", page_icon="🤝", layout="wide")
+apply_style()
 
 
 def login_form() -> None:

@@ -67,6 +67,23 @@ class AppContext:
         return {r.alliance: r for r in self.health()}
 
 
+#: Contrast fixes for BITV 2.0 (WCAG 2.1 AA, 4.5:1): Streamlit draws captions and widget hints in a
+#: light grey that fails on white and on the sidebar's grey.
+APP_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small
+  { color: #3d4249 !important; opacity: 1 !important; }
+</style>
+"""
+
+
+def apply_style() -> None:
+    """The app's CSS: contrast of grey texts (see APP_CSS). Called once per run from app.py."""
+    st.html(APP_CSS)
+
+
 def store_uri() -> str:
     """$BUENDNISNETZ_STORE, else the per-user default store."""
     return default_store_uri()

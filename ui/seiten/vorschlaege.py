@@ -20,6 +20,9 @@ from ui.common import (
 
 KINDS = {name: kind.label for name, kind in REGISTRY.items()}
 FLASH_KEY = "vorschlaege_meldung"
+SELECT_KEYS = ("vorschlaege_buendnis", "vorschlaege_person")
+#: The selection to show after a write, set again through session state before the widgets exist.
+KEEP_KEY = "vorschlaege_auswahl"
 
 
 @st.cache_resource(max_entries=32, show_spinner="Vorschläge werden berechnet …")
@@ -39,6 +42,12 @@ if empty_hint(ds):
     st.stop()
 if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY))
+# After Annehmen/Verwerfen the alliance list is sorted anew and its labels carry the new status. The
+# browser still holds the old label as the selectbox's value; a label that no longer exists would fall
+# back to the first alliance and lose the next click. Setting the chosen id through session state makes
+# Streamlit send the new label to the browser.
+for select_key, value in st.session_state.pop(KEEP_KEY, {}).items():
+    st.session_state[select_key] = value
 
 c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
 mode = c1.radio("Vorschläge für", ["alliance", "actor", "all"], key="vorschlaege_modus",
@@ -65,6 +74,10 @@ if not found:
     st.info("Keine Vorschläge für diese Auswahl.")
 
 
+def keep_selection() -> None:
+    st.session_state[KEEP_KEY] = {key: st.session_state[key] for key in SELECT_KEYS if key in st.session_state}
+
+
 def accept(s) -> None:
     from graph.suggest import suggestion_to_records
 
@@ -75,6 +88,7 @@ def accept(s) -> None:
         show_input_error(exc, "Der Vorschlag konnte nicht übernommen werden. Es wurde nichts gespeichert.")
         return
     clear_caches()
+    keep_selection()
     st.session_state[FLASH_KEY] = (f"Übernommen: {KINDS.get(s.kind, s.kind)} "
                                    f"{ds.name_of(s.source)} → {ds.name_of(s.target)}")
     st.rerun()
@@ -83,6 +97,7 @@ def accept(s) -> None:
 def dismiss(s) -> None:
     api.dismiss(ctx.store, s.kind, s.source, s.target, user=ctx.user)
     clear_caches()
+    keep_selection()
     st.session_state[FLASH_KEY] = f"Verworfen: {ds.name_of(s.source)} → {ds.name_of(s.target)}"
     st.rerun()
 
