@@ -494,8 +494,8 @@ def user():
 @click.option("--role", type=click.Choice(list(ROLES)), required=True)
 @click.option("--office", metavar="ID", help="Servicebüro (für Rolle office).")
 @click.option("--kreis", metavar="AGS", help="Kreis (für Rolle coordinator).")
-@click.option("--password", envvar="BUENDNISNETZ_PASSWORD", prompt=True, hide_input=True,
-              confirmation_prompt=True, help="Passwort (sonst Abfrage) [env: BUENDNISNETZ_PASSWORD]")
+@click.option("--password", envvar="BUENDNISNETZ_PASSWORD", prompt="Passwort", hide_input=True,
+              confirmation_prompt="Passwort wiederholen", help="Passwort (sonst Abfrage) [env: BUENDNISNETZ_PASSWORD]")
 @click.pass_obj
 def user_add(obj: Context, name, role, office, kreis, password):
     """Konto anlegen oder ändern (Passwort nur als Argon2-Hash gespeichert)."""

@@ -179,7 +179,7 @@ def test_file_that_is_no_workbook_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(InputError) as excinfo:
         read_xlsx(path)
 
-    assert "keine lesbare Excel-Arbeitsmappe" in excinfo.value.problems[0].message
+    assert "keine gültige XLSX-Datei" in excinfo.value.problems[0].message
 
 
 def test_unknown_column_is_reported_at_line_1_with_its_name(tmp_path):

@@ -340,7 +340,9 @@ def read_xlsx(path: str | Path) -> list[RawRecord]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
-        raise InputError([Problem(str(path), "-", "-", f"keine lesbare Excel-Arbeitsmappe (.xlsx): {exc}")]) from exc
+        # openpyxl's own reason ("File is not a zip file") is English and says nothing more to a user
+        raise InputError([Problem(str(path), "-", "-", "Die Datei ist keine gültige XLSX-Datei "
+                                  "(Excel-Arbeitsmappe); bitte in Excel als .xlsx speichern.")]) from exc
     records: list[RawRecord] = []
     problems: list[Problem] = []
     try:
