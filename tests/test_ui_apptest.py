@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,21 @@ def app(page: str | None = None) -> AppTest:
 
 def texts(elements) -> list[str]:
     return [e.value for e in elements]
+
+
+RAW_CODE = re.compile(r"\b[A-Z]+_[A-Z_]+\b")
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a page writes as text (markdown, captions, alerts, metrics, table cells and headings)."""
+    parts = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success", "title",
+                                   "subheader", "header")
+             for e in at.get(kind)]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    for frame in at.dataframe:
+        value = frame.value
+        parts += [str(c) for c in value.columns] + [str(v) for v in value.astype(str).to_numpy().ravel()]
+    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -118,7 +134,36 @@ def test_map_keeps_filters_across_reruns(demo_store):
 def test_check_page_explains_the_critical_alliance(demo_store):
     at = app("seiten/check.py")
     at.selectbox(key="check_buendnis").set_value("demo-b09").run()
-    assert any("BELOW_MIN_PARTNERS" in e for e in texts(at.error))
+    assert any("Zu wenige Partner" in e for e in texts(at.error))
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_page_shows_an_internal_code(demo_store, page):
+    at = app(page)
+    if page == "seiten/check.py":
+        at.selectbox(key="check_buendnis").set_value("demo-b09").run()
+    assert RAW_CODE.findall(shown_text(at)) == []
+
+
+def test_scores_are_written_with_a_decimal_comma(demo_store):
+    at = app("seiten/vorschlaege.py")
+    at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
+    scores = re.findall(r"Punktzahl (\S+)", shown_text(at))
+    assert scores and all(re.fullmatch(r"\d+(,\d+)?", score) for score in scores), scores
+
+
+def test_audit_tab_reads_in_german_with_local_times(demo_store):
+    at = app("seiten/vorschlaege.py")
+    at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
+    key = suggestion_buttons(at, "annehmen")[0]
+    at.button(key=key).click().run()
+    at.switch_page("seiten/daten.py").run()
+    log = next(df.value for df in at.dataframe if "Aktion" in df.value.columns)
+    assert RAW_CODE.findall(" ".join(log.astype(str).to_numpy().ravel())) == []
+    assert log["Aktion"].iloc[0].startswith("Vorschlag angenommen (")
+    assert log["Aktion"].iloc[0] != "Vorschlag angenommen (membership)"
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", log["Zeit"].iloc[0])
+    assert "→" in log["Was"].iloc[0]
 
 
 def test_check_status_filter_narrows_the_table(demo_store):
@@ -170,7 +215,8 @@ def test_form_input_error_is_shown_as_a_table_and_nothing_is_written(demo_store)
     assert any("nichts gespeichert" in e for e in texts(at.error))
     problems = next(df.value for df in at.dataframe if "Meldung" in df.value.columns)
     assert list(problems.columns) == ["Datei", "Zeile", "Feld", "Meldung"]
-    assert "municipality" in set(problems["Feld"])
+    assert "Gemeinde" in set(problems["Feld"])  # the field as the form names it, not "municipality"
+    assert set(problems["Datei"]) == {"Formular Person"} and set(problems["Zeile"]) == {"–"}
     assert len(open_store(demo_store).read().actors) == people
 
 

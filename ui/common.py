@@ -223,18 +223,21 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def problems_frame(exc: InputError) -> pd.DataFrame:
-    return pd.DataFrame([{"Datei": p.file, "Zeile": p.line, "Feld": p.field, "Meldung": p.message}
-                         for p in exc.problems])
+def problems_frame(exc: InputError, form: str | None = None) -> pd.DataFrame:
+    """Problems as a German table; for a form (``form`` is its name) the form stands in for file and line."""
+    from ui.labels import field_label, line_label
+
+    return pd.DataFrame([{"Datei": form or p.file, "Zeile": "–" if form else line_label(p.line),
+                          "Feld": field_label(p.field), "Meldung": p.message} for p in exc.problems])
 
 
 REJECTED = "Die Eingabe enthält Fehler. Es wurde nichts gespeichert."
 
 
-def show_input_error(exc: InputError, headline: str = REJECTED) -> None:
-    """Every problem of a rejected input as a table of file, line, field and message."""
+def show_input_error(exc: InputError, headline: str = REJECTED, *, form: str | None = None) -> None:
+    """Every problem of a rejected input as a table of file (or form), line, field and message."""
     st.error(f"{headline} ({len(exc.problems)} Problem{'e' if len(exc.problems) != 1 else ''})")
-    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+    st.dataframe(problems_frame(exc, form), hide_index=True, width="stretch")
 
 
 def empty_hint(ds: Dataset) -> bool:

@@ -116,7 +116,8 @@ with tab_work:
                                                  title=title.strip() or None, as_of=ctx.as_of)
                     api.import_records(ctx.store, records, user=ctx.user, action="Angebot geplant")
                 except InputError as exc:
-                    show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.")
+                    show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.",
+                                     form="Formular Angebot planen")
                 else:
                     clear_caches()
                     st.session_state[FLASH_KEY] = (f"Geplant: {OFFER_TYPES[offer_type]} am {when:%d.%m.%Y} für "

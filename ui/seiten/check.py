@@ -68,7 +68,7 @@ st.caption(md(f"{place_name(ds, alliance.municipality)} · gegründet {fmt_date(
 for flag in sorted(report.flags, key=lambda f: ["critical", "warning", "info"].index(f.severity)
                    if f.severity in ("critical", "warning", "info") else 9):
     SEVERITY_BOX.get(flag.severity, st.info)(
-        f"**{FLAG_LABELS.get(flag.code, flag.code)}** ({flag.code}) – {md(flag.message)}")
+        f"**{FLAG_LABELS.get(flag.code, flag.code)}** – {md(flag.message)}")
 if not report.flags:
     st.success("Keine Hinweise.")
 

@@ -19,6 +19,7 @@ from graph.io.export import FORMATS, export
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
 from ui.common import app_context, clear_caches, fmt_date, show_input_error
+from ui.labels import FIELD_LABELS, audit_action, audit_target, list_label, local_time
 
 FLASH_KEY = "daten_meldung"
 FORMAT_LABELS = {"json": "JSON (Austauschformat)", "csv": "CSV (ZIP mit einer Datei je Liste)",
@@ -45,16 +46,17 @@ def new_id(prefix: str, name: str, taken) -> str:
 
 
 def result_frame(result: api.ImportResult) -> pd.DataFrame:
-    return pd.DataFrame([{"Liste": name, "neu": c["new"], "geändert": c["changed"], "unverändert": c["unchanged"]}
+    return pd.DataFrame([{"Liste": list_label(name), "neu": c["new"], "geändert": c["changed"], "unverändert": c["unchanged"]}
                          for name, c in result.counts.items() if any(c.values())])
 
 
-def write(records: list[RawRecord], action: str, *, dry_run: bool = False) -> api.ImportResult | None:
+def write(records: list[RawRecord], action: str, *, dry_run: bool = False,
+          form: str | None = None) -> api.ImportResult | None:
     """Validate and (unless a dry run) write; problems are shown as a table and nothing is written."""
     try:
         result = api.import_records(ctx.store, records, user=ctx.user, action=action, dry_run=dry_run)
     except InputError as exc:
-        show_input_error(exc)
+        show_input_error(exc, form=form)
         return None
     if not dry_run:
         clear_caches()
@@ -88,11 +90,12 @@ with tab_import:
                 for record in records:
                     by_list.setdefault(record.list_name, []).append(record.data)
                 st.subheader("Vorschau")
-                st.dataframe(pd.DataFrame([{"Liste": n, "Einträge": len(items)} for n, items in by_list.items()]),
-                             hide_index=True)
+                st.dataframe(pd.DataFrame([{"Liste": list_label(n), "Einträge": len(items)}
+                                           for n, items in by_list.items()]), hide_index=True)
                 for name, items in by_list.items():
-                    with st.expander(f"{name} ({len(items)})"):
-                        st.dataframe(pd.DataFrame(items[:50]).astype(str), hide_index=True, width="stretch")
+                    with st.expander(f"{list_label(name)} ({len(items)})"):
+                        st.dataframe(pd.DataFrame(items[:50]).astype(str).rename(columns=FIELD_LABELS),
+                                     hide_index=True, width="stretch")
                 c1, c2, _ = st.columns([2, 1, 3])
                 if c1.button("Probelauf (nichts speichern)", key="daten_probelauf"):
                     result = write(records, "import (Probelauf)", dry_run=True)
@@ -147,7 +150,8 @@ with tab_form:
             data = {"id": new_id("p", name, ds.actors), "name": name, "role": role or None,
                     "institution": institution, "municipality": municipality.strip() or None,
                     "is_refugee_youth": youth}
-            if write([RawRecord("actors", "Formular Person", "1", data)], "Formular Person") is not None:
+            if write([RawRecord("actors", "Formular Person", "1", data)], "Formular Person",
+                     form="Formular Person") is not None:
                 st.session_state[FLASH_KEY] = f"Person gespeichert (id {data['id']})."
                 st.rerun()
     elif kind == "institution":
@@ -161,7 +165,8 @@ with tab_form:
         if submitted:
             data = {"id": new_id("i", name, ds.institutions), "name": name, "type": type_,
                     "sector": sector, "municipality": municipality.strip() or None}
-            if write([RawRecord("institutions", "Formular Einrichtung", "1", data)], "Formular Einrichtung"):
+            if write([RawRecord("institutions", "Formular Einrichtung", "1", data)], "Formular Einrichtung",
+                     form="Formular Einrichtung"):
                 st.session_state[FLASH_KEY] = f"Einrichtung gespeichert (id {data['id']})."
                 st.rerun()
     else:
@@ -178,7 +183,8 @@ with tab_form:
         if submitted:
             data = {"member": member, "alliance": alliance, "since": since.isoformat() if since else None,
                     "role": role or None}
-            if write([RawRecord("memberships", "Formular Mitgliedschaft", "1", data)], "Formular Mitgliedschaft"):
+            if write([RawRecord("memberships", "Formular Mitgliedschaft", "1", data)], "Formular Mitgliedschaft",
+                     form="Formular Mitgliedschaft"):
                 st.session_state[FLASH_KEY] = f"Mitgliedschaft gespeichert (seit {fmt_date(since)})."
                 st.rerun()
 
@@ -213,7 +219,8 @@ with tab_log:
     if entries is None:
         st.info("Das Änderungsprotokoll sehen nur Administrator*innen.")
     elif entries:
-        st.dataframe(pd.DataFrame([{"Zeit": e.at, "Wer": e.user, "Aktion": e.action, "Was": e.target}
-                                   for e in entries]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{"Zeit": local_time(e.at), "Wer": e.user, "Aktion": audit_action(e.action),
+                                    "Was": audit_target(ds, e.target)} for e in entries]),
+                     hide_index=True, width="stretch")
     else:
         st.info("Noch keine Änderungen protokolliert.")

@@ -17,6 +17,7 @@ from ui.common import (
     show_input_error,
     snapshot,
 )
+from ui.labels import number
 
 KINDS = {name: kind.label for name, kind in REGISTRY.items()}
 FLASH_KEY = "vorschlaege_meldung"
@@ -85,7 +86,8 @@ def accept(s) -> None:
     try:
         api.import_records(ctx.store, records, user=ctx.user, action=f"Vorschlag angenommen ({s.kind})")
     except InputError as exc:
-        show_input_error(exc, "Der Vorschlag konnte nicht übernommen werden. Es wurde nichts gespeichert.")
+        show_input_error(exc, "Der Vorschlag konnte nicht übernommen werden. Es wurde nichts gespeichert.",
+                         form="Vorschlag")
         return
     clear_caches()
     keep_selection()
@@ -107,7 +109,7 @@ for s in found:
     with st.container(border=True):
         head, buttons = st.columns([5, 1])
         head.markdown(f"**{KINDS.get(s.kind, s.kind)}:** {md(ds.name_of(s.source))} → {md(ds.name_of(s.target))}"
-                      f" · Punktzahl {s.score:.2f}")
+                      f" · Punktzahl {number(s.score, 2)}")
         head.markdown("\n".join(f"- {md(reason)}" for reason in s.reasons))
         if buttons.button("Annehmen", key=f"annehmen|{key}", type="primary", width="stretch"):
             accept(s)
