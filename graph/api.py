@@ -14,6 +14,7 @@ from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, rec
 from .errors import InputError, Problem, StoreBusy
 from .io import read_paths
 from .io.exchange import records_from_document
+from .io.resolve import resolve_names
 from .model import Dataset
 from .privacy import erased_problems
 from .reference import reference_document
@@ -72,11 +73,13 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     user = as_user(user)
     for _ in range(WRITE_ATTEMPTS):
         existing, revision = store.read_with_revision()
-        validated = validate(records, existing)
-        if erased := erased_problems(store, validated.dataset, records):
+        # names instead of ids (graph/io/resolve.py), looked up only among what this user may see
+        resolved = resolve_names(records, existing, lambda: scope(existing, user))  # noqa: B023 (called at once)
+        validated = validate(resolved, existing)
+        if erased := erased_problems(store, validated.dataset, resolved):
             raise InputError(erased)
         denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
-                             origins=record_origins(records))
+                             origins=record_origins(resolved))
         if denied:
             raise AccessDenied(user, denied)
         changes = plan_upsert(existing, validated.dataset)

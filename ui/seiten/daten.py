@@ -22,6 +22,7 @@ from ui.common import app_context, clear_caches, fmt_date, show_input_error
 from ui.labels import FIELD_LABELS, audit_action, audit_target, list_label, local_time
 
 FLASH_KEY = "daten_meldung"
+UPLOAD_TYPES = (".json", ".csv", ".xlsx")
 FORMAT_LABELS = {"json": "JSON (Austauschformat)", "csv": "CSV (ZIP mit einer Datei je Liste)",
                  "xlsx": "Excel (XLSX)", "graphml": "GraphML (yEd, Gephi)", "gexf": "GEXF (Gephi)"}
 MIME = {"json": "application/json", "csv": "application/zip", "graphml": "application/xml",
@@ -68,8 +69,13 @@ tab_import, tab_form, tab_export, tab_log = st.tabs(["Import", "Erfassen", "Expo
 with tab_import:
     st.write("JSON-Austauschdatei (`buendnisnetz/1`), CSV-Dateien (eine je Liste, z. B. `actors.csv`) "
              "oder eine Excel-Mappe (ein Blatt je Liste). Alles oder nichts: bei einem Fehler wird nichts gespeichert.")
-    uploads = st.file_uploader("Dateien", type=["json", "csv", "xlsx"], accept_multiple_files=True,
-                               key="daten_upload")
+    # No type= filter: Streamlit would reject other files with an English message of its own.
+    uploads = st.file_uploader("Dateien (JSON, CSV oder XLSX)", accept_multiple_files=True, key="daten_upload")
+    wrong = [u.name for u in uploads or [] if Path(u.name).suffix.lower() not in UPLOAD_TYPES]
+    if wrong:
+        st.error("Nur JSON-, CSV- oder XLSX-Dateien lassen sich importieren, nicht: " + ", ".join(wrong)
+                 + ". Es wurde nichts gespeichert.")
+        uploads = None
     if uploads:
         folder = Path(tempfile.mkdtemp(prefix="buendnisnetz-upload-"))
         try:
