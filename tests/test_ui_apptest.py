@@ -208,14 +208,13 @@ def test_accepting_a_membership_suggestion_writes_it_with_an_audit_entry(demo_st
 def test_form_input_error_is_shown_as_a_table_and_nothing_is_written(demo_store):
     at = app("seiten/daten.py")
     people = len(open_store(demo_store).read().actors)
-    at.text_input(key="form_person_name").input("Erika Muster")
-    at.text_input(key="form_person_ort").input("123")
+    at.text_input(key="form_person_name").input("   ")
     next(b for b in at.button if b.label == "Person speichern").click().run()
     assert not at.exception
     assert any("nichts gespeichert" in e for e in texts(at.error))
     problems = next(df.value for df in at.dataframe if "Meldung" in df.value.columns)
     assert list(problems.columns) == ["Datei", "Zeile", "Feld", "Meldung"]
-    assert "Gemeinde" in set(problems["Feld"])  # the field as the form names it, not "municipality"
+    assert set(problems["Feld"]) <= {"Kennung", "Name"}  # German, not "id"/"name"
     assert set(problems["Datei"]) == {"Formular Person"} and set(problems["Zeile"]) == {"–"}
     assert len(open_store(demo_store).read().actors) == people
 
@@ -224,9 +223,20 @@ def test_form_adds_a_person(demo_store):
     at = app("seiten/daten.py")
     at.text_input(key="form_person_name").input("Erika Muster")
     at.text_input(key="form_person_rolle").input("Ehrenamt")
+    place = at.selectbox(key="form_person_ort")
+    assert "Köln, Stadt (05315)" in place.options  # places by name, not by a key to type in
+    place.set_value("05315")
     next(b for b in at.button if b.label == "Person speichern").click().run()
     assert not at.exception
-    assert open_store(demo_store).read().actors["p-erika-muster"].role == "Ehrenamt"
+    actor = open_store(demo_store).read().actors["p-erika-muster"]
+    assert (actor.role, actor.municipality) == ("Ehrenamt", "05315")
+
+
+def test_daten_page_offers_templates_per_list(demo_store):
+    at = app("seiten/daten.py")
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Vorlage als CSV" in labels and "Vorlage als Excel (XLSX)" in labels
+    assert "Mitgliedschaften" in at.selectbox(key="daten_vorlage").options
 
 
 def test_unreachable_store_is_a_german_message_not_a_traceback(monkeypatch):

@@ -16,6 +16,7 @@ from graph import api
 from graph.errors import InputError
 from graph.io import read_paths
 from graph.io.export import FORMATS, export
+from graph.io.templates import TEMPLATES, template_csv, template_name, template_xlsx
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
 from ui.common import app_context, clear_caches, fmt_date, show_input_error
@@ -121,6 +122,19 @@ with tab_import:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
+    with st.expander("Vorlagen (CSV und Excel)"):
+        st.write("Eine Vorlage je Liste mit den Spalten und einem erfundenen Beispiel. Bündnisse, Einrichtungen, "
+                 "Personen, Orte und Servicebüros dürfen mit ihrem **Namen** stehen statt mit einer Kennung; gibt "
+                 "es einen Namen mehrfach, hilft der Kreis in Klammern: „Jugendamt (Düren)“. Die Beispielzeilen "
+                 "vor dem Import ersetzen oder löschen.")
+        template = st.selectbox("Liste", list(TEMPLATES), key="daten_vorlage", format_func=list_label)
+        c1, c2, _ = st.columns([1, 1, 2])
+        c1.download_button("Vorlage als CSV", template_csv(template), file_name=f"{template_name(template)}.csv",
+                           mime="text/csv", key="daten_vorlage_csv", icon=":material/download:")
+        c2.download_button("Vorlage als Excel (XLSX)", template_xlsx(template),
+                           file_name=f"{template_name(template)}.xlsx", mime=MIME["xlsx"], key="daten_vorlage_xlsx",
+                           icon=":material/download:")
+
     with st.expander("Demodaten"):
         st.write("Ein erfundener Datensatz (alle Namen sind fiktiv, markiert mit „(Demo)“), der jeden Fall des "
                  "Bündnis-Checks zeigt.")
@@ -140,6 +154,12 @@ with tab_form:
                     format_func={"actor": "Person", "institution": "Einrichtung",
                                  "membership": "Mitgliedschaft"}.get)
     institutions = sorted(ds.institutions, key=lambda i: ds.institutions[i].name)
+    # places by name (type to search); the AGS in brackets tells apart places of the same name
+    places = [None, *sorted(ds.municipalities, key=lambda a: (ds.municipalities[a].name, a))]
+
+    def place_label(ags: str | None) -> str:
+        return "– keiner –" if ags is None else f"{ds.municipalities[ags].name} ({ags})"
+
     alliances = sorted(ds.alliances, key=lambda a: ds.alliances[a].name)
     if kind == "actor":
         with st.form("daten_formular_person", clear_on_submit=False):
@@ -147,14 +167,14 @@ with tab_form:
             role = st.text_input("Rolle (z. B. Fachkraft, Ehrenamt)", key="form_person_rolle")
             institution = st.selectbox("Einrichtung", [None, *institutions], key="form_person_einrichtung",
                                        format_func=lambda i: "– keine –" if i is None else ds.institutions[i].name)
-            municipality = st.text_input("Wohnort/Gemeinde (Gemeindeschlüssel, 5 oder 8 Ziffern; optional)",
-                                         key="form_person_ort")
+            municipality = st.selectbox("Wohnort (optional; zum Suchen tippen)", places, key="form_person_ort",
+                                        format_func=place_label)
             youth = st.checkbox("junge geflüchtete Person (wird außerhalb ihres Bündnisses pseudonymisiert)",
                                 key="form_person_jugend")
             submitted = st.form_submit_button("Person speichern")
         if submitted:
             data = {"id": new_id("p", name, ds.actors), "name": name, "role": role or None,
-                    "institution": institution, "municipality": municipality.strip() or None,
+                    "institution": institution, "municipality": municipality,
                     "is_refugee_youth": youth}
             if write([RawRecord("actors", "Formular Person", "1", data)], "Formular Person",
                      form="Formular Person") is not None:
@@ -166,11 +186,12 @@ with tab_form:
             type_ = st.selectbox("Typ", list(INSTITUTION_TYPES), key="form_einrichtung_typ",
                                  format_func=INSTITUTION_TYPES.get)
             sector = st.selectbox("Sektor", list(SECTORS), key="form_einrichtung_sektor", format_func=SECTORS.get)
-            municipality = st.text_input("Ort (Gemeindeschlüssel, 5 oder 8 Ziffern)", key="form_einrichtung_ort")
+            municipality = st.selectbox("Ort (zum Suchen tippen)", places, key="form_einrichtung_ort",
+                                        format_func=place_label)
             submitted = st.form_submit_button("Einrichtung speichern")
         if submitted:
             data = {"id": new_id("i", name, ds.institutions), "name": name, "type": type_,
-                    "sector": sector, "municipality": municipality.strip() or None}
+                    "sector": sector, "municipality": municipality}
             if write([RawRecord("institutions", "Formular Einrichtung", "1", data)], "Formular Einrichtung",
                      form="Formular Einrichtung"):
                 st.session_state[FLASH_KEY] = f"Einrichtung gespeichert (id {data['id']})."
