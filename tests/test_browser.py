@@ -377,3 +377,29 @@ def test_office_staff_accept_then_dismiss_on_the_same_alliance(accounts_app, pag
     store.close()
     assert actions[0] == "dismiss" and actions[1].startswith("Vorschlag angenommen")
     screenshot(page, "vorschlaege_verworfen", 1400)
+
+
+def test_coordinator_imports_a_csv_that_names_the_alliance(accounts_app, page, axe_source, tmp_path):
+    url, uri = accounts_app
+    csv_file = tmp_path / "Mitgliedschaften.csv"
+    csv_file.write_text(f"Mitglied;Bündnis;seit\nSozialamt Düren (Demo);{DUEREN};01.11.2026\n", encoding="utf-8")
+    login(page, url, COORDINATOR)
+    assert_no_error_shown(page)
+    assert_accessible(page, axe_source)
+    go(page, "Daten")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv_file))
+    settle(page)
+    body = page.locator("body").inner_text()
+    assert "Mitgliedschaften" in body and "memberships" not in body  # German list names in the preview
+    assert "Drag and drop" not in body and "per file" not in body  # Streamlit's English uploader texts
+    assert_accessible(page, axe_source)
+    screenshot(page, "daten_import_vorschau", 1200)
+    button = page.get_by_role("button", name="Importieren")
+    button.focus()
+    page.keyboard.press("Enter")  # keyboard only
+    settle(page)
+    assert "Import gespeichert: 1 neu" in shown_message(page, "Success")
+    assert_no_error_shown(page)
+    store = open_store(uri)
+    assert any(m.member == "demo-i186" and m.alliance == "demo-b16" for m in store.read().memberships.values())
+    store.close()

@@ -68,7 +68,7 @@ def write(records: list[RawRecord], action: str, *, dry_run: bool = False,
 tab_import, tab_form, tab_export, tab_log = st.tabs(["Import", "Erfassen", "Export", "Protokoll"])
 
 with tab_import:
-    st.write("JSON-Austauschdatei (`buendnisnetz/1`), CSV-Dateien (eine je Liste, z. B. `actors.csv`) "
+    st.write("JSON-Austauschdatei (`buendnisnetz/1`), CSV-Dateien (eine je Liste, z. B. `Personen.csv`) "
              "oder eine Excel-Mappe (ein Blatt je Liste). Alles oder nichts: bei einem Fehler wird nichts gespeichert.")
     # No type= filter: Streamlit would reject other files with an English message of its own.
     uploads = st.file_uploader("Dateien (JSON, CSV oder XLSX)", accept_multiple_files=True, key="daten_upload")
