@@ -34,7 +34,8 @@ def test_audit_entries_read_as_sentences_with_names():
     ds.add(Alliance("b1", "Bündnis Köln", "05315"))
     ds.add(Actor("p1", "Erika Muster", municipality="05315"))
     ds.add(Membership("p1", "b1", date(2026, 11, 1)))
-    assert audit_target(ds, "MEMBER_OF:p1->b1@2026-11-01") == "Mitgliedschaft: Erika Muster → Bündnis Köln (seit 01.11.2026)"
+    assert (audit_target(ds, "MEMBER_OF:p1->b1@2026-11-01")
+            == "Mitgliedschaft: Erika Muster → Bündnis Köln (seit 01.11.2026)")
     assert audit_target(ds, "LIVES_IN:p1->05315") == "Wohnort: Erika Muster → Köln"
     assert audit_target(ds, "Actor:p1") == "Person: Erika Muster"
     assert audit_target(ds, "membership:p1->b1") == "Vorschlag Mitgliedschaft: Erika Muster → Bündnis Köln"

@@ -7,7 +7,7 @@ users only what this module makes of them. Pure functions, no Streamlit.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from graph.model import Dataset
@@ -98,7 +98,7 @@ def local_time(iso: str) -> str:
     except (TypeError, ValueError):
         return str(iso)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M Uhr")
 
 

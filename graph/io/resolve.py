@@ -19,8 +19,8 @@ validation reports it as an unknown reference.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from ..errors import InputError, Problem
 from ..model import Dataset, kreis_of
@@ -64,13 +64,13 @@ class _Index:
         for ident, actor in visible.actors.items():
             for name in {actor.name, actor.display_name}:
                 self._add(name, "actors", ident, visible.municipality_of_member(ident))
-        for ident, place in full.municipalities.items():  # reference data: public, not scoped
-            self._add(place.name, "municipalities", ident, ident)
+        for ident, municipality in full.municipalities.items():  # reference data: public, not scoped
+            self._add(municipality.name, "municipalities", ident, ident)
         for record in records:
             data = record.data
             if record.list_name in _KIND and isinstance(data.get("id"), str) and isinstance(data.get("name"), str):
-                place = data.get("municipality") if isinstance(data.get("municipality"), str) else None
-                self._add(data["name"], record.list_name, data["id"], place)
+                where = data.get("municipality")
+                self._add(data["name"], record.list_name, data["id"], where if isinstance(where, str) else None)
 
     def _add(self, name: str, list_name: str, ident: str, place: str | None) -> None:
         entries = self.by_name.setdefault(_key(name), [])

@@ -48,8 +48,8 @@ def new_id(prefix: str, name: str, taken) -> str:
 
 
 def result_frame(result: api.ImportResult) -> pd.DataFrame:
-    return pd.DataFrame([{"Liste": list_label(name), "neu": c["new"], "geändert": c["changed"], "unverändert": c["unchanged"]}
-                         for name, c in result.counts.items() if any(c.values())])
+    return pd.DataFrame([{"Liste": list_label(name), "neu": c["new"], "geändert": c["changed"],
+                          "unverändert": c["unchanged"]} for name, c in result.counts.items() if any(c.values())])
 
 
 def write(records: list[RawRecord], action: str, *, dry_run: bool = False,
