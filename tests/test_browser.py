@@ -182,7 +182,10 @@ def page(browser_context):
 
 def settle(tab) -> None:
     """Wait until Streamlit has finished running the page (its status widget is gone)."""
-    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    tab.wait_for_timeout(300)
+    tab.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && !document.querySelector('[data-stale="true"]')""", timeout=60_000)
     tab.wait_for_timeout(800)
 
 
@@ -279,7 +282,7 @@ def test_map_draws_and_hovering_a_node_shows_its_tooltip(app_url, page):
 
 def test_check_page_shows_the_flagged_alliances(app_url, page):
     open_page(page, app_url, "buendnis-check", "Bündnis-Check")
-    flag = page.get_by_text("Unter der Mindestzahl").first
+    flag = page.get_by_text("Zu wenige Partner").first
     assert flag.is_visible()
     page.get_by_role("tab", name="Karte").click()
     frame = map_frame(page)

@@ -75,10 +75,9 @@ APP_CSS = """
 [data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span, [data-testid="stFileUploaderDropzoneInstructions"] small
   { color: #3d4249 !important; opacity: 1 !important; }
-/* Streamlit's uploader texts cannot be set ("Upload", "200MB per file"): replaced with German ones. */
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after
-  { content: "Dateien auswählen"; }
+/* Streamlit's uploader hint cannot be set ("Drag and drop", "200MB per file"): a German one instead.
+   The button keeps its text "Upload" (a German word too): a text drawn by CSS would differ from the
+   button's accessible name. */
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] div::after
   { content: "oder hierher ziehen · höchstens 50 MB je Datei"; color: #3d4249; font-size: 0.875rem; }
