@@ -155,10 +155,12 @@ def test_a_wave_from_start_to_results(app, chromium, monkeypatch, capsys, tmp_pa
     assert tab.get_by_role("heading", level=1).inner_text().startswith("Netzwerkbefragung")
     answer(tab, names[b["member"]], "ja", "monatlich", 4, 3)
     answer(tab, names[c["member"]], "nein")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.locator("[class*='st-key-mitglied_']").first.scroll_into_view_if_needed()
+    tab.get_by_role("heading", level=1).scroll_into_view_if_needed()
+    tab.screenshot(path=str(SHOTS / "befragung_antwort.png"))
     tab.get_by_label("Wer fehlt?", exact=False).fill("Frau Neu vom Sportverein")
     save(tab)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "befragung_antwort.png"), full_page=True)
     # B: works with A weekly, trust 3, value 2. C: works with A rarely, trust 2, value 4 (one-sided).
     open_link(tab, b["link"])
     answer(tab, names[a["member"]], "ja", "wöchentlich", 3, 2)
@@ -181,6 +183,7 @@ def test_a_wave_from_start_to_results(app, chromium, monkeypatch, capsys, tmp_pa
 
     # A wrong token shows the friendly page and nothing of the data.
     open_link(tab, app["url"] + "/?t=" + "A" * 22)
+    tab.get_by_text(FRIENDLY).wait_for(timeout=60_000)
     body = tab.locator("body").inner_text()
     assert FRIENDLY in body and "Demo" not in body and "Anmeldung" not in body
 
@@ -192,9 +195,29 @@ def test_a_wave_from_start_to_results(app, chromium, monkeypatch, capsys, tmp_pa
 
     # A closed wave's token: the same friendly page.
     open_link(tab, a["link"])
+    tab.get_by_text(FRIENDLY).wait_for(timeout=60_000)
     body = tab.locator("body").inner_text()
     assert FRIENDLY in body and names[b["member"]] not in body
     tab.screenshot(path=str(SHOTS / "befragung_ungueltig.png"))
+    context.close()
+
+    # The coordinator sees the results on the Bündnis-Check's Befragung tab.
+    context = chromium.new_context(viewport={"width": 1400, "height": 1600}, locale="de-DE")
+    tab = context.new_page()
+    tab.goto(app["url"] + "/buendnis-check")
+    tab.get_by_label("Benutzername").fill("k.bonn")
+    tab.get_by_label("Passwort").fill("geheim-bonn-1")
+    tab.get_by_role("button", name="Anmelden").click()
+    tab.get_by_text("Angemeldet: k.bonn").wait_for(timeout=60_000)
+    tab.get_by_role("link", name="Bündnis-Check").first.click()  # a reload would start a new session
+    tab.get_by_role("heading", name="Bündnis-Check", level=1).wait_for(timeout=60_000)
+    settle(tab)
+    tab.get_by_role("tab", name="Befragung").click()
+    tab.get_by_text(f"Letzte Welle {ALLIANCE}-w1").wait_for(timeout=60_000)
+    tab.get_by_text(f"Letzte Welle {ALLIANCE}-w1").scroll_into_view_if_needed()
+    settle(tab)
+    tab.screenshot(path=str(SHOTS / "befragung_ergebnis.png"))
+    assert "2,33" in tab.locator("body").inner_text()  # mean trust
     context.close()
 
     health = json.loads(cli(app, monkeypatch, capsys, "health", "--alliance", ALLIANCE, "--format", "json"))[0]

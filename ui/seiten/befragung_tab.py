@@ -72,7 +72,7 @@ def render(ctx, alliance_id: str) -> None:
         st.dataframe(pd.DataFrame([{
             "Verbindung": " – ".join(member_label(ds, t[end], reveal=True) for end in ("source", "target")),
             "berichtet": "beidseitig" if t["mutual"] else
-            f"einseitig (von {member_label(ds, t['reported_by'], reveal=True)})",
+            f"einseitig, von {ds.name_of(t['reported_by'], reveal=True)}",
             "wie oft": FREQUENCIES.get(t["frequency"] or "", "–"), "Vertrauen": _num(t["trust"]),
             "Nutzen": _num(t["value"])} for t in last.ties]), hide_index=True, width="stretch")
     elif not running:
