@@ -440,7 +440,8 @@ def test_legends_explain_shapes_lines_and_counts():
     graph = build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN))
     data = vis_data(graph, colour_by="sector")
     assert [e["text"].split(":")[0] for e in data["edgeLegend"]] == ["durchgezogen"]
-    assert {s["label"] for s in data["shapes"]} == {"Bündnis", "Einrichtung"}
+    assert [s["label"] for s in data["shapes"]] == ["Form: Einrichtung"]  # Bündnis: in the colour legend
+    assert [look["label"] for look in data["legend"]].count("Bündnis") == 1
     folded = vis_data(aggregate(build_network(three_alliances(), AS_OF, max_nodes=None), three_alliances()))
     assert any(note.startswith("(n)") for note in folded["notes"])
     assert [e["text"].split(":")[0] for e in folded["edgeLegend"]] == ["gestrichelt"]

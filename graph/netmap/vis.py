@@ -13,7 +13,6 @@ from .mapgraph import MapGraph, MapNode
 from .style import (
     EDGE_LABELS,
     EDGE_STYLE,
-    KIND_COLOURS,
     KIND_LABELS,
     KIND_SHAPES,
     STATUS_BORDER,
@@ -107,10 +106,9 @@ def _shape_legend(graph: MapGraph, colour_by: str) -> list[dict]:
         return []
     kinds = {n.kind for n in graph.nodes}
     out = []
-    for kind in ("alliance", "institution", "actor"):
+    for kind in ("institution", "actor"):  # alliances, Kreise, young refugees: in the colour legend already
         if kind in kinds and not (colour_by == "type" and kind == "institution"):
-            out.append({"label": KIND_LABELS[kind], "colour": "#FFFFFF" if kind != "alliance" else
-                        KIND_COLOURS["alliance"], "shape": KIND_SHAPES[kind]})
+            out.append({"label": f"Form: {KIND_LABELS[kind]}", "colour": "#FFFFFF", "shape": KIND_SHAPES[kind]})
     return out
 
 

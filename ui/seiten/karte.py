@@ -20,8 +20,9 @@ from graph.netmap import (
     drill_down,
     file_stem,
     level_of,
+    render_html,
 )
-from ui.common import app_context, empty_hint, kreis_name, map_data, map_html, md, network_map, state_of
+from ui.common import app_context, empty_hint, kreis_name, map_data, md, network_map, state_of
 from ui.karte_komponente import map_component
 
 MAP_HEIGHT = 470
@@ -211,9 +212,15 @@ with detail_col:
                 state_["vorschlaege_person"] = selected
                 st.switch_page("seiten/vorschlaege.py")
 
-standalone = map_html(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, None, header=True, file_stem=stem, **filters)
-st.download_button("Karte als HTML herunterladen", standalone, file_name=f"{stem}.html", mime="text/html",
-                   key="karte_download", icon=":material/download:",
+
+
+def standalone_page() -> str:
+    """The offline HTML page of this view; built only when the download is clicked."""
+    return render_html(graph, physics=physics, colour_by=colour_by, height="700px", header=True, file_stem=stem)
+
+
+st.download_button("Karte als HTML herunterladen", standalone_page, file_name=f"{stem}.html", mime="text/html",
+                   key="karte_download", icon=":material/download:", on_click="ignore",
                    help="Eigenständige Datei, die ohne Internetverbindung geöffnet werden kann. Ein Bild der "
                         "aktuellen Ansicht speichert die Schaltfläche „PNG“ über der Karte.")
 

@@ -104,7 +104,8 @@
     var canvasBox = el("div", {id: "mynetwork", "class": "bn-zeichnung", role: "img",
                                "aria-label": (data.title || "Netzwerkkarte") + " – die Tabelle daneben enthält dieselben Angaben"});
     canvasBox.style.height = (hooks.height || 560) + "px";
-    var aside = el("aside", {"class": "bn-legende", "aria-label": "Legende"});
+    var aside = el("aside", {"class": "bn-legende", "aria-label": "Legende", tabindex: "0"});
+    aside.style.maxHeight = canvasBox.style.height;  // scrolls rather than growing past the drawing
     buildLegend(aside, data);
     var details = el("div", {"class": "bn-details", role: "status"});
     aside.appendChild(details);
@@ -193,7 +194,7 @@
       var width = canvasBox.clientWidth, height = canvasBox.clientHeight;
       var cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
       var scale = Math.min((width - 2 * PAD.edge) / Math.max(maxX - minX, 1),
-                           (height - 2 * PAD.edge) / Math.max(maxY - minY, 1), 1.5);
+                           (height - 2 * PAD.edge) / Math.max(maxY - minY, 1), 1.0);
       order.slice(0, 12).forEach(function (id) {
         var p = positions[id];
         if (!p || !meta[id].label) return;
@@ -227,11 +228,12 @@
       details.style.display = node ? "block" : "none";
     }
 
-    function focusNode(id, how) {
+    /* Select a node and show its label; bring it to the centre, zoomed in to at least 1:1, unless `stay`. */
+    function focusNode(id, how, stay) {
       if (!nodes.get(id)) return false;
       forced = {}; forced[id] = true;
       network.selectNodes([id]);
-      network.focus(id, {scale: Math.max(network.getScale(), 1.0), animation: false});
+      if (!stay) network.focus(id, {scale: Math.max(network.getScale(), 1.0), animation: false});
       relabel();
       showDetails(id);
       if (how && hooks.onSelect) hooks.onSelect(id, how);
@@ -309,7 +311,7 @@
     function ready() {
       fitView();
       api.ready = true;
-      if (hooks.selected) focusNode(hooks.selected, null);
+      if (hooks.selected) focusNode(hooks.selected, null, true);
       if (hooks.onReady) hooks.onReady(api);
     }
     if (data.options.physics.enabled) {
