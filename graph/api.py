@@ -26,6 +26,13 @@ DEFAULT_USER = "admin"
 WRITE_ATTEMPTS = 3  # validate-and-write rounds when other writes keep coming in between
 
 
+def connect(uri: str | None = None) -> Store:
+    """Open the store at `uri` (default: ``$BUENDNISNETZ_STORE`` or the per-user file)."""
+    from .store import open_store
+
+    return open_store(uri)
+
+
 def as_user(user: User | str) -> User:
     """A User; a bare name means an admin of that name (single-user embedded installs, tests)."""
     return user if isinstance(user, User) else User(user, "admin")
@@ -39,6 +46,16 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None)
     """
     read_alliance = getattr(store, "read_alliance", None) if alliance is not None else None
     return scope(read_alliance(alliance) if read_alliance else store.read(), as_user(user))
+
+
+def revision(store: Store) -> int:
+    """The store's write counter (caches key on it)."""
+    return store.revision()
+
+
+def visible(full: Dataset, user: User | str) -> Dataset:
+    """What :func:`read` returns for `user`, from a whole-graph snapshot already read (for caches)."""
+    return scope(full, as_user(user))
 
 
 @dataclass
@@ -175,3 +192,133 @@ def restore(store: Store, source: str | Path, *, user: User | str = ADMIN) -> Pa
     if user.role != "admin":
         raise AccessDenied(user, "Zurückspielen ist der Administration vorbehalten")
     return store.restore(Path(source), user=user.name)
+
+
+# -- the audit log, dismissals, persons (reads and writes that are not imports) -------------------
+
+def dismissals(store: Store, user: User | str = ADMIN) -> frozenset:
+    """Dismissed suggestions as ``(kind, source, target)`` (ids only; what is shown stays scoped)."""
+    as_user(user)
+    return frozenset(store.dismissals())
+
+
+def audit_log(store: Store, user: User | str = ADMIN, limit: int | None = None) -> list:
+    """The newest audit entries first; only admins read the log."""
+    user = as_user(user)
+    if user.role != "admin":
+        raise AccessDenied(user, "das Änderungsprotokoll sehen nur Administrator*innen")
+    return store.audit_log(limit)
+
+
+def audit_event(store: Store, user: User | str, action: str, target: str) -> None:
+    """Record an event that changes no data (login, logout, account change)."""
+    store.add_audit(as_user(user).name, action, target)
+
+
+def person_export(store: Store, person_id: str, *, user: User | str = ADMIN) -> dict:
+    """Everything stored about one person (Art. 15 DSGVO); admins only, audited."""
+    from .privacy import person_data
+
+    user = as_user(user)
+    if user.role != "admin":
+        raise AccessDenied(user, "Auskünfte erteilt die Administration")
+    from .store.survey_base import survey_store
+
+    doc = person_data(store.read(), person_id, store.audit_log())
+    doc["survey"] = survey_store(store).person_data(person_id)  # invitations, answers by and about them
+    store.add_audit(user.name, "Auskunft erteilt", f"Actor:{person_id}")
+    return doc
+
+
+def person_erase(store: Store, person_id: str, *, user: User | str = ADMIN) -> int:
+    """Erase a person everywhere (Art. 17 DSGVO); admins only, audited without personal data."""
+    from .privacy import erase_person
+
+    return erase_person(store, person_id, user=as_user(user))
+
+
+# -- logins and accounts (the accounts file is apart from the store; the audit is in the store) ---
+
+def login(store: Store, name: str, password: str) -> User | None:
+    """Check a password (with lockout after repeated failures); every attempt is audited."""
+    from . import accounts
+
+    try:
+        user = accounts.authenticate(name, password)
+    except accounts.LockedOut:
+        store.add_audit(name, "Anmeldung gesperrt", f"Konto:{name}")
+        raise
+    store.add_audit(name, "Anmeldung" if user else "Anmeldung fehlgeschlagen", f"Konto:{name}")
+    return user
+
+
+def logout(store: Store, user: User | str) -> None:
+    user = as_user(user)
+    store.add_audit(user.name, "Abmeldung", f"Konto:{user.name}")
+
+
+def _manage_accounts(acting: User) -> None:
+    from . import accounts
+
+    if accounts.mode() == "accounts" and acting.role != "admin":
+        raise AccessDenied(acting, "Konten verwaltet die Administration")
+
+
+def user_list(*, user: User | str) -> list[dict]:
+    """All accounts (name, role, office, Kreis, disabled); admins only."""
+    from . import accounts
+
+    user = as_user(user)
+    _manage_accounts(user)
+    return [{"name": n, "role": e["role"], "office": e.get("office"), "kreis": e.get("kreis"),
+             "disabled": bool(e.get("disabled"))} for n, e in sorted(accounts.load().items())]
+
+
+def user_add(store: Store, name: str, password: str, role: str, *, office: str | None = None,
+             kreis: str | None = None, user: User | str) -> User:
+    """Create or change an account. The first account is an admin; Kreis and office must exist."""
+    from . import accounts
+
+    acting = as_user(user)
+    _manage_accounts(acting)
+    existing = accounts.load()
+    if not any(e.get("role") == "admin" for n, e in existing.items() if n != name) and role != "admin":
+        raise InputError("Das erste Konto muss ein Admin-Konto sein, sonst kann niemand Konten verwalten: "
+                         f"buendnisnetz user add NAME --role admin (danach {name} mit --role {role})")
+    ref = store.read()
+    if role == "coordinator" and kreis and (len(kreis) != 5 or kreis not in ref.municipalities):
+        raise InputError(f"--kreis: Kreis {kreis!r} gibt es nicht (5-stelliger AGS eines Kreises)")
+    if role == "office" and office and office not in ref.service_offices:
+        raise InputError(f"--office: Servicebüro {office!r} gibt es nicht "
+                         f"(bekannt: {', '.join(sorted(ref.service_offices)) or 'keines'})")
+    new = accounts.set_account(name, password, role, office=office, kreis=kreis)
+    store.add_audit(acting.name, "Konto geändert" if name in existing else "Konto angelegt",
+                    f"Konto:{name} ({role})")
+    return new
+
+
+def user_remove(store: Store, name: str, *, user: User | str) -> None:
+    from . import accounts
+
+    acting = as_user(user)
+    _manage_accounts(acting)
+    accounts.remove_account(name)
+    store.add_audit(acting.name, "Konto entfernt", f"Konto:{name}")
+
+
+def user_disable(store: Store, name: str, *, user: User | str, disabled: bool = True) -> None:
+    from . import accounts
+
+    acting = as_user(user)
+    _manage_accounts(acting)
+    accounts.set_disabled(name, disabled)
+    store.add_audit(acting.name, "Konto gesperrt" if disabled else "Konto entsperrt", f"Konto:{name}")
+
+
+def set_cli_password(store: Store, required: bool, *, user: User | str) -> None:
+    from . import accounts
+
+    acting = as_user(user)
+    _manage_accounts(acting)
+    accounts.set_cli_password(required)
+    store.add_audit(acting.name, "CLI-Passwort " + ("verlangt" if required else "nicht verlangt"), "Konten")

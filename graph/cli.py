@@ -20,7 +20,7 @@ from .access import ROLES, AccessDenied
 from .errors import InputError, NotFound, StoreUnavailable
 from .printout import text_table
 from .rules import MIN_PARTNERS, number_word
-from .store import ENV_STORE, open_store
+from .store import ENV_STORE
 from .suggest.registry import KINDS as SUGGESTION_KINDS
 from .suggest.registry import REGISTRY as SUGGESTION_REGISTRY
 from .validate import parse_date
@@ -29,6 +29,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 
 
 class Context:
+    """The store and the acting user of one command; both opened through :mod:`graph.api` on first use."""
+
     def __init__(self, store_uri: str | None, user_name: str):
         self.store_uri = store_uri
         self.user_name = user_name
@@ -37,12 +39,26 @@ class Context:
 
     @property
     def user(self):
-        """The acting user: an account of that name, or admin when no accounts exist (embedded installs)."""
+        """The acting user: a recorded single-user install acts as admin, else an account (see README)."""
         if self._user is None:
-            from .accounts import resolve
+            from . import accounts
 
-            self._user = resolve(self.user_name)
+            password = None
+            if accounts.mode() == "accounts" and accounts.cli_password_required():
+                password = os.environ.get(accounts.ENV_LOGIN_PASSWORD)
+                if password is None and sys.stdin.isatty():
+                    password = click.prompt(f"Passwort für {self.user_name}", hide_input=True, err=True)
+            self._user = accounts.resolve(self.user_name, password=password)
         return self._user
+
+    def setup_user(self):
+        """The acting user for account management: before any account exists, the machine's user (bootstrap)."""
+        from . import accounts
+        from .access import User
+
+        if accounts.mode() != "accounts":
+            return User(self.user_name, "admin")
+        return self.user
 
     def read(self, *, alliance: str | None = None):
         """What the user may see; with `alliance` possibly only that alliance's neighbourhood."""
@@ -51,12 +67,29 @@ class Context:
     @property
     def store(self):
         if self._store is None:
-            self._store = open_store(self.store_uri)
+            self._store = api.connect(self.store_uri)
         return self._store
 
     def close(self):
         if self._store is not None:
             self._store.close()
+
+
+def _record_single_user(explicit: bool) -> None:
+    """Record single-user mode when asked to, or on a fresh machine (default accounts path, no file)."""
+    from . import accounts
+
+    how = accounts.mode()
+    if how == "accounts":
+        if explicit:
+            raise InputError("Es sind schon Konten angelegt; --single-user ist nicht möglich")
+        return
+    if how == "single-user":
+        return
+    if explicit or (accounts.path_is_default() and not accounts.accounts_path().exists()):
+        path = accounts.set_single_user()
+        _say(f"Einzelplatzbetrieb eingerichtet: ohne Konten, wer diesen Rechner nutzt, handelt als "
+             f"Administration (vermerkt in {path}). Konten anlegen: buendnisnetz user add NAME --role admin")
 
 
 def _date_option(value: str | None, option: str = "--as-of") -> date:
@@ -129,10 +162,16 @@ def cli(ctx, store_uri, user):
     ctx.call_on_close(ctx.obj.close)
 
 
+SINGLE_USER_HELP = ("Einzelplatz ohne Konten ausdrücklich einrichten (wer den Rechner nutzt, handelt als "
+                    "Administration); auf einem frischen Rechner geschieht das ohne die Option von selbst.")
+
+
 @cli.command()
+@click.option("--single-user", is_flag=True, help=SINGLE_USER_HELP)
 @click.pass_obj
-def init(obj: Context):
+def init(obj: Context, single_user):
     """Schema anlegen und Referenzdaten laden (Länder, Kreise, Servicebüros, Themen). Wiederholbar."""
+    _record_single_user(single_user)
     result = api.init_store(obj.store, user=obj.user)
     s = result.summary()
     _say(f"Initialisiert: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert "
@@ -141,9 +180,11 @@ def init(obj: Context):
 
 @cli.command()
 @click.option("--anchor", metavar="DATUM", help="Stichtag, auf den sich die Demodaten beziehen (Standard: heute).")
+@click.option("--single-user", is_flag=True, help=SINGLE_USER_HELP)
 @click.pass_obj
-def demo(obj: Context, anchor):
+def demo(obj: Context, anchor, single_user):
     """Fiktive Demodaten laden (deterministisch, deutlich als Demo gekennzeichnet)."""
+    _record_single_user(single_user)
     result = api.load_demo(obj.store, user=obj.user, anchor=_date_option(anchor, "--anchor") if anchor else None)
     s = result.summary()
     _say(f"Demodaten (fiktiv) geladen: {s['new']} neu, {s['changed']} geändert, {s['unchanged']} unverändert.")
@@ -301,7 +342,7 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
     _require(ds, "--alliance", alliance, alliance=True)
     _require(ds, "--actor", actor, member=True)
     items = make_suggestions(ds, _date_option(as_of), alliance=alliance, actor=actor, kind=kind, top=top,
-                             dismissed=obj.store.dismissals())
+                             dismissed=api.dismissals(obj.store, obj.user))
     if fmt == "json":
         _print_json([s.as_dict() for s in items])
         return
@@ -394,7 +435,7 @@ def office(obj: Context, office_id, as_of, fmt, out):
 
     ds = obj.read()
     _require(ds, "--office", office_id, office=True)
-    view = office_mod.office_view(ds, office_id, _date_option(as_of), dismissed=obj.store.dismissals())
+    view = office_mod.office_view(ds, office_id, _date_option(as_of), dismissed=api.dismissals(obj.store, obj.user))
     if fmt == "json":
         text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
     elif fmt == "html":
@@ -451,9 +492,7 @@ def figures(obj: Context, as_of, office_id):
 @click.pass_obj
 def audit(obj: Context, limit, fmt):
     """Änderungsprotokoll anzeigen (wer, wann, was; neueste zuerst)."""
-    if obj.user.role != "admin":
-        raise AccessDenied(obj.user, "das Änderungsprotokoll sehen nur Administrator*innen")
-    entries = obj.store.audit_log(limit)
+    entries = api.audit_log(obj.store, obj.user, limit)
     if fmt == "json":
         _print_json([e.as_dict() for e in entries])
     else:
@@ -492,28 +531,55 @@ def user():
 @user.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(list(ROLES)), required=True)
-@click.option("--office", metavar="ID", help="Servicebüro (für Rolle office).")
-@click.option("--kreis", metavar="AGS", help="Kreis (für Rolle coordinator).")
+@click.option("--office", metavar="ID", help="Servicebüro (für Rolle office), z. B. sb-koeln.")
+@click.option("--kreis", metavar="AGS", help="Kreis (für Rolle coordinator), 5-stelliger AGS.")
 @click.option("--password", envvar="BUENDNISNETZ_PASSWORD", prompt="Passwort", hide_input=True,
               confirmation_prompt="Passwort wiederholen", help="Passwort (sonst Abfrage) [env: BUENDNISNETZ_PASSWORD]")
 @click.pass_obj
 def user_add(obj: Context, name, role, office, kreis, password):
-    """Konto anlegen oder ändern (Passwort nur als Argon2-Hash gespeichert)."""
+    """Konto anlegen oder ändern (Passwort nur als Argon2-Hash gespeichert). Das erste Konto ist ein Admin-Konto."""
     from . import accounts
 
-    if accounts.load() and obj.user.role != "admin":
-        raise AccessDenied(obj.user, "Konten verwaltet die Administration")
-    accounts.set_account(name, password, role, office=office, kreis=kreis)
+    api.user_add(obj.store, name, password, role, office=office, kreis=kreis, user=obj.setup_user())
     _say(f"Konto {name} ({ROLES[role]}) gespeichert in {accounts.accounts_path()}.")
 
 
 @user.command("list")
-def user_list():
-    """Konten auflisten."""
-    from . import accounts
+@click.pass_obj
+def user_list(obj: Context):
+    """Konten auflisten (nur Administration)."""
+    rows = [[u["name"], u["role"], u["office"] or "", u["kreis"] or "", "gesperrt" if u["disabled"] else ""]
+            for u in api.user_list(user=obj.setup_user())]
+    click.echo(text_table(["Name", "Rolle", "Servicebüro", "Kreis", "Status"], rows))
 
-    rows = [[n, e["role"], e.get("office") or "", e.get("kreis") or ""] for n, e in sorted(accounts.load().items())]
-    click.echo(text_table(["Name", "Rolle", "Servicebüro", "Kreis"], rows))
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_obj
+def user_remove(obj: Context, name):
+    """Konto entfernen (das letzte Admin-Konto bleibt)."""
+    api.user_remove(obj.store, name, user=obj.setup_user())
+    _say(f"Konto {name} entfernt.")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Gesperrtes Konto wieder freigeben.")
+@click.pass_obj
+def user_disable(obj: Context, name, enable):
+    """Konto sperren (Anmeldung nicht mehr möglich; mit --enable wieder freigeben)."""
+    api.user_disable(obj.store, name, user=obj.setup_user(), disabled=not enable)
+    _say(f"Konto {name} {'freigegeben' if enable else 'gesperrt'}.")
+
+
+@user.command("cli-password")
+@click.argument("setting", type=click.Choice(["required", "off"]))
+@click.pass_obj
+def user_cli_password(obj: Context, setting):
+    """Für gemeinsam genutzte Rechner: Kommandozeile nur mit Passwort des Kontos (required) oder ohne (off)."""
+    api.set_cli_password(obj.store, setting == "required", user=obj.setup_user())
+    _say("Die Kommandozeile verlangt jetzt das Passwort des Kontos." if setting == "required"
+         else "Die Kommandozeile verlangt kein Passwort mehr (sie vertraut der Anmeldung am Rechner).")
 
 
 @cli.group()
@@ -527,14 +593,7 @@ def person():
 @click.pass_obj
 def person_export(obj: Context, person_id, out):
     """Alle gespeicherten Daten einer Person ausgeben (Auskunft)."""
-    from .privacy import person_data
-
-    if obj.user.role != "admin":
-        raise AccessDenied(obj.user, "Auskünfte erteilt die Administration")
-    doc = person_data(obj.store.read(), person_id, obj.store.audit_log())
-    from .store.survey_base import survey_store
-
-    doc["survey"] = survey_store(obj.store).person_data(person_id)  # invitations, answers by and about them
+    doc = api.person_export(obj.store, person_id, user=obj.user)
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     if out:
         Path(out).write_text(text + "\n", encoding="utf-8")
@@ -549,12 +608,10 @@ def person_export(obj: Context, person_id, out):
 @click.pass_obj
 def person_erase(obj: Context, person_id, yes):
     """Eine Person überall löschen (Mitgliedschaften, Verbindungen, Protokollinhalte)."""
-    from .privacy import erase_person
-
     if not yes and not click.confirm(f"Person {person_id} endgültig löschen? Das kann nicht rückgängig "
                                      "gemacht werden (außer aus einer Sicherung).", err=True):
         raise click.Abort()
-    count = erase_person(obj.store, person_id, user=obj.user)
+    count = api.person_erase(obj.store, person_id, user=obj.user)
     _say(f"Gelöscht: {person_id} ({count} Einträge im Graphen; Protokoll ohne personenbezogene Daten).")
 
 
@@ -569,6 +626,10 @@ def serve(obj: Context, port, address):
     if obj.store_uri:
         env[ENV_STORE] = obj.store_uri
     _ = obj.store  # fail fast (exit 3) when the store is unreachable
+    from . import accounts
+
+    if accounts.mode() == "unset":
+        raise accounts.NotConfigured(accounts.not_configured_message())
     _say(f"Bündnisnetz läuft auf http://{address}:{port}  (Beenden mit Strg+C)")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -588,6 +649,7 @@ for _command in (cli, health):
 def main(argv: list[str] | None = None) -> int:
     """Entry point: map errors to exit codes, never a traceback for a user mistake."""
     debug = bool(os.environ.get("BUENDNISNETZ_DEBUG"))
+    old_umask = os.umask(0o077)  # every file and folder the CLI creates is private (store, backups, exports)
     try:
         result = cli.main(args=argv, prog_name="buendnisnetz", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
@@ -615,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _say(f"Interner Fehler: {type(exc).__name__}: {exc} (Details mit BUENDNISNETZ_DEBUG=1)")
         code = EXIT_INTERNAL
+    finally:
+        os.umask(old_umask)
     if argv is None:
         sys.exit(code)
     return code

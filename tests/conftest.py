@@ -157,3 +157,17 @@ def sqlite_store(tmp_path):
     store.init_schema()
     yield store
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def single_user_accounts(tmp_path_factory, monkeypatch):
+    """Every test gets its own accounts file recording single-user mode, never the developer's config.
+
+    Login fails closed without a recorded setup (graph.accounts); tests that need accounts or a
+    missing file set ``BUENDNISNETZ_ACCOUNTS`` themselves.
+    """
+    path = tmp_path_factory.mktemp("konten") / "accounts.json"
+    path.write_text('{"single_user": true, "users": {}}', encoding="utf-8")
+    monkeypatch.setenv("BUENDNISNETZ_ACCOUNTS", str(path))
+    monkeypatch.delenv("BUENDNISNETZ_CLI_PASSWORD", raising=False)
+    return path

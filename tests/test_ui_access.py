@@ -75,3 +75,86 @@ def test_with_single_sign_on_configured_the_login_offers_it_and_shows_no_data(de
     assert not at.exception
     assert [b.label for b in at.button if b.key == "login_oidc"] == ["Mit Organisationskonto anmelden"]
     assert not at.dataframe
+
+
+# -- issue 14: login fails closed, sessions are rebound and cleared, lockout, audit ----------------
+
+@pytest.fixture
+def no_login_delay(monkeypatch):
+    monkeypatch.setenv("BUENDNISNETZ_LOGIN_DELAY", "0")
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_a_mistyped_accounts_path_shows_no_data_and_says_why(demo_with_accounts, monkeypatch, tmp_path):
+    monkeypatch.setenv(ENV_ACCOUNTS, str(tmp_path / "konten.jsno"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert not at.dataframe and "Angemeldet" not in sidebar_text(at)
+    assert "konten.jsno" in at.error[0].value and "--single-user" in at.error[0].value
+
+
+def test_repeated_failures_lock_the_login(demo_with_accounts, no_login_delay):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    for _ in range(5):
+        at.text_input(key="login_name").input("k.koeln")
+        at.text_input(key="login_password").input("falsch-falsch-falsch")
+        at.button[0].click().run()
+    at.text_input(key="login_name").input("k.koeln")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "gesperrt" in at.error[0].value
+    assert [t.value for t in at.title] == ["Bündnisnetz – Anmeldung"]
+
+
+def test_logout_clears_everything_the_previous_user_had(demo_with_accounts, no_login_delay):
+    at = login("md", PASSWORD)
+    at.session_state["daten_export_datei"] = (b"NW-Daten", "x.json", "application/json")
+    at.run()
+    logout = next(b for b in at.sidebar.button if b.key == "logout")
+    logout.click().run()
+    assert [t.value for t in at.title] == ["Bündnisnetz – Anmeldung"]
+    assert "daten_export_datei" not in at.session_state
+    at.text_input(key="login_name").input("k.koeln")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "daten_export_datei" not in at.session_state
+    assert "k.koeln" in sidebar_text(at)
+
+
+def test_logins_failures_and_logouts_are_audited(demo_with_accounts, no_login_delay):
+    import os
+
+    at = login("k.koeln", "falsch-falsch-falsch")
+    at.text_input(key="login_name").input("k.koeln")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    next(b for b in at.sidebar.button if b.key == "logout").click().run()
+    with open_store(os.environ[ENV_STORE]) as store:
+        actions = [(e.user, e.action) for e in reversed(store.audit_log(10))]
+    assert actions[-3:] == [("k.koeln", "Anmeldung fehlgeschlagen"), ("k.koeln", "Anmeldung"),
+                            ("k.koeln", "Abmeldung")]
+
+
+def test_only_admins_see_where_the_store_is(demo_with_accounts, no_login_delay, tmp_path):
+    import os
+
+    set_account("chef", PASSWORD, "admin", path=Path(os.environ[ENV_ACCOUNTS]))
+    assert "Datenspeicher" not in sidebar_text(login("k.koeln", PASSWORD))
+    assert "Datenspeicher" in sidebar_text(login("chef", PASSWORD))
+
+
+def test_a_viewer_clicking_dismiss_gets_a_german_message(demo_with_accounts, no_login_delay):
+    import os
+
+    set_account("leser", PASSWORD, "viewer", path=Path(os.environ[ENV_ACCOUNTS]))
+    at = login("leser", PASSWORD)
+    at.switch_page("seiten/vorschlaege.py").run()
+    dismiss = next(b for b in at.button if b.key and b.key.startswith("verwerfen|"))
+    dismiss.click().run()
+    assert not at.exception
+    assert any("nur lesen" in e.value for e in at.error)

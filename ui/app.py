@@ -6,34 +6,53 @@ comes from ``$BUENDNISNETZ_STORE`` (default: the per-user data file).
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 
 import streamlit as st
 
+from graph import api
 from graph.access import ROLES
+from graph.errors import StoreUnavailable
 from ui.common import (
     AS_OF_KEY,
+    COOKIE_KEY,
     USER_KEY,
     accounts_exist,
+    apply_cookie,
     apply_style,
+    begin_session,
     current_user,
     display_uri,
+    end_session,
     oidc_configured,
     oidc_email,
+    session_store,
     store_uri,
 )
 
+os.umask(0o077)  # files the app writes (exports, the store when it creates one) are private
 # An emoji icon: Streamlit draws it in the page itself, where a :material/…: icon is fetched from
 # fonts.gstatic.com (nothing may leave 127.0.0.1).
 st.set_page_config(page_title="Bündnisnetz", page_icon="🤝", layout="wide")
 apply_style()
 
 
+def login_delay(failures: int) -> float:
+    """Seconds to wait after a wrong password: doubling with each failure in a row, at most 8."""
+    base = float(os.environ.get("BUENDNISNETZ_LOGIN_DELAY", "0.5"))
+    return min(base * 2 ** max(failures - 1, 0), 8.0)
+
+
 def login_form() -> None:
     """Ask for name and password (local accounts, see ``buendnisnetz user add``); stop until they fit."""
-    from graph.accounts import authenticate
+    from graph import accounts, sessions
 
     st.title("Bündnisnetz – Anmeldung")
+    if accounts.mode() == "unset" and not oidc_configured():
+        st.error(accounts.not_configured_message())
+        st.stop()
     if oidc_configured():
         email = oidc_email()
         if email:
@@ -47,12 +66,22 @@ def login_form() -> None:
         name = st.text_input("Benutzername", key="login_name")
         password = st.text_input("Passwort", type="password", key="login_password")
         if st.form_submit_button("Anmelden", type="primary"):
-            user = authenticate(name.strip(), password)
-            if user is None:
-                st.error("Benutzername oder Passwort stimmt nicht.")
+            name = name.strip()
+            try:
+                user = api.login(session_store(store_uri()), name, password)
+            except accounts.LockedOut as exc:
+                st.error(str(exc))
+            except StoreUnavailable as exc:
+                st.error(f"Der Datenspeicher ist nicht erreichbar: {exc.reason}")
             else:
-                st.session_state[USER_KEY] = user
-                st.rerun()
+                if user is None:
+                    time.sleep(login_delay(accounts.failures(name)))
+                    st.error("Benutzername oder Passwort stimmt nicht.")
+                else:
+                    token = sessions.issue(user)
+                    begin_session(user, token)
+                    st.session_state[COOKIE_KEY] = token
+                    st.rerun()
     st.stop()
 
 
@@ -63,7 +92,9 @@ if "t" in st.query_params:  # a survey respondent's personal link: that question
     st.stop()
 
 if current_user() is None:
+    apply_cookie()
     login_form()
+apply_cookie()
 
 # The page files live in seiten/, not pages/: Streamlit treats a pages/ folder next to the main
 # script as its old multipage layout, and then answers a first request for a page URL (a bookmark,
@@ -86,11 +117,16 @@ with st.sidebar:
     st.date_input("Stichtag", key=AS_OF_KEY, format="DD.MM.YYYY", min_value=date(2015, 1, 1),
                   max_value=date(date.today().year + 5, 12, 31),
                   help="Mitgliedschaften und Verbindungen gelten so, wie sie an diesem Tag bestanden.")
-    st.caption(f"Datenspeicher: `{display_uri(store_uri())}`")
     user = current_user()
+    if user.role == "admin":
+        st.caption(f"Datenspeicher: `{display_uri(store_uri())}`")
     st.caption(f"Angemeldet: {user.name} ({ROLES.get(user.role, user.role)})")
     if USER_KEY in st.session_state and st.button("Abmelden", key="logout"):
-        del st.session_state[USER_KEY]
+        try:
+            api.logout(session_store(store_uri()), user)
+        except StoreUnavailable:
+            pass  # logging out must work even when the store is gone
+        end_session(everywhere=True)
         if oidc_email():
             st.logout()
         st.rerun()

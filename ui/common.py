@@ -16,12 +16,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from graph.access import User, scope
+from graph import api
+from graph.access import ADMIN, User
 from graph.errors import InputError, StoreUnavailable
 from graph.model import STATES, Dataset, kreis_of
 from graph.printout import STATUS_COLOURS as PRINT_STATUS_COLOURS
 from graph.rules import SEVERITY_RANK, STATUS_LABELS, STATUS_RANK, STATUSES, office_of_alliance, state_of_place
-from graph.store import Store, default_store_uri, open_store
+from graph.store import Store, default_store_uri
 
 #: Who the audit log names for writes from the app when no accounts exist (single-user install).
 APP_USER = os.environ.get("BUENDNISNETZ_USER", "app")
@@ -107,14 +108,14 @@ def session_store(uri: str) -> Store:
     """
     stores = st.session_state.setdefault("_buendnisnetz_stores", {})
     if uri not in stores:
-        stores[uri] = open_store(uri)
+        stores[uri] = api.connect(uri)
     return stores[uri]
 
 
 def accounts_exist() -> bool:
     from graph import accounts
 
-    return bool(accounts.load())
+    return accounts.mode() == "accounts"
 
 
 def oidc_configured() -> bool:
@@ -132,28 +133,126 @@ def oidc_email() -> str | None:
     return getattr(st.user, "email", None)
 
 
+# -- sessions: one user per Streamlit session, rebound at login, cleared at logout -------------------
+
+TOKEN_KEY = "_buendnisnetz_token"
+CONNECTION_KEY = "_buendnisnetz_connection"
+OIDC_KEY = "_buendnisnetz_oidc"
+#: A cookie to set (token) or delete (None) on the next run, see :func:`apply_cookie`.
+COOKIE_KEY = "_buendnisnetz_cookie"
+
+
+def _connection_id() -> str | None:
+    """The websocket this run came over (a new one for every reload, tab or reconnect)."""
+    try:
+        value = st.context.headers.get("Sec-Websocket-Key")
+    except Exception:
+        return None
+    return value if isinstance(value, str) else None  # AppTest has no real request
+
+
+def _cookie() -> str | None:
+    from graph.sessions import COOKIE
+
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def begin_session(user: User, token: str | None = None, *, oidc: bool = False) -> None:
+    """Start a fresh session for `user`: nothing of an earlier user or login attempt survives."""
+    end_connections()
+    st.session_state.clear()
+    st.session_state[USER_KEY] = user
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[CONNECTION_KEY] = _connection_id()
+    st.session_state[OIDC_KEY] = oidc
+
+
+def end_connections() -> None:
+    for store in st.session_state.get("_buendnisnetz_stores", {}).values():
+        try:
+            store.close()
+        except Exception:
+            pass
+
+
+def end_session(*, everywhere: bool) -> None:
+    """Log out: with `everywhere`, every token of the account is void (all tabs and browsers)."""
+    from graph import sessions
+
+    user = st.session_state.get(USER_KEY)
+    if everywhere and user is not None and st.session_state.get(TOKEN_KEY):
+        sessions.revoke(user.name)
+    end_connections()
+    st.session_state.clear()
+    st.session_state[COOKIE_KEY] = None  # delete the browser's cookie on the next run
+
+
+def _session_valid(user: User) -> bool:
+    """Whether this session's user still holds: account active, token not revoked, same browser."""
+    from graph import sessions
+
+    if st.session_state.get(OIDC_KEY):
+        return oidc_email() == user.name
+    token = st.session_state.get(TOKEN_KEY)
+    if token is None:
+        return False
+    if sessions.verify(token) != user:
+        return False
+    cookie = _cookie()
+    if cookie == token:
+        st.session_state[CONNECTION_KEY] = _connection_id()
+        return True
+    # Right after the login the browser has not sent the cookie yet: the same websocket is enough.
+    # A session resumed over another connection must bring the cookie.
+    return st.session_state.get(CONNECTION_KEY) == _connection_id()
+
+
 def current_user() -> User | None:
     """The logged-in user, or None when a login is needed.
 
     With OIDC configured, a signed-in e-mail address maps to the local account of
-    that name (which carries role, office and Kreis). Without any accounts and
-    without OIDC (a single-user install) the app acts as admin.
+    that name (which carries role, office and Kreis). A valid session cookie
+    (after a reload, in a new tab) restores the local account it names. Only an
+    installation recorded as single-user acts as admin without a login.
     """
+    from graph import accounts, sessions
+
     user = st.session_state.get(USER_KEY)
     if user is not None:
-        return user
+        if _session_valid(user):
+            return user
+        end_session(everywhere=False)
+        user = None
     if oidc_configured():
         email = oidc_email()
         if email:
-            from graph import accounts
-
             entry = accounts.load().get(email)
-            if entry is not None:
-                user = st.session_state[USER_KEY] = accounts.user_from(email, entry)
-        return user
-    if not accounts_exist():
+            if entry is not None and not entry.get("disabled"):
+                user = accounts.user_from(email, entry)
+                begin_session(user, oidc=True)
+                return user
+    how = accounts.mode()
+    if how == "single-user":
         return User(APP_USER, "admin")
+    if how == "accounts":
+        token = _cookie()
+        restored = sessions.verify(token)
+        if restored is not None:
+            begin_session(restored, token)
+            return restored
     return None
+
+
+def apply_cookie() -> None:
+    """Set or delete the session cookie in the browser when a login or logout asked for it."""
+    from graph.sessions import cookie_script
+
+    if COOKIE_KEY in st.session_state:
+        st.html(cookie_script(st.session_state.pop(COOKIE_KEY)), unsafe_allow_javascript=True)
 
 
 #: The newest revision this process has seen per store; a change drops every cached snapshot.
@@ -167,9 +266,9 @@ def view_key(revision: int, user: User) -> tuple:
 @st.cache_resource(max_entries=4, show_spinner="Daten werden geladen …")
 def full_snapshot(uri: str, revision: int) -> Dataset:
     """The whole graph at a revision, shared by all sessions (read once on its own connection)."""
-    store = open_store(uri)
+    store = api.connect(uri)
     try:
-        return store.read()
+        return api.read(store, ADMIN)
     finally:
         store.close()
 
@@ -178,7 +277,7 @@ def full_snapshot(uri: str, revision: int) -> Dataset:
 def snapshot(uri: str, view: tuple) -> Dataset:
     """What one user may see of the graph at a revision (:func:`graph.access.scope`), shared per view."""
     revision, name, role, office, kreis = view
-    return scope(full_snapshot(uri, revision), User(name, role, office, kreis))
+    return api.visible(full_snapshot(uri, revision), User(name, role, office, kreis))
 
 
 @st.cache_resource(max_entries=16, show_spinner="Bündnis-Check läuft …")
@@ -202,7 +301,7 @@ def app_context() -> AppContext:
         st.stop()
     try:
         store = session_store(uri)
-        revision = store.revision()
+        revision = api.revision(store)
         if _seen_revision.setdefault(uri, revision) != revision:  # written elsewhere too (CLI): no older
             _seen_revision[uri] = revision                          # data, e.g. an erased name, stays in memory
             clear_caches()

@@ -61,7 +61,7 @@ if ctx.user.office in offices:  # office staff see their own region by default
     st.session_state.setdefault("buero_office", ctx.user.office)
 office_id = st.selectbox("Servicebüro", offices, key="buero_office",
                          format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
-dismissed = frozenset(ctx.store.dismissals())  # part of the revision, so caching by view stays right
+dismissed = api.dismissals(ctx.store, ctx.user)  # part of the revision, so caching by view stays right
 view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed)
 
 counts = view.status_counts()

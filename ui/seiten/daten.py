@@ -15,7 +15,7 @@ import streamlit as st
 from graph import api
 from graph.errors import InputError
 from graph.io import read_paths
-from graph.io.export import FORMATS, export
+from graph.io.export import FORMATS
 from graph.io.templates import TEMPLATES, template_csv, template_name, template_xlsx
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
@@ -221,7 +221,8 @@ with tab_export:
     if st.button("Export erstellen", key="daten_export"):
         folder = Path(tempfile.mkdtemp(prefix="buendnisnetz-export-"))
         try:
-            out = export(ds, fmt, folder / ("buendnisnetz" if fmt == "csv" else f"buendnisnetz.{fmt}"))
+            out = api.export(ctx.store, fmt, folder / ("buendnisnetz" if fmt == "csv" else f"buendnisnetz.{fmt}"),
+                             user=ctx.user)
             if fmt == "csv":
                 buffer = io.BytesIO()
                 with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -242,7 +243,7 @@ with tab_export:
                            file_name=file_name, mime=mime, key="daten_export_download")
 
 with tab_log:
-    entries = ctx.store.audit_log(200) if ctx.user.role == "admin" else None
+    entries = api.audit_log(ctx.store, ctx.user, 200) if ctx.user.role == "admin" else None
     if entries is None:
         st.info("Das Änderungsprotokoll sehen nur Administrator*innen.")
     elif entries:

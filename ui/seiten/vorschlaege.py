@@ -70,7 +70,7 @@ kind = c3.selectbox("Art", [None, *KINDS], key="vorschlaege_art",
 top = c4.number_input("Anzahl", min_value=1, max_value=100, value=10, key="vorschlaege_anzahl")
 
 found = suggestions(ctx.uri, ctx.view, ctx.as_of, alliance, actor, kind, int(top),
-                    frozenset(ctx.store.dismissals()))
+                    api.dismissals(ctx.store, ctx.user))
 if not found:
     st.info("Keine Vorschläge für diese Auswahl.")
 
@@ -97,7 +97,11 @@ def accept(s) -> None:
 
 
 def dismiss(s) -> None:
-    api.dismiss(ctx.store, s.kind, s.source, s.target, user=ctx.user)
+    try:
+        api.dismiss(ctx.store, s.kind, s.source, s.target, user=ctx.user)
+    except InputError as exc:  # e.g. a viewer: say why in German, no traceback
+        st.error("Der Vorschlag wurde nicht verworfen. " + " ".join(p.message for p in exc.problems))
+        return
     clear_caches()
     keep_selection()
     st.session_state[FLASH_KEY] = f"Verworfen: {ds.name_of(s.source)} → {ds.name_of(s.target)}"
