@@ -159,6 +159,20 @@ def sqlite_store(tmp_path):
     store.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def single_user_accounts_for_servers(tmp_path_factory):
+    """The same for fixtures wider than one test (an app server started once per module)."""
+    path = tmp_path_factory.mktemp("konten-sitzung") / "accounts.json"
+    path.write_text('{"single_user": true, "users": {}}', encoding="utf-8")
+    old = os.environ.get("BUENDNISNETZ_ACCOUNTS")
+    os.environ["BUENDNISNETZ_ACCOUNTS"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("BUENDNISNETZ_ACCOUNTS", None)
+    else:
+        os.environ["BUENDNISNETZ_ACCOUNTS"] = old
+
+
 @pytest.fixture(autouse=True)
 def single_user_accounts(tmp_path_factory, monkeypatch):
     """Every test gets its own accounts file recording single-user mode, never the developer's config.
