@@ -160,28 +160,20 @@ def sqlite_store(tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def single_user_accounts_for_servers(tmp_path_factory):
-    """The same for fixtures wider than one test (an app server started once per module)."""
-    path = tmp_path_factory.mktemp("konten-sitzung") / "accounts.json"
-    path.write_text('{"single_user": true, "users": {}}', encoding="utf-8")
-    old = os.environ.get("BUENDNISNETZ_ACCOUNTS")
-    os.environ["BUENDNISNETZ_ACCOUNTS"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("BUENDNISNETZ_ACCOUNTS", None)
-    else:
-        os.environ["BUENDNISNETZ_ACCOUNTS"] = old
+def single_user_for_servers():
+    """Single-user mode recorded in the session's isolated config folder, for app servers started per module.
+
+    Login fails closed without a recorded setup (graph.accounts); see ``single_user``.
+    """
+    from graph.accounts import set_single_user
+
+    return set_single_user()
 
 
 @pytest.fixture(autouse=True)
-def single_user_accounts(tmp_path_factory, monkeypatch):
-    """Every test gets its own accounts file recording single-user mode, never the developer's config.
+def single_user(isolated_user):
+    """Each test's own config folder records single-user mode (as ``buendnisnetz init`` does on a fresh
+    machine). Tests that need accounts or no setup at all set ``BUENDNISNETZ_ACCOUNTS`` themselves."""
+    from graph.accounts import set_single_user
 
-    Login fails closed without a recorded setup (graph.accounts); tests that need accounts or a
-    missing file set ``BUENDNISNETZ_ACCOUNTS`` themselves.
-    """
-    path = tmp_path_factory.mktemp("konten") / "accounts.json"
-    path.write_text('{"single_user": true, "users": {}}', encoding="utf-8")
-    monkeypatch.setenv("BUENDNISNETZ_ACCOUNTS", str(path))
-    monkeypatch.delenv("BUENDNISNETZ_CLI_PASSWORD", raising=False)
-    return path
+    return set_single_user()
