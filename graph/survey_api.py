@@ -391,11 +391,14 @@ def annotate_reports(store: Store, reports: list, as_of: date, *, user: User | s
 def exported_waves(store: Store, *, user: User | str) -> list[dict]:
     """The waves the user may see, as the exchange file's ``survey_waves`` (no tokens, no single answers)."""
     user = api.as_user(user)
-    ds = store.read()
     surveys = survey_store(store)
+    waves = surveys.waves()
+    if not waves:
+        return []
+    ds = store.read()
     rows = []
     by_alliance: dict[str, list[Wave]] = {}
-    for wave in surveys.waves():
+    for wave in waves:
         if may_manage(user, ds, wave.alliance):
             by_alliance.setdefault(wave.alliance, []).append(wave)
     for waves in by_alliance.values():

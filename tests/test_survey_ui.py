@@ -75,3 +75,27 @@ def test_a_wave_starts_from_the_tab_and_offers_the_letters(demo_store):
     store = open_store(demo_store)
     assert len(survey_store(store).invitations("demo-b06-w1")) == 5
     store.close()
+
+
+def test_the_respondent_page_shows_only_the_questionnaire_and_no_menu(demo_store, tmp_path, monkeypatch):
+    from graph import survey_api
+    from graph.accounts import ENV_ACCOUNTS, set_account
+
+    monkeypatch.setenv(ENV_ACCOUNTS, str(tmp_path / "accounts.json"))
+    set_account("admin", "geheim-admin-1", "admin", path=tmp_path / "accounts.json")
+    store = open_store(demo_store)
+    links = survey_api.start_waves(store, user="admin", alliance="demo-b06")
+    store.close()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["t"] = links[0].link.split("?t=")[1]
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Netzwerkbefragung: Willkommensbündnis Bonn (Demo)"
+    assert len(at.sidebar.children) == 0 or not any("Stichtag" in str(e) for e in at.sidebar)
+    shown = " ".join(str(getattr(e, "value", "")) for e in at.main)
+    assert "Angemeldet" not in shown and "Datenspeicher" not in shown
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert len(headings) == 4  # the four other members, nothing else
+    at.query_params["t"] = "A" * 22
+    at.run()
+    assert any("nicht gültig" in i.value for i in at.info) and not at.markdown
