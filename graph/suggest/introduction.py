@@ -43,18 +43,37 @@ def _kreis_blocks(net: Network) -> list[np.ndarray]:
     return [block for block in np.split(ok, np.flatnonzero(np.diff(net.kreis[ok])) + 1) if len(block) > 1]
 
 
+#: Kreise are scored together up to this many nodes per sparse product (fewer calls, bounded memory).
+BATCH_NODES = 4000
+
+
+def _batches(net: Network) -> list[np.ndarray]:
+    """Consecutive Kreis blocks joined up to :data:`BATCH_NODES` nodes, each sorted ascending."""
+    out, current, size = [], [], 0
+    for block in _kreis_blocks(net):
+        if current and size + len(block) > BATCH_NODES:
+            out.append(np.sort(np.concatenate(current)))
+            current, size = [], 0
+        current.append(block)
+        size += len(block)
+    if current:
+        out.append(np.sort(np.concatenate(current)))
+    return out
+
+
 def introduction_blocks(net: Network, index: str = "adamic_adar"):
-    """Yield ``(rows, cols, network_score)`` of the eligible pairs, one Kreis at a time.
+    """Yield ``(rows, cols, network_score)`` of the eligible pairs, a few Kreise at a time.
 
     Introductions stay inside a Kreis, so instead of ``A @ W @ A`` over the
-    whole country (whose hubs, the alliances, make it dense) each Kreis gets
-    ``A[K] @ W @ A[K]ᵀ``: the same Adamic–Adar values for its own pairs, with
-    memory bounded by the largest Kreis rather than by the country.
-    Each block's indices ascend and only the upper triangle is kept, so ``rows < cols``.
+    whole country (whose hubs, the alliances, make it dense) each batch of
+    Kreise gets ``A[B] @ W @ A[B]ᵀ``: the same Adamic–Adar values for its own
+    pairs (pairs across Kreise are dropped), with memory bounded by the batch
+    rather than by the country. Each batch's indices ascend and only the upper
+    triangle is kept, so ``rows < cols``.
     """
     adjacency = net.graph.adjacency.tocsr()
     weighted = (adjacency @ sp.diags_array(neighbour_weights(net.degrees, index))).tocsr()
-    for block in _kreis_blocks(net):
+    for block in _batches(net):
         local = sp.triu(weighted[block] @ adjacency[block].T, k=1).tocoo()
         rows, cols = block[local.row], block[local.col]
         ok = introduction_eligible(net, rows, cols) & (local.data > 0)
