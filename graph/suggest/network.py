@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
-from ..linkpred import SparseGraph
+from ..linkpred import SparseGraph, symmetric_adjacency
 from ..model import Dataset, kreis_of
 from ..partners import unit_sector
 from ..rules import alliance_live, gives_youth_voice, institution_of, is_administration, tie_in_force
@@ -62,23 +62,30 @@ class Network:
         for actor in ds.actors.values():
             if actor.institution in ds.institutions:
                 edges.append((actor.id, actor.institution))
-        known = set(nodes)
-        self.graph = SparseGraph.from_edges(nodes, ((u, v) for u, v in edges if u in known and v in known))
+        index = {node: i for i, node in enumerate(nodes)}
+        ends = np.array([(index.get(u, -1), index.get(v, -1)) for u, v in edges], dtype=np.int64).reshape(-1, 2)
+        ends = ends[(ends >= 0).all(axis=1) & (ends[:, 0] != ends[:, 1])]
+        self.graph = SparseGraph(tuple(nodes), index, symmetric_adjacency(len(nodes), ends[:, 0], ends[:, 1]))
         self.index = self.graph.index
         self.degrees = self.graph.degrees
 
         # Kreis per node: the place by the partner rule, else the Kreis of the person's alliances.
         self.kreis_code: dict[str, int] = {}
         kreis = np.full(len(nodes), -1, dtype=np.int64)
+        code_of_place: dict[str, int] = {}
+        first_alliance = len(actors) + len(institutions)
         for i, node in enumerate(nodes):
-            if self.kind[i] == self.ALLIANCE:
+            if i >= first_alliance:
                 place = ds.alliances[node].municipality
             else:
                 place = ds.municipality_of_member(node)
                 if place is None and self.alliances_of.get(node):
-                    place = ds.alliances[sorted(self.alliances_of[node])[0]].municipality
+                    place = ds.alliances[min(self.alliances_of[node])].municipality
             if place:
-                kreis[i] = self.kreis_code.setdefault(kreis_of(place), len(self.kreis_code))
+                code = code_of_place.get(place)
+                if code is None:
+                    code = code_of_place[place] = self.kreis_code.setdefault(kreis_of(place), len(self.kreis_code))
+                kreis[i] = code
         self.kreis = kreis
         self.kreis_names = {code: k for k, code in self.kreis_code.items()}
 
