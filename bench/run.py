@@ -340,8 +340,7 @@ def main(argv=None) -> int:
                     r["baseline_seconds"] = graphml_seconds
         print("library phases done; commands …", flush=True)
         floor = startup(uri, tmp)
-        measured = commands(uri, db, tmp, ds, QUICK_COMMANDS if args.quick else [c for c, _ in COMMANDS],
-                            1 if args.quick else 3)
+        measured = commands(uri, db, tmp, ds, QUICK_COMMANDS if args.quick else [c for c, _ in COMMANDS], repeat)
         del ds
 
         if not args.no_bolt:
