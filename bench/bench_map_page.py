@@ -95,6 +95,13 @@ def map_frame(tab, where: str = "true", timeout: float = 120):
     raise SystemExit(f"map with a node where {where} not drawn")
 
 
+def shoot(tab, path: Path) -> None:
+    """A screenshot once the page's script run has finished (no stale elements)."""
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    tab.wait_for_timeout(500)
+    tab.screenshot(path=str(path))
+
+
 def label_overlaps(frame) -> int:
     """How many pairs of drawn labels overlap (vis-network's own label boxes)."""
     from test_map_browser import LABEL_BOXES
@@ -182,7 +189,7 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
         results["cold_ms"] = ms(start)
         results["bund_overlaps"] = label_overlaps(frame)
         if shots:
-            tab.screenshot(path=str(shots / f"karte_{label}_bund.png"))
+            shoot(tab, shots / f"karte_{label}_bund.png")
 
         reruns = []
         for node_id in frame.evaluate("() => nodes.getIds().slice(0, 3)"):
@@ -213,7 +220,7 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
         results["land_overlaps"] = label_overlaps(frame)
         results["land_nodes"] = frame.evaluate("() => nodes.length")
         if shots:
-            tab.screenshot(path=str(shots / f"karte_{label}_land.png"))
+            shoot(tab, shots / f"karte_{label}_land.png")
 
         kreis = frame.evaluate("() => nodes.get().filter(n => n.id.startsWith('kreis:'))"
                                ".sort((a, b) => b.size - a.size)[0].id")
@@ -224,7 +231,7 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
         results["kreis_overlaps"] = label_overlaps(frame)
         results["kreis_nodes"] = frame.evaluate("() => nodes.length")
         if shots:
-            tab.screenshot(path=str(shots / f"karte_{label}_kreis.png"))
+            shoot(tab, shots / f"karte_{label}_kreis.png")
         person = frame.evaluate("() => nodes.get().filter(n => n.shape === 'dot')"
                                 ".sort((a, b) => b.size - a.size)[0].id")
         tab.mouse.dblclick(*node_point(frame, person))
@@ -233,7 +240,7 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
         tab.wait_for_timeout(300)
         results["ego_overlaps"] = label_overlaps(frame)
         if shots:
-            tab.screenshot(path=str(shots / f"karte_{label}_ego.png"))
+            shoot(tab, shots / f"karte_{label}_ego.png")
         results["requests_outside"] = outside
         context.close()
     finally:

@@ -27,6 +27,7 @@ from graph.netmap import (
     build_network,
     drill_down,
     file_stem,
+    layout,
     legend,
     level_of,
     map_for,
@@ -459,3 +460,23 @@ def test_cli_map_without_filter_writes_the_bund_overview(tmp_path):
     out = write_map(three_alliances(), tmp_path / "bund.html", as_of=AS_OF)
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["level"] == "bund" and {n["id"] for n in data["nodes"]} == {"land:NW", "land:SN"}
+
+
+def test_loose_nodes_stand_below_the_network_instead_of_far_out():
+    ds = three_alliances()
+    ds.add(Institution("k-allein", "Kita ohne Bündnis", "kita", "bildung", KOELN))
+    graph = build_network(ds, AS_OF, MapFilter(kreis=KOELN))
+    pos = layout(graph)
+    network = [pos[n] for n in ("koeln", "k-ja", "k-schule", "k-mo")]
+    x, y = pos["k-allein"]
+    assert y > max(py for _, py in network)
+    assert min(px for px, _ in network) <= x <= max(px for px, _ in network)
+    assert y - max(py for _, py in network) < 300  # near, not pushed out by the force simulation
+
+
+def test_overview_nodes_fit_their_tiles_whatever_the_counts():
+    ds = two_lands()
+    for i in range(40):  # one very large Land next to a small one
+        ds.add(Alliance(f"x{i}", f"Bündnis {i}", KOELN))
+    sizes = {n.id: n.size for n in overview(ds, AS_OF).nodes}
+    assert sizes["land:NW"] <= 65 and sizes["land:SN"] < sizes["land:NW"]

@@ -25,6 +25,7 @@ LAND_TILES = {
     "SL": (0, 4), "BW": (1, 4), "BY": (2, 4),
 }
 TILE = (300.0, 190.0)
+FRAGMENT_GAP = 140.0
 KREIS_CELL = (230.0, 150.0)
 
 LAYOUT_SEED = 7
@@ -53,11 +54,26 @@ def layout(graph: MapGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, f
     g.add_edges_from((e.source, e.target) for e in graph.edges)
     if not g:
         return {}
-    scale = 120.0 * math.sqrt(len(g))
-    iterations = 50 if len(g) <= 500 else max(10, 50 * 500 // len(g))
-    pos = nx.spring_layout(g, seed=seed, scale=scale, k=1.5 / math.sqrt(len(g)), iterations=iterations,
-                           method="force")
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+    # Fragments of one or two nodes would be pushed far out and shrink the rest when the view is
+    # fitted; they stand in a row below the drawing instead.
+    fragments = sorted((sorted(c) for c in nx.connected_components(g) if len(c) <= 2), key=lambda c: c[0])
+    loose = {n for c in fragments for n in c}
+    main = g.subgraph(n for n in g if n not in loose).copy() if loose else g
+    pos: dict[str, tuple[float, float]] = {}
+    if main:
+        scale = 120.0 * math.sqrt(len(main))
+        iterations = 50 if len(main) <= 500 else max(10, 50 * 500 // len(main))
+        spring = nx.spring_layout(main, seed=seed, scale=scale, k=1.5 / math.sqrt(len(main)),
+                                  iterations=iterations, method="force")
+        pos = {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in spring.items()}
+    if fragments:
+        left = min((x for x, _ in pos.values()), default=0.0)
+        right = max((x for x, _ in pos.values()), default=0.0)
+        top = max((y for _, y in pos.values()), default=-FRAGMENT_GAP) + FRAGMENT_GAP
+        per_row = max(1, int((right - left) // FRAGMENT_GAP) + 1)
+        for i, n in enumerate(n for c in fragments for n in c):
+            pos[n] = (round(left + (i % per_row) * FRAGMENT_GAP, 1), round(top + (i // per_row) * FRAGMENT_GAP, 1))
+    return pos
 
 
 def _grouped_layout(graph: MapGraph, seed: int) -> dict[str, tuple[float, float]]:

@@ -119,7 +119,11 @@ def overview(ds: Dataset, as_of: date, sel: MapFilter | None = None, *, health: 
     for e in edges:
         degree[e.source] += 1
         degree[e.target] += 1
-    nodes = [_group_node(ds, g, ids, health, degree[g]) for g, ids in sorted(members.items())]
+    largest = max((len(ids) for ids in members.values()), default=1)
+    # The largest node fills about a third of its tile (Bund) or grid cell (Land); the rest by area.
+    radius = (12.0, 50.0) if by_land else (8.0, 26.0)
+    nodes = [_group_node(ds, g, ids, health, degree[g], round(radius[0] + radius[1] * math.sqrt(len(ids) / largest), 1))
+             for g, ids in sorted(members.items())]
     if not by_land:
         lands: dict[str, list[MapNode]] = {}
         for n in nodes:
@@ -149,7 +153,7 @@ def _group_name(ds: Dataset, group: str) -> str:
     return name.removesuffix(", Stadt").removesuffix(", Landeshauptstadt")
 
 
-def _group_node(ds: Dataset, group: str, alliance_ids: list[str], health: dict, degree: int) -> MapNode:
+def _group_node(ds: Dataset, group: str, alliance_ids: list[str], health: dict, degree: int, size: float) -> MapNode:
     statuses = [health[a].status for a in alliance_ids if a in health]
     counts = {s: statuses.count(s) for s in ("ok", "warn", "critical")}
     worst = max(statuses, key=_RANK.get, default="ok")
@@ -164,7 +168,6 @@ def _group_node(ds: Dataset, group: str, alliance_ids: list[str], health: dict, 
              f"{len(alliance_ids) - len(statuses)})" * (len(statuses) < len(alliance_ids)),
              f"Anteil kritisch: {share} %",
              "Klick: " + ("die Kreise dieses Landes zeigen" if kind == "land" else "das Netzwerk im Kreis zeigen")]
-    size = round(14.0 + 7.0 * math.sqrt(len(alliance_ids)), 1)
     return MapNode(group, label, kind, None, None, degree, size, "\n".join(lines),
                    kreis=key if kind == "kreis" else None, status=worst, flagged=worst != "ok",
                    count=len(alliance_ids))

@@ -81,10 +81,11 @@ def _node(n: MapNode, colour_by: str, position: tuple[float, float] | None) -> d
                   "hover": {"background": fill, "border": "#000000"}},
         "borderWidth": 4 if n.flagged and n.count is None else 1.5,
         "borderWidthSelected": 5 if n.flagged else 3,
-        "font": {"size": LABEL_PX, "color": "#A00000" if n.flagged and n.count is None else "#1A1A1A",
-                 "background": "rgba(255,255,255,0.8)"},
+        "font": {"size": LABEL_PX, "color": "#A00000" if n.flagged and n.count is None else "#1A1A1A"},
         "importance": _importance(n), "drill": n.count is not None or n.kind == "land",
     }
+    if n.count is None and n.kind != "land":  # lines may cross a name in a network, not in an overview
+        node["font"]["background"] = "rgba(255,255,255,0.8)"
     if shape == "text":
         node["font"] = {"size": LABEL_PX + 2, "color": "#1A1A1A"}
     if position is not None:
