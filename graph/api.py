@@ -91,8 +91,9 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     for _ in range(WRITE_ATTEMPTS):
         existing, revision = store.read_with_revision()
         # names instead of ids (graph/io/resolve.py), looked up only among what this user may see
-        resolved = resolve_names(records, existing, lambda: scope(existing, user))  # noqa: B023 (called at once)
-        validated = validate(resolved, existing)
+        visible = scope(existing, user)
+        resolved = resolve_names(records, existing, lambda: visible)  # noqa: B023 (called at once)
+        validated = validate(resolved, existing, visible=visible)
         if erased := erased_problems(store, validated.dataset, resolved):
             raise InputError(erased)
         denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",

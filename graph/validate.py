@@ -215,8 +215,13 @@ class _Checker:
         return out
 
 
-def validate(records: list[RawRecord], existing: Dataset | None = None) -> Validated:
+def validate(records: list[RawRecord], existing: Dataset | None = None, *,
+             visible: Dataset | None = None) -> Validated:
     """Check records against each other and an existing graph; return the incoming items.
+
+    `visible` is what the importing user may see of `existing` (:func:`graph.access.scope`;
+    default: all of it). Warnings compare only with it, so they reveal nothing about items
+    outside the user's scope or real names the user may not see.
 
     Raises
     ------
@@ -383,14 +388,19 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
                                tuple(sorted(set(participants))), int(reached) if reached is not None else None, note))
 
     # Ids are unique per label, but a member or tie end must say unambiguously what it is.
+    shown = existing if visible is None else visible
+
+    def taken(list_name: str, ident: str, other: str, what: str) -> None:
+        record = seen[(list_name, ident)]
+        message = (f"Kennung {ident!r} ist schon {what}; bitte eine eigene Kennung verwenden"
+                   if ident in getattr(incoming, other) or ident in getattr(shown, other)
+                   else f"Kennung {ident!r} ist schon vergeben; bitte eine eigene Kennung verwenden")
+        problems.append(Problem(record.file, record.line, "id", message))
+
     for ident in set(incoming.actors) & (set(incoming.institutions) | set(existing.institutions)):
-        record = seen[("actors", ident)]
-        problems.append(Problem(record.file, record.line, "id",
-                                f"Kennung {ident!r} ist schon eine Einrichtung; Personen brauchen eigene Kennungen"))
+        taken("actors", ident, "institutions", "eine Einrichtung")
     for ident in set(incoming.institutions) & set(existing.actors):
-        record = seen[("institutions", ident)]
-        problems.append(Problem(record.file, record.line, "id",
-                                f"Kennung {ident!r} ist schon eine Person; Einrichtungen brauchen eigene Kennungen"))
+        taken("institutions", ident, "actors", "eine Person")
 
     def kind_of(ident: str) -> str | None:
         if known("actors", ident):
@@ -476,7 +486,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None) -> Valid
     # Likely duplicates: same name in the same municipality under another id.
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
         index: dict[tuple[str, str | None], str] = {}
-        for item in getattr(existing, list_name).values():
+        for item in getattr(existing if visible is None else visible, list_name).values():
             index[(item.name.casefold(), item.municipality)] = item.id
         for item in getattr(incoming, list_name).values():
             key = (item.name.casefold(), item.municipality)
