@@ -8,7 +8,6 @@ import pytest
 
 from graph import api
 from graph.access import User, scope
-from graph.demo import build_demo
 from graph.store import open_store
 
 OFFICE = User("o", "office", office="sb-koeln")
