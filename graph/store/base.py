@@ -148,10 +148,6 @@ class Store(ABC):
         """The :class:`~graph.store.erasure.Ledger` of erased ids kept outside the store, or None."""
         return None
 
-    def record(self, action: str, target: str, *, user: str) -> None:
-        """Write one audit entry that goes with no graph change (backup, restore)."""
-        raise NotImplementedError
-
     def backup(self, target: str | Path, *, user: str) -> Path:
         """Write a consistent, checked copy of the whole store to `target` (audited); return its path."""
         raise InputError(BACKUP_UNSUPPORTED)

@@ -245,13 +245,6 @@ class SQLiteStore(Store):
     def erasure_ledger(self) -> Ledger:
         return self._ledger or Ledger(self.path.with_name(self.path.name + ".loeschungen"))
 
-    def record(self, action: str, target: str, *, user: str) -> None:
-        self._require_schema()
-        with self._immediate() as cur:
-            cur.execute("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,?,?,?)",
-                        (now(), user, action, target, None, None))
-            cur.execute(_BUMP_REVISION)
-
     def _is_store_file(self, path: Path) -> bool:
         live = self.path.resolve()
         return path.resolve() in (live, Path(f"{live}-wal"), Path(f"{live}-shm"))
@@ -274,7 +267,7 @@ class SQLiteStore(Store):
             raise InputError(f"{target}: ist ein Ordner; bitte einen Dateinamen angeben")
         if self._is_store_file(target):
             raise InputError(f"{target}: das ist der Speicher selbst; bitte eine andere Datei angeben")
-        self.record("backup", f"Sicherung:{target.name}", user=user)
+        self.add_audit(user, "backup", f"Sicherung:{target.name}")
         try:
             tmp = private_temp(folder, f".{target.name}.")
         except OSError as exc:
