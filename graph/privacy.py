@@ -9,6 +9,7 @@ happened, by whom and when, without the personal data.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 
 from .access import AccessDenied, User
@@ -80,3 +81,26 @@ def erased_problems(store: Store, incoming: Dataset, records) -> list[Problem]:
                     "angelegt werden; bitte eine neue Kennung verwenden")
             for r in records if r.list_name == "actors" and isinstance(r.data, dict)
             and str(r.data.get("id", "")).strip() in hits]
+
+
+def reidentification(doc: dict) -> tuple[int, int]:
+    """How many refugee young people in an export document are unique by what it keeps of them.
+
+    Everything an export keeps about a young person counts: place, institution, role and
+    the memberships (alliance, since, until, role) and ties (other end, since). Returns
+    ``(unique, total)``; ``unique / total`` is the share a local reader could single out.
+    """
+    minors = {a["id"]: a for a in doc.get("actors", []) if a.get("is_refugee_youth")}
+    memberships: dict[str, list] = {i: [] for i in minors}
+    for m in doc.get("memberships", []):
+        if m.get("member") in minors:
+            memberships[m["member"]].append((m.get("alliance"), m.get("since"), m.get("until"), m.get("role")))
+    ties: dict[str, list] = {i: [] for i in minors}
+    for t in doc.get("ties", []):
+        for end, other in ((t.get("source"), t.get("target")), (t.get("target"), t.get("source"))):
+            if end in minors:
+                ties[end].append(("minor" if other in minors else other, t.get("since")))
+    keys = {i: (a.get("municipality"), a.get("institution"), a.get("role"), tuple(sorted(memberships[i], key=str)),
+                tuple(sorted(ties[i], key=str))) for i, a in minors.items()}
+    counts = Counter(keys.values())
+    return sum(1 for k in keys.values() if counts[k] == 1), len(minors)

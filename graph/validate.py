@@ -8,6 +8,7 @@ collected, not only the first, so a user can fix a file in one go.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -472,6 +473,19 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
 
     if problems:
         raise InputError(problems)
+
+    # Every young person has a pseudonym: the stored one, else a random one unique in the store
+    # (never derived from the id, which anyone could hash).
+    used = {a.pseudonym for a in existing.actors.values() if a.pseudonym}
+    used |= {a.pseudonym for a in incoming.actors.values() if a.pseudonym}
+    for ident, actor in list(incoming.actors.items()):
+        if actor.is_refugee_youth and not actor.pseudonym:
+            old = existing.actors.get(ident)
+            pseudonym = kept = old.pseudonym if old is not None and old.pseudonym else None
+            while pseudonym is None or (pseudonym in used and pseudonym != kept):
+                pseudonym = f"Jugendliche*r {secrets.token_hex(3).upper()}"
+            used.add(pseudonym)
+            incoming.actors[ident] = replace(actor, pseudonym=pseudonym)
 
     # A pseudonymised export imported back must not replace a young person's real name by the pseudonym.
     for ident, actor in list(incoming.actors.items()):

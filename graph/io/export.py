@@ -1,50 +1,90 @@
 """Writing a Dataset out: the exchange JSON, CSV, Excel, GraphML and GEXF (Gephi).
 
 Every writer takes ``reveal``: by default refugee young people, who are minors,
-leave the tool under their pseudonym only (design.md, privacy). ``reveal=True``
-is for a full backup by someone allowed to see the names.
+leave the tool only as pseudonymous entries (:func:`pseudonymized`; design.md,
+privacy). ``reveal=True`` is for a full copy by someone allowed to see the names.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Dataset
+from ..model import Actor, Dataset, Membership
 
 FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
 
 
-def pseudonymized(ds: Dataset, *, reveal: bool = False) -> Dataset:
-    """The dataset as it may leave the tool: refugee young people named by their pseudonym.
+def pseudonymized(ds: Dataset, *, reveal: bool = False, rng: random.Random | None = None) -> Dataset:
+    """The dataset as it may leave the tool: refugee young people only as pseudonymous entries.
+
+    For every actor with ``is_refugee_youth`` (unless `reveal`):
+
+    - a random id for this export only (``jugendliche-…``), never the stored one, and the
+      pseudonym as name (one without a stored pseudonym gets a random one);
+    - no place (coarser than the Kreis required: the alliance tells the region), no
+      institution, no role;
+    - membership dates no finer than the year (``since`` 1 January, ``until`` 31 December),
+      no membership role;
+    - no ties (to a named person or another young person) and no offer participation.
 
     Parameters
     ----------
     ds : Dataset
     reveal : bool
-        Keep real names (no change at all).
-
-    Returns
-    -------
-    Dataset
-        A shallow copy where every ``Actor`` with ``is_refugee_youth`` has
-        ``name == display_name``; everything else is shared with `ds`.
+        Keep everything as stored (no change at all).
+    rng : random.Random, optional
+        Source of the random ids (tests); default: the operating system's.
 
     Examples
     --------
     >>> from graph.model import Actor
     >>> ds = Dataset(actors={"y1": Actor("y1", "Amira K.", is_refugee_youth=True, pseudonym="Stern")})
-    >>> pseudonymized(ds).actors["y1"].name
-    'Stern'
+    >>> [(a.name, a.id.startswith("jugendliche-"), a.id != "y1") for a in pseudonymized(ds).actors.values()]
+    [('Stern', True, True)]
     >>> pseudonymized(ds, reveal=True).actors["y1"].name
     'Amira K.'
     """
-    if reveal or not any(a.is_refugee_youth for a in ds.actors.values()):
+    minors = [a for a in ds.actors.values() if a.is_refugee_youth]
+    if reveal or not minors:
         return ds
+    rng = rng or random.SystemRandom()
+    new_id: dict[str, str] = {}
+    taken = set(ds.actors) | set(ds.institutions)
+    for a in minors:
+        while (ident := f"jugendliche-{rng.getrandbits(40):010x}") in taken:
+            pass
+        taken.add(ident)
+        new_id[a.id] = ident
     out = ds.copy()
-    out.actors = {ident: replace(a, name=a.display_name) if a.is_refugee_youth else a
-                  for ident, a in ds.actors.items()}
+    out.actors = {}
+    stored = {a.pseudonym for a in minors if a.pseudonym}
+    given: set[str] = set()
+    for ident, a in ds.actors.items():
+        if ident not in new_id:
+            out.actors[ident] = a
+            continue
+        name = a.pseudonym if a.pseudonym not in given else None  # unique in every export
+        while name is None or (name in stored and name != a.pseudonym) or name in given:
+            name = f"Jugendliche*r {rng.getrandbits(24):06X}"
+        given.add(name)
+        # No place at all: the alliance already tells the region, and the Kreis of the
+        # person next to it singled out 12 more of the demo's 54 (README, Datenschutz).
+        out.actors[new_id[ident]] = Actor(new_id[ident], name, None, None, None, True, name)
+    out.memberships = {}
+    for m in ds.memberships.values():
+        if m.member in new_id:
+            m = Membership(new_id[m.member], m.alliance, date(m.since.year, 1, 1) if m.since else None,
+                           date(m.until.year, 12, 31) if m.until else None, None)
+        out.memberships[m.key] = m
+    # No tie of a young person at all: to a named person it would name their circle, and
+    # between two young people it singled out 24 of 54 in the demo (README, Datenschutz).
+    out.ties = {key: t for key, t in ds.ties.items() if t.source not in new_id and t.target not in new_id}
+    out.offers = {ident: replace(o, participants=tuple(p for p in o.participants if p not in new_id))
+                  if any(p in new_id for p in o.participants) else o for ident, o in ds.offers.items()}
     return out
 
 
