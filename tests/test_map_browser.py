@@ -260,6 +260,15 @@ def test_click_on_a_node_fills_the_details_panel_and_the_panel_focuses_the_map(a
     frame.wait_for_function("id => network.getSelectedNodes()[0] === id", arg=other, timeout=20_000)
     assert other in frame.evaluate("() => karte.shownLabels()")
 
+    # "Einpassen" shows the whole map again; the Details panel leads on to the alliance's check
+    frame.get_by_role("button", name="Ganze Karte zeigen").click()
+    page.mouse.click(*node_point(page, frame, alliance))
+    page.get_by_role("button", name="Im Bündnis-Check öffnen").click()
+    page.get_by_role("heading", name="Bündnis-Check", level=1).wait_for(timeout=30_000)
+    settle(page)
+    chosen = page.get_by_label("Bündnis", exact=True)
+    assert name.rstrip("…") in (chosen.input_value() or chosen.get_attribute("aria-label") or "")
+
 
 def test_search_in_the_map_focuses_a_node_and_reports_it(app_url, page):
     frame = open_kreis(page, app_url)

@@ -22,6 +22,7 @@ from graph.model import (
 )
 from graph.netmap import (
     STATUS_COLOURS,
+    MapEdge,
     MapFilter,
     aggregate,
     build_network,
@@ -480,3 +481,14 @@ def test_overview_nodes_fit_their_tiles_whatever_the_counts():
         ds.add(Alliance(f"x{i}", f"Bündnis {i}", KOELN))
     sizes = {n.id: n.size for n in overview(ds, AS_OF).nodes}
     assert sizes["land:NW"] <= 65 and sizes["land:SN"] < sizes["land:NW"]
+
+
+def test_survey_ties_get_a_legend_line_per_trust_band():
+    from graph.netmap.survey_edges import TRUST_COLOURS
+
+    graph = build_network(three_alliances(), AS_OF, MapFilter(kreis=KOELN))
+    graph.edges.append(MapEdge("k-ja", "k-mo", "COOPERATES_WITH", "", 3.0, TRUST_COLOURS[4]))
+    legend_lines = vis_data(graph)["edgeLegend"]
+    assert [line["color"] for line in legend_lines if line["text"].startswith("Befragung")] == [TRUST_COLOURS[4]]
+    assert not any(line["text"].startswith("Befragung") for line in vis_data(build_network(
+        three_alliances(), AS_OF, MapFilter(kreis=KOELN)))["edgeLegend"])

@@ -66,7 +66,7 @@ def vis_data(graph: MapGraph, *, colour_by: str = "kind", physics: bool = True) 
                    for look in legend(graph, colour_by)],
         "shapes": _shape_legend(graph, colour_by),
         "edgeLegend": [{"text": text, "color": style["color"], "dashes": style["dashes"]}
-                       for style, text in edge_legend(graph)],
+                       for style, text in edge_legend(graph)] + _survey_legend(graph),
         "notes": _notes(graph),
     }
 
@@ -111,6 +111,15 @@ def _shape_legend(graph: MapGraph, colour_by: str) -> list[dict]:
         if kind in kinds and not (colour_by == "type" and kind == "institution"):
             out.append({"label": f"Form: {KIND_LABELS[kind]}", "colour": "#FFFFFF", "shape": KIND_SHAPES[kind]})
     return out
+
+
+def _survey_legend(graph: MapGraph) -> list[dict]:
+    """Lines of survey-reported ties: one entry per trust band present (colour), width = frequency."""
+    from .survey_edges import TRUST_COLOURS
+
+    present = {e.colour for e in graph.edges if e.colour}
+    return [{"text": f"Befragung: Vertrauen {band} von 4 (Linienbreite = wie häufig)", "color": colour,
+             "dashes": False} for band, colour in sorted(TRUST_COLOURS.items()) if colour in present]
 
 
 def _notes(graph: MapGraph) -> list[str]:
