@@ -158,7 +158,7 @@ def build_network(ds: Dataset, as_of: date, selection: MapFilter | None = None, 
         revealed = {n for n in sub if sel.alliance is None or sub.has_edge(n, sel.alliance)}
     offers_of: dict[str, list] = {}
     for offer in ds.offers.values():  # one pass, for the alliances on this map only
-        if offer.alliance in sub:
+        if offer.alliance is not None and offer.alliance in sub:
             offers_of.setdefault(offer.alliance, []).append(offer)
     nodes = [_map_node(ds, sub, node_id, as_of, health, node_id in revealed, offers_of.get(node_id, ()))
              for node_id in sorted(sub)]
@@ -268,10 +268,10 @@ def _near_places(ds: Dataset, sel: MapFilter) -> Dataset:
                 out.institutions[actor.institution] = ds.institutions[actor.institution]
         elif ident in ds.institutions:
             out.institutions[ident] = ds.institutions[ident]
-    for key, t in ds.ties.items():
+    for tie_key, t in ds.ties.items():
         if (t.source in out.actors or t.source in out.institutions) and (
                 t.target in out.actors or t.target in out.institutions):
-            out.ties[key] = t
+            out.ties[tie_key] = t
     return out
 
 
@@ -374,7 +374,7 @@ def _map_node(ds: Dataset, g: nx.Graph, node_id: str, as_of: date, health: dict,
         if a.topics:
             lines.append("Themen: " + ", ".join(ds.topics[t].name if t in ds.topics else t for t in a.topics))
         if report is not None:
-            lines.append(f"Status: {STATUS_LABELS.get(status, status)} – {report.partners} Partner, "
+            lines.append(f"Status: {STATUS_LABELS.get(report.status, report.status)} – {report.partners} Partner, "
                          f"Punktzahl {report.score}")
             lines += [f"⚠ {flag.message}" for flag in report.flags if flag.severity != "info"]
         lines += _offer_lines(offers, as_of)

@@ -39,8 +39,13 @@ def _linear(hex_colour: str) -> tuple[float, float, float]:
     text = hex_colour.lstrip("#")
     if len(text) != 6:
         raise ValueError(f"expected a colour like '#0072B2', not {hex_colour!r}")
-    channels = [int(text[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    r, g, b = (int(text[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return _decode(r), _decode(g), _decode(b)
+
+
+def _decode(c: float) -> float:
+    """sRGB transfer function, inverted: a channel's linear light."""
+    return c / 12.92 if c <= 0.04045 else float(((c + 0.055) / 1.055) ** 2.4)
 
 
 def simulate(hex_colour: str, vision: str) -> tuple[float, float, float]:
@@ -48,8 +53,8 @@ def simulate(hex_colour: str, vision: str) -> tuple[float, float, float]:
     rgb = _linear(hex_colour)
     if vision == "normal":
         return rgb
-    matrix = _CVD[vision]
-    return tuple(min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb)))) for row in matrix)
+    r, g, b = (min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb)))) for row in _CVD[vision])
+    return r, g, b
 
 
 def _lab_of_linear(rgb: tuple[float, float, float]) -> Lab:

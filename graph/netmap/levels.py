@@ -129,7 +129,7 @@ def overview(ds: Dataset, as_of: date, sel: MapFilter | None = None, *, health: 
         for n in nodes:
             lands.setdefault(state_of_place(ds, n.kreis) or "?", []).append(n)
         for code, kreise in sorted(lands.items()):
-            count = sum(n.count for n in kreise)
+            count = sum(n.count or 0 for n in kreise)
             name = STATES[code][0] if code in STATES else "Land unbekannt"
             nodes.append(MapNode(f"land:{code}", f"{name} ({_alliances(count)})", "land", None, None, 0, 20.0,
                                  f"Land: {name}\nBündnisse: {count}\nKreise mit Bündnissen: {len(kreise)}"))
@@ -156,7 +156,7 @@ def _group_name(ds: Dataset, group: str) -> str:
 def _group_node(ds: Dataset, group: str, alliance_ids: list[str], health: dict, degree: int, size: float) -> MapNode:
     statuses = [health[a].status for a in alliance_ids if a in health]
     counts = {s: statuses.count(s) for s in ("ok", "warn", "critical")}
-    worst = max(statuses, key=_RANK.get, default="ok")
+    worst = max(statuses, key=lambda s: _RANK.get(s, 0), default="ok")
     name = _group_name(ds, group)
     kind, _, key = group.partition(":")
     label = f"{name}\n{_alliances(len(alliance_ids))}" + (f" · {counts['critical']} kritisch" if counts["critical"]

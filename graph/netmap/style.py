@@ -71,7 +71,7 @@ TYPE_COLOURS = {t: look.colour for t, look in TYPE_LOOKS.items()}
 STATUS_COLOURS = {"ok": GREEN, "warn": ORANGE, "critical": VERMILLION}
 STATUS_BORDER = {"critical": VERMILLION, "warn": ORANGE}
 #: Three line styles: solid (belongs to), dashed (works at / lies in), dotted (knows / cooperates with).
-EDGE_STYLE = {
+EDGE_STYLE: dict[str, dict[str, object]] = {
     "MEMBER_OF": {"color": "#8C8C8C", "dashes": False},
     "WORKS_AT": {"color": "#A0A0A0", "dashes": [8, 5]},
     "KNOWS": {"color": "#0072B2", "dashes": [2, 4]},
@@ -101,7 +101,7 @@ def legend(graph: MapGraph, colour_by: str = "kind") -> list[Look]:
     return [look for key, look in colour_groups(colour_by).items() if key in present and look.shape != "text"]
 
 
-def edge_legend(graph: MapGraph) -> list[tuple[dict, str]]:
+def edge_legend(graph: MapGraph) -> list[tuple[dict[str, object], str]]:
     """(line style, German text) for each of the three line styles present in the map."""
     present = {e.type for e in graph.edges}
     return [(EDGE_STYLE[types[0]], text) for types, text in EDGE_LEGEND if present & set(types)]

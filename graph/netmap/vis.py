@@ -40,7 +40,7 @@ def vis_data(graph: MapGraph, *, colour_by: str = "kind", physics: bool = True) 
     precomputed = not physics or graph.aggregated or len(graph.nodes) > LAYOUT_ABOVE
     positions = layout(graph) if precomputed else {}
     nodes = [_node(n, colour_by, positions.get(n.id)) for n in graph.nodes]
-    edges = []
+    edges: list[dict[str, object]] = []
     for e in graph.edges:
         style = EDGE_STYLE.get(e.type, EDGE_STYLE["MEMBER_OF"])
         # a survey tie (graph.netmap.survey_edges): solid, coloured by trust, as wide as it is frequent
@@ -74,20 +74,21 @@ def vis_data(graph: MapGraph, *, colour_by: str = "kind", physics: bool = True) 
 def _node(n: MapNode, colour_by: str, position: tuple[float, float] | None) -> dict:
     fill, shape = look_of(n, colour_by)
     border = STATUS_BORDER.get(n.status or "", "#555555") if n.count is None else "#333333"
-    node = {
+    font: dict[str, object] = {"size": LABEL_PX, "color": "#A00000" if n.flagged and n.count is None else "#1A1A1A"}
+    if n.count is None and n.kind != "land":  # lines may cross a name in a network, not in an overview
+        font["background"] = "rgba(255,255,255,0.8)"
+    if shape == "text":
+        font = {"size": LABEL_PX + 2, "color": "#1A1A1A"}
+    node: dict[str, object] = {
         "id": n.id, "label": n.label, "title": n.tooltip, "shape": shape, "size": n.size, "kind": n.kind,
         "color": {"background": fill, "border": border,
                   "highlight": {"background": fill, "border": "#000000"},
                   "hover": {"background": fill, "border": "#000000"}},
         "borderWidth": 4 if n.flagged and n.count is None else 1.5,
         "borderWidthSelected": 5 if n.flagged else 3,
-        "font": {"size": LABEL_PX, "color": "#A00000" if n.flagged and n.count is None else "#1A1A1A"},
+        "font": font,
         "importance": _importance(n), "drill": n.count is not None or n.kind == "land",
     }
-    if n.count is None and n.kind != "land":  # lines may cross a name in a network, not in an overview
-        node["font"]["background"] = "rgba(255,255,255,0.8)"
-    if shape == "text":
-        node["font"] = {"size": LABEL_PX + 2, "color": "#1A1A1A"}
     if position is not None:
         node["x"], node["y"] = position
     return node
