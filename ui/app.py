@@ -26,6 +26,7 @@ from ui.common import (
     current_user,
     display_uri,
     end_session,
+    md,
     oidc_configured,
     oidc_email,
     session_store,
@@ -56,7 +57,7 @@ def login_form() -> None:
     if oidc_configured():
         email = oidc_email()
         if email:
-            st.error(f"Für {email} ist kein Konto angelegt. Bitte wenden Sie sich an die Administration "
+            st.error(f"Für {md(email)} ist kein Konto angelegt. Bitte wenden Sie sich an die Administration "
                      "(buendnisnetz user add ...).")
         st.button("Mit Organisationskonto anmelden", on_click=st.login, type="primary", key="login_oidc")
         if not accounts_exist():
@@ -70,9 +71,9 @@ def login_form() -> None:
             try:
                 user = api.login(session_store(store_uri()), name, password)
             except accounts.LockedOut as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             except StoreUnavailable as exc:
-                st.error(f"Der Datenspeicher ist nicht erreichbar: {exc.reason}")
+                st.error(f"Der Datenspeicher ist nicht erreichbar: {md(exc.reason)}")
             else:
                 if user is None:
                     time.sleep(login_delay(accounts.failures(name)))

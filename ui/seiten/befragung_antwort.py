@@ -13,6 +13,7 @@ from graph import survey_api
 from graph.errors import InputError
 from graph.model import FREQUENCIES
 from graph.survey import SCALE, SCALE_SIMPLE, TRUST_ITEMS, VALUE_ITEMS
+from ui.common import md
 
 FREQUENCY_SIMPLE = {"woechentlich": "jede Woche", "monatlich": "jeden Monat", "jaehrlich": "ein paar Mal im Jahr",
                     "seltener": "seltener"}
@@ -32,7 +33,7 @@ def _member_block(number: int, name: str, earlier: dict | None, simple: bool) ->
     """One member's questions; returns the raw widget values."""
     earlier = earlier or {}
     with st.container(border=True, key=f"mitglied_{number}"):
-        st.markdown(f"#### {name}")
+        st.markdown(f"#### {md(name)}")
         works = st.radio("Kennst du die Person und machst du etwas mit ihr zusammen?" if simple else
                          "Arbeiten Sie mit dieser Person oder Einrichtung zusammen?",
                          ["ja", "nein"], horizontal=True, key=f"w_{number}",
@@ -64,7 +65,7 @@ def render(token: str) -> None:
     if q is None:
         invalid_page()
         return
-    st.title(f"Netzwerkbefragung: {q.alliance_name}")
+    st.title(f"Netzwerkbefragung: {md(q.alliance_name)}")
     if q.simple:
         st.markdown("Wir wollen wissen, wer im Bündnis mit wem etwas zusammen macht. "
                     "Es gibt keine falschen Antworten. Deine Antworten sehen nur die Koordination und das "

@@ -14,7 +14,7 @@ from graph import survey_api
 from graph.errors import InputError
 from graph.model import FREQUENCIES
 from graph.survey import health_note
-from ui.common import member_label, show_input_error
+from ui.common import md, member_label, show_input_error
 
 
 def _num(x, digits: int = 2) -> str:
@@ -40,9 +40,9 @@ def render(ctx, alliance_id: str) -> None:
         last = closed[-1]
         note = health_note(last, ctx.as_of)
         if note:
-            st.warning(note)
+            st.warning(md(note))
         change = last.change or {}
-        st.markdown(f"**Letzte Welle {last.wave}**, geschlossen am {last.closed:%d.%m.%Y}"
+        st.markdown(f"**Letzte Welle {md(last.wave)}**, geschlossen am {last.closed:%d.%m.%Y}"
                     + (f" – Veränderung seit {change['previous_wave']}" if change else ""))
         cols = st.columns(5)
         for col, label, value, key, fmt in (
@@ -79,14 +79,14 @@ def render(ctx, alliance_id: str) -> None:
         st.info("Für dieses Bündnis gab es noch keine Befragung.")
 
     for r in running:
-        st.markdown(f"**Laufende Welle {r.wave}** seit {r.started:%d.%m.%Y}: {r.answered} von {r.invited} "
+        st.markdown(f"**Laufende Welle {md(r.wave)}** seit {r.started:%d.%m.%Y}: {r.answered} von {r.invited} "
                     f"haben geantwortet ({_pct(r.response_rate)}).")
         missing = survey_api.missing_names(store, r.wave, user=user)
         if missing:
             st.markdown("Prüfliste „Wer fehlt?“ (wird nicht automatisch angelegt):")
             st.dataframe(pd.DataFrame([{"Name": m["name"], "genannt von": m["reported_by"]} for m in missing]),
                          hide_index=True, width="stretch")
-        if user.can_write and st.button(f"Welle {r.wave} schließen", key=f"befragung_schliessen_{r.wave}"):
+        if user.can_write and st.button(f"Welle {md(r.wave)} schließen", key=f"befragung_schliessen_{r.wave}"):
             try:
                 done = survey_api.close_wave(store, r.wave, user=user)
             except InputError as exc:
@@ -113,7 +113,7 @@ def render(ctx, alliance_id: str) -> None:
 
                 html = render_letters(links, {links[0].wave: ds.alliances[alliance_id].name},
                                       {links[0].wave: closes})
-                st.success(f"Welle {links[0].wave} gestartet: {len(links)} persönliche Links. Bitte jetzt die "
+                st.success(f"Welle {md(links[0].wave)} gestartet: {len(links)} persönliche Links. Bitte jetzt die "
                            "Briefe herunterladen – die Links werden nur einmal angezeigt.")
-                st.download_button("Briefe zum Drucken (HTML)", html, file_name=f"briefe-{links[0].wave}.html",
+                st.download_button("Briefe zum Drucken (HTML)", html, file_name=f"briefe-{md(links[0].wave)}.html",
                                    mime="text/html", key="befragung_briefe")

@@ -54,7 +54,7 @@ if not ds.service_offices:
 if empty_hint(ds):
     st.stop()
 if FLASH_KEY in st.session_state:
-    st.success(st.session_state.pop(FLASH_KEY))
+    st.success(md(st.session_state.pop(FLASH_KEY)))
 
 offices = sorted(ds.service_offices, key=lambda o: (ds.service_offices[o].name, o))
 if ctx.user.office in offices:  # office staff see their own region by default

@@ -85,7 +85,7 @@ with tab_partner:
     } for p in partners]), hide_index=True, width="stretch")
     sectors = pd.Series([SECTORS.get(p.sector or "", "–") for p in partners]).value_counts()
     if not sectors.empty:
-        st.caption("Sektoren der Partner: " + " · ".join(f"{name} {count}" for name, count in sectors.items()))
+        st.caption("Sektoren der Partner: " + " · ".join(f"{md(name)} {count}" for name, count in sectors.items()))
 with tab_members:
     members = [m for m in ds.memberships.values() if m.alliance == alliance_id]
     st.dataframe(pd.DataFrame([{

@@ -19,7 +19,7 @@ from graph.io.export import FORMATS
 from graph.io.templates import TEMPLATES, template_csv, template_name, template_xlsx
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
-from ui.common import app_context, clear_caches, fmt_date, show_input_error
+from ui.common import app_context, clear_caches, fmt_date, md, show_input_error
 from ui.labels import FIELD_LABELS, audit_action, audit_target, list_label, local_time
 
 FLASH_KEY = "daten_meldung"
@@ -33,7 +33,7 @@ st.title("Daten")
 ctx = app_context()
 ds = ctx.ds
 if FLASH_KEY in st.session_state:
-    st.success(st.session_state.pop(FLASH_KEY))
+    st.success(md(st.session_state.pop(FLASH_KEY)))
 
 
 def new_id(prefix: str, name: str, taken) -> str:
@@ -74,7 +74,7 @@ with tab_import:
     uploads = st.file_uploader("Dateien (JSON, CSV oder XLSX)", accept_multiple_files=True, key="daten_upload")
     wrong = [u.name for u in uploads or [] if Path(u.name).suffix.lower() not in UPLOAD_TYPES]
     if wrong:
-        st.error("Nur JSON-, CSV- oder XLSX-Dateien lassen sich importieren, nicht: " + ", ".join(wrong)
+        st.error("Nur JSON-, CSV- oder XLSX-Dateien lassen sich importieren, nicht: " + md(", ".join(wrong))
                  + ". Es wurde nichts gespeichert.")
         uploads = None
     if uploads:
@@ -110,7 +110,7 @@ with tab_import:
                         st.success("Probelauf ohne Fehler. So würde sich der Datenbestand ändern:")
                         st.dataframe(result_frame(result), hide_index=True)
                         for warning in result.warnings:
-                            st.warning(str(warning))
+                            st.warning(md(str(warning)))
                 if c2.button("Importieren", key="daten_importieren", type="primary"):
                     result = write(records, "import " + ", ".join(u.name for u in uploads))
                     if result is not None:

@@ -154,7 +154,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     st.markdown(f"**Ebene: {LEVEL_LABELS[level]}**", width="content")
     for i, (label, target) in enumerate(steps if len(steps) > 1 else []):
         last = i == len(steps) - 1
-        st.button(("› " if i else "") + label, key=f"karte_ebene_{i}", disabled=last, type="tertiary",
+        st.button(("› " if i else "") + md(label), key=f"karte_ebene_{i}", disabled=last, type="tertiary",
                   help=None if last else "Zu dieser Ebene zurück", on_click=apply, args=(target,))
     st.caption(md(f"{graph.title} · Stand {ctx.as_of:%d.%m.%Y} · {kind_counts} · Verbindungen: "
                   f"{len(graph.edges)}"), width="stretch")

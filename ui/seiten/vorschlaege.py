@@ -42,7 +42,7 @@ st.caption("Jeder Vorschlag nennt seine Gründe. Annehmen schreibt die Verbindun
 if empty_hint(ds):
     st.stop()
 if FLASH_KEY in st.session_state:
-    st.success(st.session_state.pop(FLASH_KEY))
+    st.success(md(st.session_state.pop(FLASH_KEY)))
 # After Annehmen/Verwerfen the alliance list is sorted anew and its labels carry the new status. The
 # browser still holds the old label as the selectbox's value; a label that no longer exists would fall
 # back to the first alliance and lose the next click. Setting the chosen id through session state makes
@@ -100,7 +100,7 @@ def dismiss(s) -> None:
     try:
         api.dismiss(ctx.store, s.kind, s.source, s.target, user=ctx.user)
     except InputError as exc:  # e.g. a viewer: say why in German, no traceback
-        st.error("Der Vorschlag wurde nicht verworfen. " + " ".join(p.message for p in exc.problems))
+        st.error("Der Vorschlag wurde nicht verworfen. " + md(" ".join(p.message for p in exc.problems)))
         return
     clear_caches()
     keep_selection()
