@@ -291,16 +291,12 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
         text = json.dumps([{**r.as_dict(), **({"survey": surveys[r.alliance].summary()} if r.alliance in surveys
                                               else {})} for r in reports], ensure_ascii=False, indent=2)
     elif fmt == "csv":
-        import csv
-        import io
+        from .io.csvfile import csv_text
 
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";")
-        writer.writerow(["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"])
-        for r in reports:
-            writer.writerow([r.alliance, r.name, r.municipality, r.partners, r.status, r.score,
-                             " | ".join(f"{FLAG_LABELS.get(f.code, f.code)}: {f.message}" for f in r.flags)])
-        text = buf.getvalue().rstrip("\n")
+        text = csv_text([["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"]] + [
+            [r.alliance, r.name, r.municipality, r.partners, r.status, r.score,
+             " · ".join(f"{FLAG_LABELS.get(f.code, f.code)}: {f.message}" for f in r.flags)] for r in reports
+        ]).rstrip("\r\n")
     elif fmt == "html":
         from .report import render_report
 

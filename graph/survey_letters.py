@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .io.csvfile import write_csv
 
 _CSS = """
 body { font-family: "Source Sans Pro", Arial, sans-serif; color: #111; margin: 0; }
@@ -75,13 +76,12 @@ def write_letters(links, out_dir: Path, alliance_names: dict[str, str], closes: 
     letters = out_dir / "briefe.html"
     letters.write_text(render_letters(links, alliance_names, closes), encoding="utf-8")
     table = out_dir / "serienbrief.csv"
-    with table.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["welle", "mitglied", "name", "buendnis", "link", "frist"])
-        for link in links:
-            closing = closes.get(link.wave)
-            writer.writerow([link.wave, link.member, link.name, alliance_names.get(link.wave, ""), link.link,
-                             closing.strftime("%d.%m.%Y") if closing else ""])
+    rows = [["welle", "mitglied", "name", "buendnis", "link", "frist"]]
+    for link in links:
+        closing = closes.get(link.wave)
+        rows.append([link.wave, link.member, link.name, alliance_names.get(link.wave, ""), link.link,
+                     closing.strftime("%d.%m.%Y") if closing else ""])
+    write_csv(table, rows)  # the one guarded CSV writer (graph.io.csvfile)
     return [letters, table]
 
 

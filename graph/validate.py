@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .errors import InputError, Problem
+from .io.csvfile import split_list
 from .model import (
     ALLIANCE_STATUSES,
     ENTITY_LISTS,
@@ -41,9 +42,23 @@ from .model import (
 
 MAX_TEXT = 300
 _ID_RE = re.compile(r"^[A-Za-z0-9ÄÖÜäöüß_.:\-]{1,100}$")
-_AGS_RE = re.compile(r"^(\d{5}|\d{8})$")
-_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_AGS_RE = re.compile(r"^([0-9]{5}|[0-9]{8})$")  # ASCII digits only (\d would take ٣ and ३ too)
+_GERMAN_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                            r"(Z|[+-][0-9]{2}:?[0-9]{2})?$")
+#: Characters no field may hold: controls (Unicode Cc), lone surrogates, and the noncharacters
+#: U+FDD0..U+FDEF and U+xFFFE/U+xFFFF, which make GraphML and GEXF files not well-formed.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                        + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0x10000, 0x110000, 0x10000))
+                        + "]")
+ECHO_LIMIT = 60  # characters of a bad value repeated in a message
+
+
+def _echo(value) -> str:
+    """A value for a message: its repr, cut to :data:`ECHO_LIMIT` characters (no 1 MB echoes)."""
+    text = repr(value)
+    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + f"… ({len(str(value))} Zeichen)"
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "x", "wahr"}
 _FALSE = {"false", "0", "nein", "n", "no", "", "falsch"}
 
@@ -91,11 +106,13 @@ def parse_date(value) -> date | None:
         if m:
             day, month, year = (int(g) for g in m.groups())
             return date(year, month, day)
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", text[:10]) and (len(text) == 10 or text[10] in "T "):
-            return date.fromisoformat(text[:10])
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        if _ISO_TIMESTAMP.match(text):  # e.g. from Excel or another tool's export
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
-        raise ValueError(f"unmögliches Datum: {text!r} (diesen Tag gibt es nicht)") from None
-    raise ValueError(f"kein Datum: {text!r} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ)")
+        raise ValueError(f"unmögliches Datum: {_echo(text)} (diesen Tag oder diese Uhrzeit gibt es nicht)") from None
+    raise ValueError(f"kein Datum: {_echo(text)} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ)")
 
 
 class _Checker:
@@ -127,8 +144,10 @@ class _Checker:
             self.fail(name, "muss Text sein")
             return None
         value = str(value)
-        if _CONTROL.search(value):
-            self.fail(name, "enthält Steuerzeichen")
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            kind = "Steuerzeichen" if unicodedata.category(bad.group()) == "Cc" else "ein unzulässiges Zeichen"
+            self.fail(name, f"enthält {kind} (U+{ord(bad.group()):04X} an Stelle {bad.start() + 1})")
             return None
         if len(value) > max_len:
             self.fail(name, f"zu lang ({len(value)} Zeichen, höchstens {max_len})")
@@ -138,7 +157,7 @@ class _Checker:
     def ident(self, name: str = "id", *, required: bool = True) -> str | None:
         value = self.text(name, required=required, max_len=100)
         if value is not None and not _ID_RE.match(value):
-            self.fail(name, f"ungültige Kennung {value!r} (erlaubt: Buchstaben, Ziffern, _ . : -)")
+            self.fail(name, f"ungültige Kennung {_echo(value)} (erlaubt: Buchstaben, Ziffern, _ . : -)")
             return None
         return value
 
@@ -152,7 +171,7 @@ class _Checker:
         by_label = {label.lower(): k for k, label in options.items()}
         if key in by_label:
             return by_label[key]
-        self.fail(name, f"unbekannter Wert {value!r}; erlaubt: {', '.join(options)}")
+        self.fail(name, f"unbekannter Wert {_echo(value)}; erlaubt: {', '.join(options)}")
         return None
 
     def date_(self, name: str, *, required: bool = False) -> date | None:
@@ -178,7 +197,7 @@ class _Checker:
             return True
         if text in _FALSE:
             return False
-        self.fail(name, f"kein Wahrheitswert: {value!r} (ja/nein)")
+        self.fail(name, f"kein Wahrheitswert: {_echo(value)} (ja/nein)")
         return False
 
     def number(self, name: str, *, low: float, high: float) -> float | None:
@@ -188,7 +207,7 @@ class _Checker:
         try:
             number = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
         except ValueError:
-            self.fail(name, f"keine Zahl: {value!r}")
+            self.fail(name, f"keine Zahl: {_echo(value)}")
             return None
         if isinstance(value, bool) or not (low <= number <= high):
             self.fail(name, f"muss zwischen {low:g} und {high:g} liegen")
@@ -200,7 +219,7 @@ class _Checker:
         if value is None or value == "":
             return []
         if isinstance(value, str):
-            items = value.split("|")
+            items = split_list(value)  # "|" between items, "\\|" inside one (graph.io.csvfile)
         elif isinstance(value, (list, tuple)):
             items = value
         else:
@@ -209,7 +228,7 @@ class _Checker:
         out = []
         for item in items:
             if not isinstance(item, str):
-                self.fail(name, f"Listeneintrag muss Text sein: {item!r}")
+                self.fail(name, f"Listeneintrag muss Text sein: {_echo(item)}")
                 continue
             if item.strip():
                 out.append(item.strip())
@@ -238,7 +257,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
     by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
     for record in records:
         if record.list_name not in by_list:
-            problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {record.list_name!r}"))
+            problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {_echo(record.list_name)}"))
             continue
         if not isinstance(record.data, dict):
             problems.append(Problem(record.file, record.line, "-", "Eintrag muss ein Objekt sein"))
@@ -257,7 +276,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         if key in seen:
             first = seen[key]
             problems.append(Problem(record.file, record.line, "id",
-                                    f"doppelte Kennung {ident!r} (schon in {first.file}:{first.line})"))
+                                    f"doppelte Kennung {_echo(ident)} (schon in {first.file}:{first.line})"))
             return False
         seen[key] = record
         return True
@@ -269,7 +288,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         c = _Checker(record, problems)
         ident = c.text("id", required=True)
         if ident is not None and ident.upper() not in STATES:
-            c.fail("id", f"unbekanntes Land {ident!r}; erlaubt: {', '.join(STATES)}")
+            c.fail("id", f"unbekanntes Land {_echo(ident)}; erlaubt: {', '.join(STATES)}")
         name = c.text("name", required=True)
         if c.ok and first_time(record, ident.upper()):
             incoming.add(State(ident.upper(), name))
@@ -278,14 +297,14 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         c = _Checker(record, problems)
         ident = c.text("id", required=True)
         if ident is not None and not _AGS_RE.match(ident):
-            c.fail("id", f"ungültiger AGS {ident!r} (5 Ziffern für Kreise, 8 für Gemeinden)")
+            c.fail("id", f"ungültiger AGS {_echo(ident)} (5 Ziffern für Kreise, 8 für Gemeinden)")
         name = c.text("name", required=True)
         level = c.choice("level", LEVELS)
         state = c.text("state", required=True)
         if state is not None:
             state = state.upper()
             if state not in STATES:
-                c.fail("state", f"unbekanntes Land {state!r}; erlaubt: {', '.join(STATES)}")
+                c.fail("state", f"unbekanntes Land {_echo(state)}; erlaubt: {', '.join(STATES)}")
             elif ident and _AGS_RE.match(ident) and STATE_BY_AGS_PREFIX.get(ident[:2]) != state:
                 c.fail("state", f"AGS {ident} gehört nicht zu {state} (Länderschlüssel {ident[:2]})")
         if c.ok and level is not None and ident is not None:
@@ -304,7 +323,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         states = []
         for code in c.text_list("states"):
             if code.upper() not in STATES:
-                c.fail("states", f"unbekanntes Land {code!r}")
+                c.fail("states", f"unbekanntes Land {_echo(code)}")
             states.append(code.upper())
         if c.ok and first_time(record, ident):
             incoming.add(ServiceOffice(ident, name, city, tuple(sorted(set(states)))))
@@ -321,7 +340,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
     def ref(c: _Checker, name: str, list_name: str, label: str, *, required: bool = False) -> str | None:
         value = c.ident(name, required=required)
         if value is not None and not known(list_name, value):
-            c.fail(name, f"unbekannte Referenz: {label} {value!r} gibt es nicht")
+            c.fail(name, f"unbekannte Referenz: {label} {_echo(value)} gibt es nicht")
         return value
 
     for record in by_list["institutions"]:
@@ -357,8 +376,13 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         topic_ids = []
         for topic_name in c.text_list("topics"):
             topic = topic_by_name.get(topic_name.lower())
-            if topic is None:  # a new name creates the topic (design.md)
-                topic = Topic(slugify(topic_name), topic_name)
+            if topic is None:  # a new name creates the topic (design.md), under an id not yet taken
+                base = ident_ = slugify(topic_name)
+                n = 1
+                while ident_ in existing.topics or ident_ in incoming.topics or ("topics", ident_) in attempted:
+                    n += 1
+                    ident_ = f"{base}-{n}"
+                topic = Topic(ident_, topic_name)
                 topic_by_name[topic_name.lower()] = topic
                 incoming.add(topic)
             topic_ids.append(topic.id)
@@ -378,7 +402,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         participants = []
         for who in c.text_list("participants"):
             if not (known("institutions", who) or known("actors", who)):
-                c.fail("participants", f"unbekannte Referenz: Person oder Einrichtung {who!r} gibt es nicht")
+                c.fail("participants", f"unbekannte Referenz: Person oder Einrichtung {_echo(who)} gibt es nicht")
             participants.append(who)
         reached = c.number("people_reached", low=0, high=1_000_000)
         if reached is not None and reached != int(reached):
@@ -393,9 +417,9 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
 
     def taken(list_name: str, ident: str, other: str, what: str) -> None:
         record = seen[(list_name, ident)]
-        message = (f"Kennung {ident!r} ist schon {what}; bitte eine eigene Kennung verwenden"
+        message = (f"Kennung {_echo(ident)} ist schon {what}; bitte eine eigene Kennung verwenden"
                    if ident in getattr(incoming, other) or ident in getattr(shown, other)
-                   else f"Kennung {ident!r} ist schon vergeben; bitte eine eigene Kennung verwenden")
+                   else f"Kennung {_echo(ident)} ist schon vergeben; bitte eine eigene Kennung verwenden")
         problems.append(Problem(record.file, record.line, "id", message))
 
     for ident in set(incoming.actors) & (set(incoming.institutions) | set(existing.institutions)):
@@ -415,7 +439,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         c = _Checker(record, problems)
         member = c.ident("member")
         if member is not None and kind_of(member) is None:
-            c.fail("member", f"unbekannte Referenz: Person oder Einrichtung {member!r} gibt es nicht")
+            c.fail("member", f"unbekannte Referenz: Person oder Einrichtung {_echo(member)} gibt es nicht")
         alliance = ref(c, "alliance", "alliances", "Bündnis", required=True)
         since = c.date_("since")
         until = c.date_("until")
@@ -446,13 +470,13 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         wave = c.ident("wave", required=False)
         reported_by = c.ident("reported_by", required=False)
         if reported_by is not None and reported_by not in (source, target):
-            c.fail("reported_by", f"{reported_by!r} ist keines der beiden Enden der Verbindung")
+            c.fail("reported_by", f"{_echo(reported_by)} ist keines der beiden Enden der Verbindung")
         kinds = []
         for name, value in (("source", source), ("target", target)):
             if value is not None:
                 kind = kind_of(value)
                 if kind is None:
-                    c.fail(name, f"unbekannte Referenz: Person oder Einrichtung {value!r} gibt es nicht")
+                    c.fail(name, f"unbekannte Referenz: Person oder Einrichtung {_echo(value)} gibt es nicht")
                 kinds.append(kind)
         if c.ok and source == target:
             c.fail("target", "eine Verbindung braucht zwei verschiedene Enden")
@@ -495,7 +519,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
             incoming.actors[ident] = replace(actor, name=old.name)
             record = seen[("actors", ident)]
             warnings.append(Problem(record.file, record.line, "name",
-                                     f"{actor.name!r} ist das Pseudonym; der gespeicherte Name bleibt erhalten"))
+                                     f"{_echo(actor.name)} ist das Pseudonym; der gespeicherte Name bleibt erhalten"))
 
     # Likely duplicates: same name in the same municipality under another id.
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
@@ -508,7 +532,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
             if other is not None and other != item.id:
                 record = seen[(list_name, item.id)]
                 warnings.append(Problem(record.file, record.line, "name",
-                                         f"mögliches Duplikat: {label} {item.id!r} und {other!r} "
+                                         f"mögliches Duplikat: {label} {_echo(item.id)} und {_echo(other)} "
                                          f"heißen gleich am selben Ort"))
             index.setdefault(key, item.id)
     return Validated(incoming, warnings)

@@ -112,7 +112,7 @@ def test_membership_cannot_end_before_it_starts(base):
 
 def test_control_characters_in_names_are_refused(base):
     found = problems_of([rec("actors", {"id": "p1", "name": "A\x00B"})], base)
-    assert found == ["in.json:1: name: enthält Steuerzeichen"]
+    assert found == ["in.json:1: name: enthält Steuerzeichen (U+0000 an Stelle 2)"]
 
 
 def test_same_name_same_place_other_id_is_a_warning_not_an_error(base):

@@ -67,6 +67,10 @@ def read_json(path: Path) -> list[RawRecord]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(str(path), str(exc.lineno), "-", f"kein gültiges JSON: {exc.msg}")]) from exc
+    except RecursionError as exc:
+        raise InputError([Problem(str(path), "-", "-", "kein gültiges JSON: zu tief verschachtelt")]) from exc
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts (4300)
+        raise InputError([Problem(str(path), "-", "-", f"kein gültiges JSON: {str(exc)[:120]}")]) from exc
     return records_from_document(doc, str(path))
 
 

@@ -30,10 +30,10 @@ from zipfile import BadZipFile
 from ..errors import InputError, Problem
 from ..model import ALL_LISTS, Dataset
 from ..validate import RawRecord
+from .csvfile import join_list, unguard, write_csv
 from .exchange import FIELDS, to_document
 from .export import pseudonymized
 
-LIST_SEPARATOR = "|"
 DATE_FIELDS = frozenset({"founded", "date", "since", "until"})
 #: Fields holding an AGS; Excel drops its leading zero (``05315`` -> ``5315``).
 AGS_FIELDS = {("municipalities", "id"), ("institutions", "municipality"), ("actors", "municipality"),
@@ -194,15 +194,15 @@ def _header(list_name: str, cells: list, file: str, line: str, problems: list[Pr
     return fields
 
 
-def _cell(list_name: str, field_name: str | None, value):
+def _cell(list_name: str, field_name: str | None, value, *, guarded: bool = False):
     """A cell as validate expects it: text stripped, empty as None, whole numbers as text.
 
     Dates, booleans and ``strength`` pass through; an AGS that Excel stored as
     a number or without its leading zero (``5315``) gets the zero back.
     """
     if isinstance(value, str):
-        if value.startswith("'") and value[1:].startswith(FORMULA_START):
-            value = value[1:]  # the apostrophe our CSV export puts before formula-like text
+        if guarded:
+            value = unguard(value)  # the apostrophe a CSV cell carries before formula-like text (csvfile)
         value = value.strip()
         if not value:
             return None
@@ -219,7 +219,8 @@ def _blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _records(list_name: str, file: str, rows: Iterable[tuple[int, list]]) -> list[RawRecord]:
+def _records(list_name: str, file: str, rows: Iterable[tuple[int, list]], *, guarded: bool = False
+             ) -> list[RawRecord]:
     """Raw records from numbered rows (header first); raises InputError with every problem."""
     problems: list[Problem] = []
     records: list[RawRecord] = []
@@ -234,7 +235,7 @@ def _records(list_name: str, file: str, rows: Iterable[tuple[int, list]]) -> lis
         data = {}
         unnamed = None
         for index, (field_name, value) in enumerate(zip(fields, cells)):
-            value = _cell(list_name, field_name, value)
+            value = _cell(list_name, field_name, value, guarded=guarded)
             if value is None:
                 continue
             if field_name is None:
@@ -269,8 +270,22 @@ def decode(data: bytes) -> str:
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):  # UTF-8 elsewhere: a mix, not a Windows file
+            raise MixedEncoding(data.count(b"\n", 0, exc.start) + 1) from exc
         return data.decode("cp1252")
+
+
+#: A non-ASCII character encoded as UTF-8 (2 to 4 bytes); Windows-1252 text practically never has one.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+class MixedEncoding(UnicodeError):
+    """A file that is UTF-8 in some places and not in others (e.g. one line pasted from Windows)."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -315,6 +330,10 @@ def read_csv(path: str | Path) -> list[RawRecord]:
                                                   f"erlaubt: {_allowed_lists()}")])
     try:
         text = decode(path.read_bytes())
+    except MixedEncoding as exc:
+        raise InputError([Problem(file, str(exc.line), "-", "Zeichen passen nicht zur Kodierung UTF-8 der übrigen "
+                                                            "Datei (gemischte Kodierung; als CSV UTF-8 speichern)")]
+                         ) from exc
     except UnicodeDecodeError as exc:
         raise InputError([Problem(file, "-", "-", "weder UTF-8 noch Windows-1252 (als CSV UTF-8 speichern)")]) from exc
     first_line = text.split("\n", 1)[0].rstrip("\r")
@@ -324,7 +343,7 @@ def read_csv(path: str | Path) -> list[RawRecord]:
     else:
         header_line = next((line for line in io.StringIO(text) if line.strip()), "")
         delimiter = sniff_delimiter(header_line)
-    return _records(list_name, file, _numbered_csv_rows(text, delimiter, file))
+    return _records(list_name, file, _numbered_csv_rows(text, delimiter, file), guarded=True)
 
 
 def read_xlsx(path: str | Path) -> list[RawRecord]:
@@ -378,22 +397,6 @@ def table_rows(ds: Dataset, list_name: str) -> tuple[tuple[str, ...], list[list]
     return header, [[row.get(f) for f in header] for row in doc[list_name]]
 
 
-#: A cell starting with one of these is a formula to Excel (CSV injection); the export prefixes an
-#: apostrophe, which Excel shows as text, and the import takes it off again, so data round-trips.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")  # German Excel reads 0,5 as a number
-    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def write_csv_dir(ds: Dataset, directory: str | Path, *, reveal: bool = False) -> list[Path]:
     """One CSV file per list in `directory`, for German Excel and for re-import.
 
@@ -408,11 +411,7 @@ def write_csv_dir(ds: Dataset, directory: str | Path, *, reveal: bool = False) -
     for list_name in ALL_LISTS:
         header, rows = table_rows(ds, list_name)
         target = directory / f"{list_name}.csv"
-        with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows([_csv_cell(v) for v in row] for row in rows)
-        written.append(target)
+        written.append(write_csv(target, [header, *rows]))
     return written
 
 
@@ -437,7 +436,7 @@ def write_xlsx(ds: Dataset, path: str | Path, *, reveal: bool = False) -> Path:
                 elif isinstance(value, bool):
                     cells.append("ja" if value else "nein")
                 elif isinstance(value, list):
-                    cells.append(LIST_SEPARATOR.join(value))
+                    cells.append(join_list(value))
                 elif isinstance(value, str) and value.startswith("="):
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"  # a name like "=Bündnis" must stay text, not become a formula

@@ -7,8 +7,9 @@ Imported together into a store with the reference data, the examples of all list
 
 from __future__ import annotations
 
-import csv
 import io
+
+from .csvfile import csv_text
 
 #: list -> (file stem / sheet name, column headings, example rows); all names are invented.
 TEMPLATES: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
@@ -46,11 +47,7 @@ def template_name(list_name: str) -> str:
 def template_csv(list_name: str) -> bytes:
     """A list's template as CSV for German Excel: ``;``-separated, UTF-8 with BOM."""
     _, header, rows = TEMPLATES[list_name]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return ("\ufeff" + csv_text([header, *rows])).encode("utf-8")
 
 
 def template_xlsx(list_name: str) -> bytes:
