@@ -158,3 +158,16 @@ def test_a_viewer_clicking_dismiss_gets_a_german_message(demo_with_accounts, no_
     dismiss.click().run()
     assert not at.exception
     assert any("nur lesen" in e.value for e in at.error)
+
+
+RULE = "sehen nur die Administration und die Koordination ihres eigenen Kreises"
+
+
+def test_the_pseudonym_rule_is_stated_once_the_same_in_readme_and_app(demo_with_accounts, no_login_delay):
+    readme = " ".join((Path(APP).parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert RULE in readme and "eigenen Bündnisses" not in readme
+    at = login("k.koeln", PASSWORD)
+    at.switch_page("seiten/ueber.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert RULE in " ".join(text.split()) and "eigenen Bündnisses" not in text
+    assert not any("Datenspeicher" in c.value for c in at.caption)  # the store's path is for admins

@@ -28,9 +28,10 @@ Gespeichert wird nur, was für die Bündnisarbeit nötig ist: keine Geburtsdaten
 kein Aufenthaltsstatus.
 
 ### Junge Geflüchtete
-Junge Geflüchtete sind Minderjährige. Außerhalb der Ansicht ihres eigenen Bündnisses (Bündnis-Check →
-Einzelheiten) erscheinen sie nur mit einem **Pseudonym** („Jugendliche\\*r …“) – in Karten, Vorschlägen,
-Übersichten und Exporten. Die Daten einer Person können mit der Kommandozeile ausgegeben und gelöscht werden.
+Junge Geflüchtete sind Minderjährige. Ihre Namen sehen nur die Administration und die Koordination
+ihres eigenen Kreises; alle anderen sehen überall nur ein **Pseudonym** („Jugendliche\\*r …“) – in Karten,
+Vorschlägen, Übersichten und Exporten. Einen Export mit Namen erstellt nur die Administration, und er wird
+protokolliert. Die Daten einer Person können mit der Kommandozeile ausgegeben und gelöscht werden.
 
 ### Demodaten
 Die Demodaten sind **frei erfunden**. Einrichtungen, Bündnisse und Gemeinden tragen den Zusatz „(Demo)“;
@@ -51,4 +52,5 @@ labels = {"states": "Länder", "municipalities": "Kommunen", "service_offices": 
 cols = st.columns(5)
 for i, (name, label) in enumerate(labels.items()):
     cols[i % 5].metric(label, counts.get(name, 0))
-st.caption(f"Datenspeicher: `{display_uri(ctx.uri)}` · Revision {ctx.revision}")
+if ctx.user.role == "admin":  # where the data lies is the administration's business
+    st.caption(f"Datenspeicher: `{display_uri(ctx.uri)}` · Revision {ctx.revision}")
