@@ -177,10 +177,20 @@ def test_coordinator_may_still_change_their_own_alliance_and_propose_a_topic(sto
 
 
 def test_coordinator_may_reimport_their_own_export_unchanged(store, tmp_path):
+    """Items identical to the stored ones are no write, even where they lie outside the Kreis
+    (the members of the coordinator's alliances). Young refugees leave an export under ids valid
+    for that export only, so they are left out here."""
     out = tmp_path / "own.json"
     api.export(store, "json", out, user=LEIPZIG)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    youth = {a["id"] for a in doc["actors"] if a.get("is_refugee_youth")}
+    doc["actors"] = [a for a in doc["actors"] if a["id"] not in youth]
+    doc["memberships"] = [m for m in doc["memberships"] if m["member"] not in youth]
+    doc["ties"] = [t for t in doc.get("ties", []) if not {t["source"], t["target"]} & youth]
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     result = api.import_paths(store, [out], user=LEIPZIG)
     assert result.summary()["new"] == 0 and result.summary()["changed"] == 0
+    assert result.summary()["unchanged"] > 50
 
 
 def test_office_may_book_an_offer_under_its_own_office(store):
