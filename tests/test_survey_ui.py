@@ -99,3 +99,21 @@ def test_the_respondent_page_shows_only_the_questionnaire_and_no_menu(demo_store
     at.query_params["t"] = "A" * 22
     at.run()
     assert any("nicht gültig" in i.value for i in at.info) and not at.markdown
+
+
+def test_a_young_respondent_gets_the_questions_in_simple_language(demo_store):
+    from graph import survey_api
+    from graph.store.survey_base import survey_store as surveys_of
+
+    store = open_store(demo_store)
+    consented = set(surveys_of(store).consents())  # the demo records one young refugee's consent in demo-b03
+    links = {link.member: link for link in survey_api.start_waves(store, user="admin", alliance="demo-b03")}
+    store.close()
+    young = next(iter(consented & set(links)))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["t"] = links[young].link.split("?t=")[1]
+    at.run()
+    assert not at.exception
+    labels = {r.label for r in at.radio}
+    assert "Kann ich mit der Person gut reden?" in labels
+    assert "Wie offen ist diese Person für Gespräche und Ideen?" not in labels

@@ -14,6 +14,9 @@ from datetime import date
 from .neo4j import batches
 from .survey_base import Answer, Invitation, MissingName, SurveyStore, Wave
 
+#: (label, property) pairs the survey looks nodes up by; fixed strings, never data.
+_INDEXED = (("SurveyWave", "id"), ("SurveyInvitation", "token_hash"), ("SurveyInvitation", "wave"),
+            ("SurveyAnswer", "wave"), ("SurveyMissing", "wave"), ("SurveyConsent", "id"))
 _BUMP = "MERGE (m:BuendnisnetzMeta {id: 'store'}) SET m.revision = coalesce(m.revision, 0) + 1"
 
 
@@ -42,7 +45,23 @@ class Neo4jSurveyStore(SurveyStore):
 
         self.store._transact(work, write=True)
 
+    def _ensure_indexes(self) -> None:
+        """Index what the survey looks up (schema statements run alone, before the data write)."""
+        with self.store._unavailable_as_error(), self.store._session() as session:
+            run = self.store._runner(session)
+            if self.store.server == "neo4j":
+                for label, prop in _INDEXED:
+                    run(f"CREATE INDEX buendnisnetz_{label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+                return
+            existing = {(row["label"], prop)
+                        for row in run("CALL db.indexes() YIELD label, properties RETURN label, properties")
+                        for prop in row["properties"] or ()}
+            for label, prop in _INDEXED:
+                if (label, prop) not in existing:
+                    run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+
     def add_wave(self, wave: Wave, invitations: list[Invitation]) -> None:
+        self._ensure_indexes()
         row = {k: v for k, v in wave.as_row().items() if v is not None}
         self._write([
             ("CREATE (w:SurveyWave) SET w = $row", {"row": row}),
