@@ -79,11 +79,11 @@ def start(obj, alliance, kreis, closes, base_url, out, addresses, fmt):
     _emit(fmt, [link.as_dict() for link in links], [[x.wave, x.member, x.name, x.link] for x in links],
           ["Welle", "Mitglied", "Name", "Link"])
     _say(f"{len(links)} Link(s) erzeugt. Sie werden nur jetzt angezeigt; gespeichert ist nur ein Hash.")
-    from .accounts import load as load_accounts
+    from .accounts import mode as accounts_mode
 
-    if not load_accounts():
-        _say("Achtung: Es sind keine Konten angelegt, die App ist also ohne Anmeldung offen. Wer einen Link hat, "
-             "könnte dann auch die anderen Seiten öffnen. Vor dem Verschicken Konten anlegen (buendnisnetz user add).")
+    if accounts_mode() == "single-user":
+        _say("Achtung: Einzelplatz-Installation – die App ist ohne Anmeldung offen. Wer einen Link hat, könnte "
+             "dann auch die anderen Seiten öffnen. Vor dem Verschicken Konten anlegen (buendnisnetz user add).")
 
 
 @survey.command("letters")

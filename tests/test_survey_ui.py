@@ -9,10 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph import api
-from graph.access import User
 from graph.store import ENV_STORE, open_store
 from graph.store.survey_base import survey_store
-from ui.common import USER_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 
@@ -35,11 +33,13 @@ def demo_store(demo_db, tmp_path, monkeypatch) -> str:
     return uri
 
 
-def check_page(alliance: str, user: User | None = None) -> AppTest:
+def check_page(alliance: str, login: tuple[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    if user is not None:
-        at.session_state[USER_KEY] = user
     at.run()
+    if login is not None:
+        at.text_input(key="login_name").input(login[0])
+        at.text_input(key="login_password").input(login[1])
+        at.button[0].click().run()
     at.switch_page("seiten/check.py").run()
     at.selectbox(key="check_buendnis").set_value(alliance).run()
     assert not at.exception
@@ -60,8 +60,13 @@ def test_the_demo_alliance_shows_two_waves_and_the_change_between_them(demo_stor
     assert list(waves["Welle"]) == ["demo-b03-w1", "demo-b03-w2"]
 
 
-def test_a_viewer_sees_no_survey_results(demo_store):
-    at = check_page("demo-b03", User("v", "viewer"))
+def test_a_viewer_sees_no_survey_results(demo_store, tmp_path, monkeypatch):
+    from graph.accounts import ENV_ACCOUNTS, set_account
+
+    monkeypatch.setenv(ENV_ACCOUNTS, str(tmp_path / "accounts.json"))
+    set_account("admin", "geheim-admin-1", "admin", path=tmp_path / "accounts.json")
+    set_account("v", "geheim-viewer-1", "viewer", path=tmp_path / "accounts.json")
+    at = check_page("demo-b03", ("v", "geheim-viewer-1"))
     assert "Letzte Welle" not in markdown(at)
     assert any("sehen nur seine Koordination" in i.value for i in at.info)
 
