@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from generate import generate  # noqa: E402
 
 from graph import api  # noqa: E402
+from graph.accounts import ENV_ACCOUNTS, set_single_user  # noqa: E402
 from graph.store import ENV_STORE, open_store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +81,7 @@ def start_server(uri: str, log_path: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("streamlit did not start:\n" + log_path.read_text())
 
 
-def map_frame(tab, where: str = "true", timeout: float = 120):
+def map_frame(tab, where: str = "true", timeout: float = 300):
     deadline = time.monotonic() + timeout
     check = f"() => window.karte && window.karte.ready && nodes.get().some(n => {where})"
     while time.monotonic() < deadline:
@@ -175,6 +176,20 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
     process, url = start_server(uri, folder / f"streamlit-{label}.log")
     results: dict = {}
     try:
+        return _measure(url, label, shots, chromium, results)
+    except BaseException:
+        print((folder / f"streamlit-{label}.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) -> dict:
+    if True:
         context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
         tab = context.new_page()
         outside = []
@@ -243,12 +258,6 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium) ->
             shoot(tab, shots / f"karte_{label}_ego.png")
         results["requests_outside"] = outside
         context.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
     return results
 
 
@@ -265,6 +274,8 @@ def main(argv=None) -> int:
     report = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         folder = Path(tmp)
+        # a single-user setup of its own, so the bench never touches the machine's accounts
+        os.environ[ENV_ACCOUNTS] = str(set_single_user(folder / "konten.json"))
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         demo_uri = f"sqlite:///{folder / 'demo.db'}"
         store = open_store(demo_uri)
