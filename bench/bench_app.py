@@ -51,7 +51,10 @@ def main(argv=None) -> int:
         api.import_paths(store, [doc])
         store.close()
         os.environ[ENV_STORE] = uri
-        os.environ.pop("BUENDNISNETZ_ACCOUNTS", None)
+        from graph.accounts import ENV_ACCOUNTS, set_single_user
+
+        os.environ[ENV_ACCOUNTS] = str(Path(tmp) / "accounts.json")  # a single-user install (login fails closed)
+        set_single_user(Path(tmp) / "accounts.json")
 
         at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=600)
         at.run()

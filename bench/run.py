@@ -301,6 +301,14 @@ def run_command_plain(argv: list[str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def single_user(tmp: Path) -> None:
+    """A single-user installation of the benchmark's own (commands in child processes inherit it)."""
+    from graph.accounts import ENV_ACCOUNTS, set_single_user
+
+    os.environ[ENV_ACCOUNTS] = str(tmp / "accounts.json")
+    set_single_user(tmp / "accounts.json")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -315,6 +323,7 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        single_user(tmp)
         start = time.perf_counter()
         doc = generate(args.scale, args.seed)
         gen_seconds = time.perf_counter() - start

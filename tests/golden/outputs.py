@@ -113,9 +113,14 @@ def outputs(directory: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def main() -> int:
+    import os
     import tempfile
 
+    from graph.accounts import ENV_ACCOUNTS, set_single_user
+
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ[ENV_ACCOUNTS] = str(Path(tmp) / "accounts.json")  # a single-user install of its own
+        set_single_user(Path(tmp) / "accounts.json")
         texts, digests = outputs(Path(tmp))
     EXPECTED.mkdir(exist_ok=True)
     for name, text in texts.items():
