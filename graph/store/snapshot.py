@@ -105,46 +105,63 @@ def shard_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".shards")
 
 
-def alliance_closure(ds: Dataset, alliance_ids) -> Dataset:
+class _Lookups:
+    """Memberships by alliance and by member, ties by end, and every item's position (built once)."""
+
+    def __init__(self, ds: Dataset):
+        self.by_alliance: dict[str, list] = {}
+        self.by_member: dict[str, list] = {}
+        self.ties_of: dict[str, list] = {}
+        for key, m in ds.memberships.items():
+            self.by_alliance.setdefault(m.alliance, []).append(key)
+            self.by_member.setdefault(m.member, []).append(key)
+        for key, tie in ds.ties.items():
+            self.ties_of.setdefault(tie.source, []).append(key)
+            if tie.target != tie.source:
+                self.ties_of.setdefault(tie.target, []).append(key)
+        self.offers_of: dict[str, list] = {}
+        for key, offer in ds.offers.items():
+            if offer.alliance:
+                self.offers_of.setdefault(offer.alliance, []).append(key)
+        self.position = {name: {key: i for i, key in enumerate(getattr(ds, name))}
+                         for name in ("memberships", "ties", "offers", "alliances", "actors", "institutions")}
+
+
+def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None) -> Dataset:
     """What analysing these alliances on their own needs: a small dataset instead of the country.
 
     The reference data (states, municipalities, Servicebüros, topics); the
     alliances; all their membership records and members; the ties touching a
     member and the persons or institutions at their other end; the institutions
     of all these; every membership of all these and the alliances it names
-    (without their other members); the offers of the alliances.
+    (without their other members); the offers of the alliances. Items keep the
+    order they have in `ds`.
     """
-    out = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
-                  topics=ds.topics)
-    wanted = set(alliance_ids)
-    members = set()
-    for m in ds.memberships.values():
-        if m.alliance in wanted:
-            members.add(m.member)
+    look = lookups or _Lookups(ds)
+    wanted = [a for a in dict.fromkeys(alliance_ids) if a in ds.alliances]
+    members = {ds.memberships[k].member for a in wanted for k in look.by_alliance.get(a, ())}
+    tie_keys = {k for m in members for k in look.ties_of.get(m, ())}
     nodes = set(members)
-    for key, tie in ds.ties.items():
-        if tie.source in members or tie.target in members:
-            out.ties[key] = tie
-            nodes.add(tie.source)
-            nodes.add(tie.target)
-    for key, m in ds.memberships.items():
-        if m.member in nodes:
-            out.memberships[key] = m
-            if m.alliance in ds.alliances:
-                out.alliances[m.alliance] = ds.alliances[m.alliance]
-    for alliance in wanted:
-        out.alliances[alliance] = ds.alliances[alliance]
-    for node in nodes:
-        if node in ds.actors:
-            actor = out.actors[node] = ds.actors[node]
-            if actor.institution in ds.institutions:
-                out.institutions[actor.institution] = ds.institutions[actor.institution]
-        elif node in ds.institutions:
-            out.institutions[node] = ds.institutions[node]
-    for key, offer in ds.offers.items():
-        if offer.alliance in wanted:
-            out.offers[key] = offer
-    return out
+    for key in tie_keys:
+        tie = ds.ties[key]
+        nodes.update((tie.source, tie.target))
+    membership_keys = {k for n in nodes for k in look.by_member.get(n, ())}
+    alliances = set(wanted) | {ds.memberships[k].alliance for k in membership_keys
+                               if ds.memberships[k].alliance in ds.alliances}
+    actors = {n for n in nodes if n in ds.actors}
+    institutions = {n for n in nodes if n not in ds.actors and n in ds.institutions}
+    institutions |= {ds.actors[a].institution for a in actors if ds.actors[a].institution in ds.institutions}
+    offer_keys = {k for a in wanted for k in look.offers_of.get(a, ())}
+
+    def ordered(name: str, keys) -> dict:
+        table, position = getattr(ds, name), look.position[name]
+        return {key: table[key] for key in sorted(keys, key=position.__getitem__)}
+
+    return Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
+                   topics=ds.topics, alliances=ordered("alliances", alliances), actors=ordered("actors", actors),
+                   institutions=ordered("institutions", institutions),
+                   memberships=ordered("memberships", membership_keys), ties=ordered("ties", tie_keys),
+                   offers=ordered("offers", offer_keys))
 
 
 def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
@@ -160,9 +177,10 @@ def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
     for alliance in ds.alliances.values():
         by_kreis.setdefault(kreis_of(alliance.municipality) if alliance.municipality else "-", []).append(alliance.id)
     index = {}
+    lookups = _Lookups(ds)
     for number, (_, ids) in enumerate(sorted(by_kreis.items())):
         name = f"shard-{number}"
-        save(directory / name, key, alliance_closure(ds, ids))
+        save(directory / name, key, alliance_closure(ds, ids, lookups))
         index.update(dict.fromkeys(ids, name))
     _save_object(directory / "index", key, index)
 
