@@ -296,7 +296,7 @@ def test_office_page_plans_an_offer_that_then_overrides_the_recommendation(page)
     at.date_input(key="buero_plan_datum").set_value(ANCHOR + timedelta(days=20))
     at.text_area(key="buero_plan_begruendung").input("Jugendamt hat um einen Dialog gebeten")
     at.selectbox(key="buero_plan_art").set_value("dialog")
-    at.button[0].click().run()  # the form's submit button
+    at.button(key="buero_plan_speichern").click().run()
     assert not at.exception and not at.error
     offers = [o for o in api.snapshot(open_store(f"sqlite:///{path}")).offers.values() if o.alliance == first
               and o.date > ANCHOR]
@@ -309,6 +309,8 @@ def test_office_page_plans_an_offer_that_then_overrides_the_recommendation(page)
 def test_office_page_refuses_a_plan_without_a_note_and_writes_nothing(page):
     at, path = page
     before = open_store(f"sqlite:///{path}").revision()
-    at.button[0].click().run()
+    recommended = at.selectbox(key="buero_plan_art").value
+    at.selectbox(key="buero_plan_art").set_value(next(t for t in OFFER_TYPES if t != recommended))
+    at.button(key="buero_plan_speichern").click().run()  # another offer than recommended needs a reason
     assert at.error
     assert open_store(f"sqlite:///{path}").revision() == before

@@ -379,6 +379,19 @@ def state_name(code: str | None) -> str:
     return STATES[code][0] if code in STATES else "unbekannt"
 
 
+def home_office(ds: Dataset, user: User, offices: list[str]) -> str:
+    """The Servicebüro a user starts on: their own, the one serving their Kreis, else the first with alliances."""
+    if user.office in offices:
+        return user.office
+    if user.kreis:
+        state = state_of(ds, user.kreis)
+        for office in offices:
+            if state in ds.service_offices[office].states:
+                return office
+    serving = {office_of(ds, alliance) for alliance in ds.alliances}
+    return next((office for office in offices if office in serving), offices[0])
+
+
 def office_of(ds: Dataset, alliance_id: str) -> str | None:
     """The Servicebüro supporting an alliance (:func:`graph.rules.office_of_alliance`, the one rule)."""
     return office_of_alliance(ds, alliance_id)
@@ -464,6 +477,21 @@ def member_label(ds: Dataset, member_id: str, *, reveal: bool = False) -> str:
     if member_id in ds.actors:
         return f"{ds.name_of(member_id, reveal=reveal)} (Person)"
     return member_id
+
+
+def sticky(key: str) -> str:
+    """A widget key whose value outlives a visit to another page (Streamlit drops the state of widgets
+    a page did not draw). Call before drawing the widget; :func:`remember` after it."""
+    backup = f"_behalten_{key}"
+    if key not in st.session_state and backup in st.session_state:
+        st.session_state[key] = st.session_state[backup]
+    return key
+
+
+def remember(*keys: str) -> None:
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[f"_behalten_{key}"] = st.session_state[key]
 
 
 def fmt_date(value: date | None) -> str:

@@ -9,19 +9,26 @@ import streamlit as st
 
 from graph import api
 from graph.errors import InputError
-from graph.model import OFFER_TYPES
+from graph.model import OFFER_TYPES, kreis_of
 from ui.common import (
     STATUS_TEXT,
     app_context,
     clear_caches,
     empty_hint,
+    home_office,
+    kreis_name,
     md,
+    remember,
     show_input_error,
     snapshot,
+    state_name,
+    state_of,
+    sticky,
     styled_status,
 )
 
 FLASH_KEY = "buero_meldung"
+WORK_PAGE_SIZE = 10
 STATUS_ICONS = {"critical": ":material/error:", "warn": ":material/warning:", "ok": ":material/check_circle:"}
 
 
@@ -53,24 +60,29 @@ if not ds.service_offices:
     st.stop()
 if empty_hint(ds):
     st.stop()
-if FLASH_KEY in st.session_state:
-    st.success(md(st.session_state.pop(FLASH_KEY)))
 
 offices = sorted(ds.service_offices, key=lambda o: (ds.service_offices[o].name, o))
-if ctx.user.office in offices:  # office staff see their own region by default
-    st.session_state.setdefault("buero_office", ctx.user.office)
+if "buero_office" not in st.session_state:
+    st.session_state["buero_office"] = home_office(ds, ctx.user, offices)
 office_id = st.selectbox("Servicebüro", offices, key="buero_office",
                          format_func=lambda o: f"{ds.service_offices[o].name} ({ds.service_offices[o].city})")
 dismissed = api.dismissals(ctx.store, ctx.user)  # part of the revision, so caching by view stays right
 view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed)
 
 counts = view.status_counts()
-columns = st.columns(6)
-columns[0].metric("Bündnisse", sum(counts.values()))
-for column, status in zip(columns[1:4], ("critical", "warn", "ok")):
-    column.metric(STATUS_TEXT[status], counts[status])
-columns[4].metric("Kommunen unterstützt", view.reach.get("municipalities", 0))
-columns[5].metric("Menschen erreicht", view.reach.get("people_reached", 0),
+if not sum(counts.values()):
+    st.info(f"Keine Bündnisse in den Ländern von {ds.service_offices[office_id].name}"
+            + ("" if ctx.user.role == "admin" else ", die Sie sehen dürfen") + ". Wählen Sie oben ein anderes "
+            "Servicebüro.")
+    st.stop()
+# two rows of three: on a phone they wrap into pairs instead of six rows of one
+top, bottom = st.columns(3), st.columns(3)
+top[0].metric("Bündnisse", sum(counts.values()))
+top[1].metric(STATUS_TEXT["critical"], counts["critical"])
+top[2].metric(STATUS_TEXT["warn"], counts["warn"])
+bottom[0].metric(STATUS_TEXT["ok"], counts["ok"])
+bottom[1].metric("Kommunen unterstützt", view.reach.get("municipalities", 0))
+bottom[2].metric("Menschen erreicht", view.reach.get("people_reached", 0),
                   help="Summe der Teilnehmendenzahlen aller durchgeführten Angebote bis zum Stichtag"
                        + (f"; {view.reach['offers_without_count']} Angebote ohne Zahl"
                           if view.reach.get("offers_without_count") else ""))
@@ -78,51 +90,99 @@ columns[5].metric("Menschen erreicht", view.reach.get("people_reached", 0),
 tab_work, tab_alliances, tab_offers = st.tabs(["Arbeitsliste", "Bündnisse nach Status", "Angebote"])
 
 with tab_work:
-    if not view.worklist:
-        st.info("Keine Bündnisse in den Ländern dieses Servicebüros.")
-    for r in view.worklist:
-        with st.container(border=True):
-            offer = OFFER_TYPES.get(r.offer_type, r.offer_type)
-            st.markdown(f"{STATUS_ICONS.get(r.status, '')} **{md(r.name)}** · {STATUS_TEXT.get(r.status, r.status)}"
-                        f" · Punktzahl {r.score}")
-            if r.override:
-                st.markdown(f":material/event: **{md(r.override)}**")
-                st.caption(f"Empfehlung war: {md(offer)} – {md(r.reason)}")
-            else:
-                st.markdown(f"Empfohlen: **{md(offer)}** – {md(r.reason)}")
+    places = {r.alliance: ds.alliances[r.alliance].municipality if r.alliance in ds.alliances else None
+              for r in view.worklist}
+    f1, f2, f3, f4 = st.columns(4)
+    statuses = f1.multiselect("Status", list(STATUS_TEXT), key=sticky("buero_filter_status"),
+                              format_func=STATUS_TEXT.get, placeholder="alle")
+    lands = sorted({state_of(ds, a) for a in places.values()} - {None}, key=state_name)
+    land = f2.selectbox("Land", [None, *lands], key=sticky("buero_filter_land"),
+                        format_func=lambda c: "alle" if c is None else state_name(c))
+    kreise = sorted({kreis_of(a) for a in places.values() if a and (land is None or state_of(ds, a) == land)},
+                    key=lambda k: kreis_name(ds, k))
+    if st.session_state.get("buero_filter_kreis") not in (None, *kreise):
+        st.session_state["buero_filter_kreis"] = None
+    kreis = f3.selectbox("Kreis", [None, *kreise], key=sticky("buero_filter_kreis"),
+                         format_func=lambda k: "alle" if k is None else kreis_name(ds, k))
+    types = f4.multiselect("Angebot", list(OFFER_TYPES), key=sticky("buero_filter_angebot"),
+                           format_func=OFFER_TYPES.get, placeholder="alle")
+    remember("buero_filter_status", "buero_filter_land", "buero_filter_kreis", "buero_filter_angebot")
+    shown = [r for r in view.worklist
+             if (not statuses or r.status in statuses) and (not types or r.offer_type in types)
+             and (land is None or state_of(ds, places[r.alliance]) == land)
+             and (kreis is None or (places[r.alliance] or "").startswith(kreis))]
+    pages = max(1, -(-len(shown) // WORK_PAGE_SIZE))
+    if st.session_state.get("buero_seite") not in range(1, pages + 1):
+        st.session_state["buero_seite"] = 1
+    if not shown:
+        st.info("Kein Bündnis passt zu diesen Filtern.")
+    else:
+        p1, p2 = st.columns([1, 3])
+        number = p1.selectbox("Seite", list(range(1, pages + 1)), key="buero_seite",
+                              format_func=lambda n: f"{n} von {pages}")
+        first = (number - 1) * WORK_PAGE_SIZE
+        p2.caption(f"Bündnisse {first + 1}–{min(first + WORK_PAGE_SIZE, len(shown))} von {len(shown)}"
+                   + (f" (gefiltert aus {len(view.worklist)})" if len(shown) != len(view.worklist) else ""))
+        for r in shown[first:first + WORK_PAGE_SIZE]:
+            with st.container(border=True):
+                offer = OFFER_TYPES.get(r.offer_type, r.offer_type)
+                st.markdown(f"{STATUS_ICONS.get(r.status, '')} **{md(r.name)}** · "
+                            f"{STATUS_TEXT.get(r.status, r.status)} · Punktzahl {r.score}")
+                if r.override:
+                    st.markdown(f":material/event: **{md(r.override)}**")
+                    st.caption(f"Empfehlung war: {md(offer)} – {md(r.reason)}")
+                else:
+                    st.markdown(f"Empfohlen: **{md(offer)}** – {md(r.reason)}")
 
     st.subheader("Angebot planen")
     st.caption("Ein geplantes Angebot (Datum nach dem Stichtag) ersetzt die Empfehlung in der Arbeitsliste. "
-               "Die Begründung ist Pflicht; die Planung wird wie jede Änderung protokolliert.")
-    recommended = {r.alliance: r.offer_type for r in view.worklist}
+               "Wer vom empfohlenen Angebot abweicht, sagt in der Begründung warum; die Planung wird wie jede "
+               "Änderung protokolliert.")
+    recommendations = {r.alliance: r for r in view.worklist}
     ids = [r.alliance for r in view.worklist]
-    if ids:
-        with st.form("buero_planen", clear_on_submit=False):
-            alliance = st.selectbox("Bündnis", ids, key="buero_plan_buendnis",
-                                    format_func=lambda a: ds.alliances[a].name if a in ds.alliances else a)
-            types = list(OFFER_TYPES)
-            offer_type = st.selectbox("Angebot", types, key="buero_plan_art", format_func=OFFER_TYPES.get,
-                                      index=types.index(recommended.get(ids[0], "fortbildung")))
-            when = st.date_input("Datum", value=ctx.as_of + timedelta(days=14), key="buero_plan_datum",
-                                 min_value=ctx.as_of + timedelta(days=1), format="DD.MM.YYYY")
-            title = st.text_input("Titel (optional)", key="buero_plan_titel")
-            note = st.text_area("Begründung (Pflicht)", key="buero_plan_begruendung",
-                                placeholder="Warum dieses Angebot statt der Empfehlung, bzw. was vereinbart ist")
-            if st.form_submit_button("Angebot planen", type="primary"):
-                from graph.offers import plan_offer_records
 
-                try:
-                    records = plan_offer_records(alliance, offer_type, when, office_id, note,
-                                                 title=title.strip() or None, as_of=ctx.as_of)
-                    api.import_records(ctx.store, records, user=ctx.user, action="Angebot geplant")
-                except InputError as exc:
-                    show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.",
-                                     form="Formular Angebot planen")
-                else:
-                    clear_caches()
-                    st.session_state[FLASH_KEY] = (f"Geplant: {OFFER_TYPES[offer_type]} am {when:%d.%m.%Y} für "
-                                                   f"{ds.alliances[alliance].name}")
-                    st.rerun()
+    def follow_recommendation() -> None:
+        """A newly chosen alliance brings its recommended offer type along."""
+        chosen = recommendations.get(st.session_state.get("buero_plan_buendnis"))
+        if chosen is not None:
+            st.session_state["buero_plan_art"] = chosen.offer_type
+
+    if st.session_state.get("buero_plan_buendnis") not in ids:
+        st.session_state["buero_plan_buendnis"] = ids[0]
+        follow_recommendation()
+    alliance = st.selectbox("Bündnis", ids, key="buero_plan_buendnis", on_change=follow_recommendation,
+                            format_func=lambda a: ds.alliances[a].name if a in ds.alliances else a)
+    recommended = recommendations[alliance]
+    st.session_state.setdefault("buero_plan_art", recommended.offer_type)
+    with st.form("buero_planen", clear_on_submit=False):
+        offer_type = st.selectbox("Angebot", list(OFFER_TYPES), key="buero_plan_art", format_func=OFFER_TYPES.get,
+                                  help=f"Empfohlen: {OFFER_TYPES.get(recommended.offer_type)} – {recommended.reason}")
+        when = st.date_input("Datum", value=ctx.as_of + timedelta(days=14), key="buero_plan_datum",
+                             min_value=ctx.as_of + timedelta(days=1), format="DD.MM.YYYY")
+        title = st.text_input("Titel (optional)", key="buero_plan_titel")
+        note = st.text_area("Begründung (Pflicht, wenn Sie vom empfohlenen Angebot abweichen)",
+                            key="buero_plan_begruendung",
+                            placeholder="Warum dieses Angebot statt der Empfehlung, bzw. was vereinbart ist")
+        submitted = st.form_submit_button("Angebot planen", type="primary", key="buero_plan_speichern")
+    if submitted:
+        from graph.offers import plan_offer_records
+
+        if not note.strip() and offer_type == recommended.offer_type:
+            note = f"Empfehlung übernommen: {recommended.reason}"
+        try:
+            records = plan_offer_records(alliance, offer_type, when, office_id, note,
+                                         title=title.strip() or None, as_of=ctx.as_of)
+            api.import_records(ctx.store, records, user=ctx.user, action="Angebot geplant")
+        except InputError as exc:
+            show_input_error(exc, "Das Angebot wurde nicht geplant. Es wurde nichts gespeichert.",
+                             form="Formular Angebot planen")
+        else:
+            clear_caches()
+            st.session_state[FLASH_KEY] = (f"Geplant: {OFFER_TYPES[offer_type]} am {when:%d.%m.%Y} für "
+                                           f"{ds.alliances[alliance].name}")
+            st.rerun()
+    if FLASH_KEY in st.session_state:  # at the form, where the user is
+        st.success(md(st.session_state.pop(FLASH_KEY)))
 
 with tab_alliances:
     lines = [line for status in ("critical", "warn", "ok") for line in view.alliances[status]]
