@@ -274,3 +274,42 @@ def test_export_offers_a_download_in_every_format(demo_store, fmt):
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]
     assert any(label.startswith("buendnisnetz") and "herunterladen" in label for label in labels)
+
+
+def test_anzahl_is_the_number_of_suggestions_shown_in_all(demo_store):
+    at = app("seiten/vorschlaege.py")
+    at.selectbox(key="vorschlaege_buendnis").set_value("demo-b09").run()
+    at.number_input(key="vorschlaege_anzahl").set_value(5).run()
+    assert len(suggestion_buttons(at, "annehmen")) == 5  # not five of each kind
+
+
+def test_clicking_a_row_of_the_check_table_opens_its_details(demo_store):
+    at = app("seiten/check.py")
+    table = at.dataframe[0]
+    row = list(table.value["Bündnis"]).index("Netzwerk junge Geflüchtete Düren (Demo)")
+    state = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.session_state["check_tabelle"] = state
+    at.run()
+    assert at.selectbox(key="check_buendnis").value == "demo-b16"
+
+
+def test_filters_stay_for_the_session_across_pages(demo_store):
+    at = app("seiten/check.py")
+    at.multiselect(key="check_status").set_value(["kritisch"]).run()
+    at.switch_page("seiten/vorschlaege.py").run()
+    at.selectbox(key="vorschlaege_art").set_value("membership").run()
+    at.switch_page("seiten/uebersicht.py").run()
+    at.switch_page("seiten/check.py").run()
+    assert at.multiselect(key="check_status").value == ["kritisch"]
+    at.switch_page("seiten/vorschlaege.py").run()
+    assert at.selectbox(key="vorschlaege_art").value == "membership"
+
+
+def test_the_reasons_are_shown_in_full_for_the_chosen_row_on_the_overview(demo_store):
+    at = app("seiten/uebersicht.py")
+    flagged = next(df for df in at.dataframe if "Hinweise" in df.value.columns)
+    first = flagged.value.iloc[0]
+    at.session_state["uebersicht_tabelle"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    shown = [text.replace("\\", "") for text in texts(at.info)]  # md() escapes markdown characters
+    assert any(all(reason in text for reason in first["Hinweise"].split(" · ")) for text in shown)

@@ -463,11 +463,16 @@ STYLE_MAX_ROWS = 300
 
 
 def styled_status(frame: pd.DataFrame):
-    """A table with its ``Status`` column coloured by status (red, orange, green)."""
+    """A table with its ``Status`` (and ``Punktzahl``) cells coloured by the row's status (red, orange, green)."""
     if len(frame) > STYLE_MAX_ROWS:
         return frame
-    return frame.style.map(lambda value: f"background-color: {STATUS_COLOURS.get(value, 'transparent')}",
-                           subset=["Status"])
+    columns = [c for c in ("Status", "Punktzahl") if c in frame.columns]
+
+    def colour(row: pd.Series) -> list[str]:
+        css = f"background-color: {STATUS_COLOURS.get(row['Status'], 'transparent')}"
+        return [css if c in columns else "" for c in row.index]
+
+    return frame.style.apply(colour, axis=1)
 
 
 def member_label(ds: Dataset, member_id: str, *, reveal: bool = False) -> str:

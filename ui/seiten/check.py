@@ -19,7 +19,9 @@ from ui.common import (
     md,
     member_label,
     place_name,
+    remember,
     show_map,
+    sticky,
     styled_status,
 )
 
@@ -28,7 +30,7 @@ SEVERITY_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
 st.title("Bündnis-Check")
 ctx = app_context()
 ds = ctx.ds
-st.caption(f"Stand {ctx.as_of:%d.%m.%Y} (Stichtag links ändern). Ein Bündnis braucht mindestens "
+st.caption(f"Stand {ctx.as_of:%d.%m.%Y} (Stichtag in der Seitenleiste). Ein Bündnis braucht mindestens "
            f"{number_word(MIN_PARTNERS)} lokale Partner; Personen zählen für ihre Einrichtung, "
            "jede Einrichtung einmal.")
 if empty_hint(ds):
@@ -36,16 +38,23 @@ if empty_hint(ds):
 
 reports = ctx.reports_by_alliance()
 rows = ctx.report_rows()
-shown = st.multiselect("Status", list(STATUS_TEXT.values()), default=list(STATUS_TEXT.values()),
-                       key="check_status")
+status_key = sticky("check_status")
+shown = st.multiselect("Status", list(STATUS_TEXT.values()), key=status_key,
+                       **({} if status_key in st.session_state else {"default": list(STATUS_TEXT.values())}))
+remember(status_key)
 table = pd.DataFrame([r for r in rows if r["Status"] in shown])
 if table.empty:
     st.info("Kein Bündnis mit diesem Status.")
 else:
-    st.dataframe(styled_status(table[REPORT_COLUMNS]), hide_index=True, width="stretch",
-                 column_config={"Hinweise": st.column_config.TextColumn(width="large"),
-                                "Punktzahl": st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                              format="%d")})
+    st.caption("Eine Zeile anklicken: ihre Einzelheiten mit allen Hinweisen im Wortlaut stehen darunter.")
+    event = st.dataframe(styled_status(table[REPORT_COLUMNS]), hide_index=True, width="stretch",
+                         column_config={"Hinweise": st.column_config.TextColumn(width="large")},
+                         on_select="rerun", selection_mode="single-row", key="check_tabelle")
+    picked = table["id"].iloc[event.selection.rows[0]] if event.selection.rows else None
+    # only a new click chooses: afterwards the selectbox below stays free to choose another alliance
+    if picked is not None and picked != st.session_state.get("_check_angeklickt"):
+        st.session_state["check_buendnis"] = picked
+    st.session_state["_check_angeklickt"] = picked
 
 st.divider()
 st.subheader("Einzelheiten zu einem Bündnis")

@@ -10,7 +10,10 @@ from ui.common import (
     STATUS_TEXT,
     app_context,
     empty_hint,
+    md,
+    remember,
     status_counts,
+    sticky,
     styled_status,
 )
 
@@ -32,15 +35,23 @@ cols[4].metric("Einrichtungen", len(ds.institutions))
 cols[5].metric("Personen", len(ds.actors))
 
 st.subheader("Bündnisse nach Status")
-group = st.segmented_control("Gruppieren nach", ["Servicebüro", "Land", "Kreis"], default="Servicebüro",
-                             key="uebersicht_gruppe", required=True)
+group_key = sticky("uebersicht_gruppe")
+group = st.segmented_control("Gruppieren nach", ["Servicebüro", "Land", "Kreis"], key=group_key, required=True,
+                             **({} if group_key in st.session_state else {"default": "Servicebüro"}))
+remember(group_key)
 st.dataframe(status_counts(rows, group or "Servicebüro"), hide_index=True, width="stretch")
 
 st.subheader("Bündnisse mit Hinweisen")
 flagged = [r for r in rows if r["Status"] != STATUS_TEXT["ok"]]
 if flagged:
-    st.dataframe(styled_status(pd.DataFrame(flagged)[REPORT_COLUMNS]), hide_index=True, width="stretch",
-                 column_config={"Hinweise": st.column_config.TextColumn(width="large")})
+    st.caption("Eine Zeile anklicken, um alle Hinweise im Wortlaut zu lesen.")
+    event = st.dataframe(styled_status(pd.DataFrame(flagged)[REPORT_COLUMNS]), hide_index=True, width="stretch",
+                         column_config={"Hinweise": st.column_config.TextColumn(width="large")},
+                         on_select="rerun", selection_mode="single-row", key="uebersicht_tabelle")
+    if event.selection.rows:
+        row = flagged[event.selection.rows[0]]
+        st.info(f"**{md(row['Bündnis'])}** ({row['Status']}, {row['Partner']} Partner)\n\n"
+                + "\n".join(f"- {md(reason)}" for reason in row["Hinweise"].split(" · ")))
     st.page_link("seiten/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
 else:
     st.success("Alle Bündnisse sind in Ordnung.")

@@ -14,8 +14,10 @@ from ui.common import (
     clear_caches,
     empty_hint,
     md,
+    remember,
     show_input_error,
     snapshot,
+    sticky,
 )
 from ui.labels import number
 
@@ -50,6 +52,9 @@ if FLASH_KEY in st.session_state:
 for select_key, value in st.session_state.pop(KEEP_KEY, {}).items():
     st.session_state[select_key] = value
 
+FILTER_KEYS = ("vorschlaege_modus", *SELECT_KEYS, "vorschlaege_art", "vorschlaege_anzahl")
+for filter_key in FILTER_KEYS:  # the choices stay for the session, also after visiting another page
+    sticky(filter_key)
 c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
 mode = c1.radio("Vorschläge für", ["alliance", "actor", "all"], key="vorschlaege_modus",
                 format_func={"alliance": "ein Bündnis", "actor": "eine Person/Einrichtung", "all": "alle"}.get)
@@ -67,10 +72,14 @@ elif mode == "actor":
                          key="vorschlaege_person", format_func=names.get)
 kind = c3.selectbox("Art", [None, *KINDS], key="vorschlaege_art",
                     format_func=lambda k: "alle" if k is None else KINDS[k])
-top = c4.number_input("Anzahl", min_value=1, max_value=100, value=10, key="vorschlaege_anzahl")
+top = c4.number_input("Anzahl", min_value=1, max_value=100, key="vorschlaege_anzahl",
+                      help="So viele Vorschläge insgesamt, die besten zuerst (alle Arten zusammen)",
+                      **({} if "vorschlaege_anzahl" in st.session_state else {"value": 10}))
+remember(*FILTER_KEYS)
 
-found = suggestions(ctx.uri, ctx.view, ctx.as_of, alliance, actor, kind, int(top),
-                    api.dismissals(ctx.store, ctx.user))
+# suggest() keeps the best `top` of each kind; the best `top` overall are among them
+found = sorted(suggestions(ctx.uri, ctx.view, ctx.as_of, alliance, actor, kind, int(top),
+                           api.dismissals(ctx.store, ctx.user)), key=lambda s: -s.score)[:int(top)]
 if not found:
     st.info("Keine Vorschläge für diese Auswahl.")
 
