@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from graph import api
-from graph.accounts import ENV_ACCOUNTS, set_account
+from graph.accounts import ENV_ACCOUNTS, set_account, set_single_user
 from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality
 from graph.netmap import build_network, render_html
 from graph.store import ENV_STORE, open_store
@@ -135,7 +135,8 @@ def demo_store(folder: Path) -> str:
 def app_url(tmp_path_factory):
     """The app on the demo store without accounts (everyone acts as admin); stopped after the module."""
     folder = tmp_path_factory.mktemp("browser")
-    yield from start_app(folder, {ENV_STORE: demo_store(folder), ENV_ACCOUNTS: str(folder / "keine-konten.json")})
+    single_user = set_single_user(folder / "einzelplatz.json")
+    yield from start_app(folder, {ENV_STORE: demo_store(folder), ENV_ACCOUNTS: str(single_user)})
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def accounts_app(tmp_path_factory):
     accounts = folder / "konten.json"
     set_account(COORDINATOR, PASSWORD, "coordinator", kreis="05358", path=accounts)
     set_account(OFFICE_STAFF, PASSWORD, "office", office="sb-koeln", path=accounts)
-    for url in start_app(folder, {ENV_STORE: uri, ENV_ACCOUNTS: str(accounts)}):
+    for url in start_app(folder, {ENV_STORE: uri, ENV_ACCOUNTS: str(accounts), "BUENDNISNETZ_LOGIN_DELAY": "0"}):
         yield url, uri
 
 
@@ -324,6 +325,7 @@ def test_uploaded_file_with_errors_is_rejected_with_its_problems(app_url, page, 
     bad.write_text("id;name;institution\np-neu;Neue Person;gibt-es-nicht\n", encoding="utf-8")
     open_page(page, app_url, "datenbestand", "Daten")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    settle(page)
     page.get_by_role("button", name="Probelauf (nichts speichern)").click()
     settle(page)
     assert page.get_by_text("Es wurde nichts gespeichert").first.is_visible()
@@ -364,6 +366,7 @@ def test_office_staff_accept_then_dismiss_on_the_same_alliance(accounts_app, pag
     login(page, url, OFFICE_STAFF)
     go(page, "Vorschläge")
     choose(page, "Bündnis", f"{DUEREN} (kritisch)")
+    choose(page, "Art", "Mitgliedschaft")  # a new partner: the accept changes the alliance's status
     assert_accessible(page, axe_source)
     screenshot(page, "vorschlaege_dueren", 1400)
     page.get_by_role("button", name="Annehmen").first.click()
@@ -389,6 +392,15 @@ def test_coordinator_imports_a_csv_that_names_the_alliance(accounts_app, page, a
     login(page, url, COORDINATOR)
     assert_no_error_shown(page)
     assert_accessible(page, axe_source)
+    page.reload()  # the session outlives a reload ...
+    page.get_by_role("heading", name="Übersicht", level=1).wait_for(timeout=60_000)
+    other = new_tab(page.context)  # ... and reaches a new tab
+    other.goto(f"{url}/buendnis-check")
+    other.get_by_role("heading", name="Bündnis-Check", level=1).wait_for(timeout=60_000)
+    settle(other)
+    assert_no_error_shown(other)
+    other.close()
+    settle(page)
     go(page, "Daten")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv_file))
     settle(page)
