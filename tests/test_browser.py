@@ -249,7 +249,7 @@ def hover_node(tab, frame, node_id: str) -> str:
 
 def selected(tab, label: str) -> str:
     """What a Streamlit selectbox shows as chosen."""
-    box = tab.get_by_label(label, exact=True)
+    box = tab.get_by_role("combobox", name=label, exact=True)
     return box.input_value() or box.get_attribute("placeholder") or ""
 
 
@@ -418,3 +418,62 @@ def test_coordinator_imports_a_csv_that_names_the_alliance(accounts_app, page, a
     store = open_store(uri)
     assert any(m.member == "demo-i186" and m.alliance == "demo-b16" for m in store.read().memberships.values())
     store.close()
+
+
+def test_office_staff_plan_the_recommended_offer(accounts_app, page, axe_source):
+    from graph.model import OFFER_TYPES
+    from graph.office import office_view
+
+    url, uri = accounts_app
+    login(page, url, OFFICE_STAFF)
+    go(page, "Servicebüro")
+    assert selected(page, "Servicebüro").startswith("Servicebüro Köln")  # their own office
+    assert_no_error_shown(page)
+    assert_accessible(page, axe_source)
+    store = open_store(uri)
+    worklist = office_view(api.snapshot(store), "sb-koeln", date.today()).worklist
+    store.close()
+    target = next(r for r in worklist[1:] if r.offer_type != worklist[0].offer_type and not r.override)
+    choose(page, "Bündnis", target.name)
+    assert selected(page, "Angebot") == OFFER_TYPES[target.offer_type]  # follows the recommendation
+    page.get_by_role("button", name="Angebot planen").click()
+    settle(page)
+    message = page.locator('[data-testid="stAlertContentSuccess"]').first
+    assert message.inner_text().startswith(f"Geplant: {OFFER_TYPES[target.offer_type]} am ")
+    box, button = message.bounding_box(), page.get_by_role("button", name="Angebot planen").bounding_box()
+    assert 0 < box["y"] - button["y"] < 150  # right below the form's button, not at the top of the page
+    assert_no_error_shown(page)
+    screenshot(page, "buero_geplant", 1400)
+    store = open_store(uri)
+    assert store.audit_log(1)[0].action == "Angebot geplant"
+    planned = [o for o in store.read().offers.values() if o.alliance == target.alliance and o.date > date.today()]
+    store.close()
+    assert [o.type for o in planned] == [target.offer_type]
+
+
+def test_phone_viewport(accounts_app, browser_context, axe_source):
+    url, _ = accounts_app
+    page = new_tab(browser_context)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, url, COORDINATOR)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_attribute("data-collapsed") == "true"  # the page is not covered
+    metrics = page.locator('[data-testid="stMetric"]')
+    tops = [metrics.nth(i).bounding_box()["y"] for i in range(metrics.count())]
+    assert len(set(tops)) < len(tops)  # at least two metrics side by side, not one per row
+    assert_accessible(page, axe_source)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "telefon_uebersicht.png"))
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.wait_for_timeout(800)
+    assert sidebar.get_attribute("data-collapsed") == "false"
+    page.get_by_role("link", name="Bündnis-Check").first.click()
+    page.get_by_role("heading", name="Bündnis-Check", level=1).wait_for(timeout=60_000)
+    settle(page)
+    page.wait_for_timeout(1000)  # the sidebar's closing animation
+    assert sidebar.get_attribute("data-collapsed") == "true"  # closed again after navigating
+    body = page.locator("body").inner_text()
+    assert "links" not in body.split("Bündnis-Check", 1)[-1].lower().replace("verlinkt", "")
+    assert_no_error_shown(page)
+    assert_accessible(page, axe_source)
+    page.screenshot(path=str(SHOTS / "telefon_check.png"))

@@ -23,6 +23,7 @@ from ui.common import (
     apply_cookie,
     apply_style,
     begin_session,
+    close_sidebar_on_phones,
     current_user,
     display_uri,
     end_session,
@@ -132,4 +133,6 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
+with st.sidebar:
+    close_sidebar_on_phones(page.url_path)
 page.run()

@@ -82,8 +82,35 @@ APP_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] div::after
   { content: "oder hierher ziehen · höchstens 50 MB je Datei"; color: #3d4249; font-size: 0.875rem; }
+/* Phone: key figures two per row instead of one per row (Streamlit stacks columns below 640 px). */
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-flow: row wrap !important; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"]
+    { flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; width: auto !important; }
+}
 </style>
 """
+
+
+#: Runs in a hidden component frame (same origin as the app): on a narrow screen the sidebar overlays the
+#: page, so after choosing a page there it is closed again. The page path in the markup makes Streamlit
+#: draw the frame anew, and so run the script, on every change of page.
+CLOSE_SIDEBAR_JS = """<!-- %s -->
+<script>
+const doc = window.parent.document;
+if (window.parent.matchMedia("(max-width: 768px)").matches) {
+  const sidebar = doc.querySelector('[data-testid="stSidebar"]');
+  const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (sidebar && close && sidebar.getAttribute("data-collapsed") === "false") close.click();
+}
+</script>"""
+
+
+def close_sidebar_on_phones(page_path: str) -> None:
+    """After navigation on a phone, close the sidebar so it does not cover the page (see CLOSE_SIDEBAR_JS)."""
+    import streamlit.components.v1 as components
+
+    components.html(CLOSE_SIDEBAR_JS % re.sub(r"[^a-z0-9_]", "", page_path.lower()), height=0)
 
 
 def apply_style() -> None:

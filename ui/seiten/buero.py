@@ -104,7 +104,7 @@ with tab_work:
         st.session_state["buero_filter_kreis"] = None
     kreis = f3.selectbox("Kreis", [None, *kreise], key=sticky("buero_filter_kreis"),
                          format_func=lambda k: "alle" if k is None else kreis_name(ds, k))
-    types = f4.multiselect("Angebot", list(OFFER_TYPES), key=sticky("buero_filter_angebot"),
+    types = f4.multiselect("Empfohlenes Angebot", list(OFFER_TYPES), key=sticky("buero_filter_angebot"),
                            format_func=OFFER_TYPES.get, placeholder="alle")
     remember("buero_filter_status", "buero_filter_land", "buero_filter_kreis", "buero_filter_angebot")
     shown = [r for r in view.worklist
