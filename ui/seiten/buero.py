@@ -26,6 +26,7 @@ from ui.common import (
     sticky,
     styled_status,
 )
+from ui.labels import number
 
 FLASH_KEY = "buero_meldung"
 WORK_PAGE_SIZE = 10
@@ -71,7 +72,7 @@ view = office_view(ctx.uri, ctx.view, ctx.as_of, office_id, dismissed)
 
 counts = view.status_counts()
 if not sum(counts.values()):
-    st.info(f"Keine Bündnisse in den Ländern von {ds.service_offices[office_id].name}"
+    st.info(f"Keine Bündnisse in den Ländern von {md(ds.service_offices[office_id].name)}"
             + ("" if ctx.user.role == "admin" else ", die Sie sehen dürfen") + ". Wählen Sie oben ein anderes "
             "Servicebüro.")
     st.stop()
@@ -118,10 +119,10 @@ with tab_work:
         st.info("Kein Bündnis passt zu diesen Filtern.")
     else:
         p1, p2 = st.columns([1, 3])
-        number = p1.selectbox("Seite", list(range(1, pages + 1)), key="buero_seite",
+        page_no = p1.selectbox("Seite", list(range(1, pages + 1)), key="buero_seite",
                               format_func=lambda n: f"{n} von {pages}")
-        first = (number - 1) * WORK_PAGE_SIZE
-        p2.caption(f"Bündnisse {first + 1}–{min(first + WORK_PAGE_SIZE, len(shown))} von {len(shown)}"
+        first, last = (page_no - 1) * WORK_PAGE_SIZE, min(page_no * WORK_PAGE_SIZE, len(shown))
+        p2.caption(f"Bündnisse {number(first + 1, 0)}–{number(last, 0)} von {len(shown)}"
                    + (f" (gefiltert aus {len(view.worklist)})" if len(shown) != len(view.worklist) else ""))
         for r in shown[first:first + WORK_PAGE_SIZE]:
             with st.container(border=True):

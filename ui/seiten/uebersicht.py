@@ -50,7 +50,7 @@ if flagged:
                          on_select="rerun", selection_mode="single-row", key="uebersicht_tabelle")
     if event.selection.rows:
         row = flagged[event.selection.rows[0]]
-        st.info(f"**{md(row['Bündnis'])}** ({row['Status']}, {row['Partner']} Partner)\n\n"
+        st.info(f"**{md(row['Bündnis'])}** ({md(row['Status'])}, {md(row['Partner'])} Partner)\n\n"
                 + "\n".join(f"- {md(reason)}" for reason in row["Hinweise"].split(" · ")))
     st.page_link("seiten/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
 else:
