@@ -18,6 +18,7 @@ import click
 from . import api
 from .access import ROLES, AccessDenied
 from .errors import InputError, NotFound, StoreUnavailable
+from .io.export import EXPORT_FORMATS
 from .printout import text_table
 from .rules import MIN_PARTNERS, number_word
 from .store import ENV_STORE
@@ -214,14 +215,14 @@ def import_(obj: Context, paths, dry_run):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "graphml", "gexf"]), default="json",
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json",
               show_default=True)
 @click.option("--out", required=True, type=click.Path(), help="Zieldatei (bei csv: Verzeichnis).")
 @click.option("--reveal", is_flag=True, help="Klarnamen junger Geflüchteter exportieren statt Pseudonymen "
                    "(nur Administration; wird im Änderungsprotokoll vermerkt).")
 @click.pass_obj
 def export(obj: Context, fmt, out, reveal):
-    """Daten exportieren: JSON (Austauschformat), CSV, XLSX, GraphML oder GEXF (Gephi)."""
+    """Daten exportieren: {formats}."""
     path = api.export(obj.store, fmt, Path(out), user=obj.user, reveal=reveal)
     _say(f"Exportiert nach {path or out} ({fmt}).")
 
@@ -640,6 +641,17 @@ cli.add_command(_survey)
 # The partner minimum lives in graph.rules; the help texts take it from there.
 for _command in (cli, health):
     _command.help = (_command.help or "").format(minimum=number_word(MIN_PARTNERS))
+# The export formats live in graph.io.export; the help lists them from there.
+export.help = (export.help or "").format(formats=", ".join(f.label for f in EXPORT_FORMATS.values()))
+
+
+#: A library problem about one of these fields is about this option (the library names no CLI flags).
+OPTION_OF_FIELD = {"format": "--format", "out": "--out"}
+
+
+def _where(problem) -> str:
+    option = OPTION_OF_FIELD.get(problem.field)
+    return f"{option}: " if option else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -659,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_INPUT if exc.exit_code == 2 else exc.exit_code
     except InputError as exc:
         for problem in exc.problems:
-            _say(str(problem) if problem.file != "-" else f"Fehler: {problem.message}")
+            _say(str(problem) if problem.file != "-" else f"Fehler: {_where(problem)}{problem.message}")
         if any(problem.file != "-" for problem in exc.problems):
             _say(f"{len(exc.problems)} Problem(e) gefunden – nichts geschrieben.")
         code = EXIT_INPUT

@@ -203,3 +203,40 @@ def test_csv_export_onto_an_existing_file_is_bad_input(ds, tmp_path):
 
     with pytest.raises(InputError):
         export(ds, "csv", tmp_path / "taken")
+
+
+def test_library_errors_name_the_field_not_a_cli_flag(ds, tmp_path):
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(InputError) as unknown:
+        export(ds, "pdf", tmp_path / "x.pdf")
+    with pytest.raises(InputError) as taken:
+        export(ds, "csv", tmp_path / "taken")
+
+    assert [(p.field, "'pdf'" in p.message) for p in unknown.value.problems] == [("format", True)]
+    assert [p.field for p in taken.value.problems] == ["out"]
+    assert not any("--" in p.message for p in unknown.value.problems + taken.value.problems)
+
+
+def test_the_cli_names_its_option_for_a_library_problem(tmp_path, capsys):
+    from graph.cli import main
+
+    uri = f"sqlite:///{tmp_path / 's.db'}"
+    (tmp_path / "taken").write_text("x")
+    assert main(["--store", uri, "export", "--format", "csv", "--out", str(tmp_path / "taken")]) == 2
+    assert "Fehler: --out: " in capsys.readouterr().err
+
+
+def test_the_cli_and_the_app_offer_exactly_the_registered_formats(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from graph.cli import cli
+    from graph.io.export import EXPORT_FORMATS
+    from graph.store import ENV_STORE
+
+    (option,) = [p for p in cli.commands["export"].params if p.name == "fmt"]
+    assert list(option.type.choices) == list(EXPORT_FORMATS)
+
+    monkeypatch.setenv(ENV_STORE, f"sqlite:///{tmp_path / 'app.db'}")
+    page = Path(__file__).resolve().parent.parent / "ui" / "seiten" / "daten.py"
+    at = AppTest.from_file(str(page), default_timeout=120).run()
+    assert list(at.selectbox(key="daten_export_format").options) == [f.label for f in EXPORT_FORMATS.values()]

@@ -29,7 +29,7 @@ FIELD_LABELS = {
     "status": "Status", "topics": "Themen", "office": "Servicebüro", "title": "Titel", "date": "Datum",
     "alliance": "Bündnis", "participants": "Teilnehmende", "people_reached": "erreichte Personen",
     "note": "Notiz", "member": "Mitglied", "since": "seit", "until": "bis", "source": "von", "target": "nach",
-    "strength": "Stärke", "format": "Format", "kreis": "Kreis",
+    "strength": "Stärke", "format": "Format", "kreis": "Kreis", "out": "Zieldatei",
 }
 
 #: Relationship types in audit entries.

@@ -1,21 +1,77 @@
 """Writing a Dataset out: the exchange JSON, CSV, Excel, GraphML and GEXF (Gephi).
 
+:data:`EXPORT_FORMATS` is the one list of export formats: the CLI's
+``--format`` choices and the app's export menu are read from it, so a new
+format is one new row here (plus its test; docs/design.md, "Wo man was ändert").
+
 Every writer takes ``reveal``: by default refugee young people, who are minors,
-leave the tool only as pseudonymous entries (:func:`pseudonymized`; design.md,
-privacy). ``reveal=True`` is for a full copy by someone allowed to see the names.
+leave the tool only as pseudonymous entries (:func:`pseudonymized`; docs/design.md,
+Roles and privacy). ``reveal=True`` is for a full copy by someone allowed to see the names.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..model import Actor, Dataset, Membership
 
-FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
+__all__ = ["EXPORT_FORMATS", "FORMATS", "ExportFormat", "export", "pseudonymized", "write_json"]
+
+
+def _write_csv(ds: Dataset, out: Path, reveal: bool) -> None:
+    from .tabular import write_csv_dir
+
+    write_csv_dir(ds, out, reveal=reveal)
+
+
+def _write_xlsx(ds: Dataset, out: Path, reveal: bool) -> None:
+    from .tabular import write_xlsx
+
+    write_xlsx(ds, out, reveal=reveal)
+
+
+def _write_graphml(ds: Dataset, out: Path, reveal: bool) -> None:
+    from .graphfile import write_graphml
+
+    write_graphml(ds, out, reveal=reveal)
+
+
+def _write_gexf(ds: Dataset, out: Path, reveal: bool) -> None:
+    from .graphfile import write_gexf
+
+    write_gexf(ds, out, reveal=reveal)
+
+
+def _write_json(ds: Dataset, out: Path, reveal: bool) -> None:
+    write_json(ds, out, reveal=reveal)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its ``--format`` name, German label, download type and writer."""
+
+    name: str
+    label: str
+    mime: str
+    write: Callable[[Dataset, Path, bool], None]
+    directory: bool = False  # writes a folder of files (the app zips it)
+
+
+#: Every export format, in the order the CLI and the app offer them.
+EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("json", "JSON (Austauschformat)", "application/json", _write_json),
+    ExportFormat("csv", "CSV (ZIP mit einer Datei je Liste)", "application/zip", _write_csv, directory=True),
+    ExportFormat("xlsx", "Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 _write_xlsx),
+    ExportFormat("graphml", "GraphML (yEd, Gephi)", "application/xml", _write_graphml),
+    ExportFormat("gexf", "GEXF (Gephi)", "application/xml", _write_gexf),
+)}
+FORMATS = tuple(EXPORT_FORMATS)
 
 
 def pseudonymized(ds: Dataset, *, reveal: bool = False, rng: random.Random | None = None) -> Dataset:
@@ -120,28 +176,19 @@ def export(ds: Dataset, fmt: str, out: Path, *, reveal: bool = False) -> Path:
     Raises
     ------
     InputError
-        Unknown format, or `out` unusable (e.g. a file where a directory is needed).
+        Unknown format (a :class:`~graph.errors.Problem` on field ``format``), or
+        `out` unusable, e.g. a file where a directory is needed (field ``out``).
+        The CLI and the app name their own option or field for these.
     """
     out = Path(out)
-    if fmt not in FORMATS:
-        raise InputError(f"--format: unbekanntes Format {fmt!r}; erlaubt: {', '.join(FORMATS)}")
-    if fmt == "csv":
+    chosen = EXPORT_FORMATS.get(fmt)
+    if chosen is None:
+        raise InputError([Problem("-", "-", "format", f"unbekanntes Format {fmt!r}; erlaubt: {', '.join(FORMATS)}")])
+    if chosen.directory:
         if out.exists() and not out.is_dir():
-            raise InputError(f"--out: {out} ist eine Datei; CSV-Export braucht ein Verzeichnis")
+            raise InputError([Problem("-", "-", "out", f"{out} ist eine Datei; dieses Format braucht ein Verzeichnis")])
     elif out.is_dir():
-        raise InputError(f"--out: {out} ist ein Verzeichnis; erwartet wird eine Datei")
+        raise InputError([Problem("-", "-", "out", f"{out} ist ein Verzeichnis; erwartet wird eine Datei")])
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "json":
-        return write_json(ds, out, reveal=reveal)
-    if fmt in ("csv", "xlsx"):
-        from . import tabular
-
-        if fmt == "csv":
-            tabular.write_csv_dir(ds, out, reveal=reveal)
-        else:
-            tabular.write_xlsx(ds, out, reveal=reveal)
-        return out
-    from . import graphfile
-
-    (graphfile.write_graphml if fmt == "graphml" else graphfile.write_gexf)(ds, out, reveal=reveal)
+    chosen.write(ds, out, reveal)
     return out

@@ -15,7 +15,7 @@ import streamlit as st
 from graph import api
 from graph.errors import InputError
 from graph.io import read_paths
-from graph.io.export import FORMATS
+from graph.io.export import EXPORT_FORMATS, FORMATS
 from graph.io.templates import TEMPLATES, template_csv, template_name, template_xlsx
 from graph.model import INSTITUTION_TYPES, SECTORS
 from graph.validate import RawRecord, slugify
@@ -24,10 +24,8 @@ from ui.labels import FIELD_LABELS, audit_action, audit_target, list_label, loca
 
 FLASH_KEY = "daten_meldung"
 UPLOAD_TYPES = (".json", ".csv", ".xlsx")
-FORMAT_LABELS = {"json": "JSON (Austauschformat)", "csv": "CSV (ZIP mit einer Datei je Liste)",
-                 "xlsx": "Excel (XLSX)", "graphml": "GraphML (yEd, Gephi)", "gexf": "GEXF (Gephi)"}
-MIME = {"json": "application/json", "csv": "application/zip", "graphml": "application/xml",
-        "gexf": "application/xml", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMAT_LABELS = {name: f.label for name, f in EXPORT_FORMATS.items()}  # the one list: graph.io.export
+MIME = {name: f.mime for name, f in EXPORT_FORMATS.items()}
 
 st.title("Daten")
 ctx = app_context()
@@ -221,14 +219,15 @@ with tab_export:
     if st.button("Export erstellen", key="daten_export"):
         folder = Path(tempfile.mkdtemp(prefix="buendnisnetz-export-"))
         try:
-            out = api.export(ctx.store, fmt, folder / ("buendnisnetz" if fmt == "csv" else f"buendnisnetz.{fmt}"),
+            directory = EXPORT_FORMATS[fmt].directory
+            out = api.export(ctx.store, fmt, folder / ("buendnisnetz" if directory else f"buendnisnetz.{fmt}"),
                              user=ctx.user)
-            if fmt == "csv":
+            if directory:
                 buffer = io.BytesIO()
                 with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                     for file in sorted(out.iterdir()):
                         archive.write(file, file.name)
-                payload, file_name = buffer.getvalue(), "buendnisnetz-csv.zip"
+                payload, file_name = buffer.getvalue(), f"buendnisnetz-{fmt}.zip"
             else:
                 payload, file_name = out.read_bytes(), out.name
         except InputError as exc:
