@@ -30,6 +30,7 @@ from graph.accounts import ENV_ACCOUNTS, set_account, set_single_user
 from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality
 from graph.netmap import build_network, render_html
 from graph.store import ENV_STORE, open_store
+from ui.menu import APP_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -47,15 +48,9 @@ OFFICE_STAFF = "b.koeln"  # Servicebüro Köln: all of Nordrhein-Westfalen
 DUEREN = "Netzwerk junge Geflüchtete Düren (Demo)"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = [  # url path, h1 title, screenshot name; a page URL first: the first request need not be "/"
-    ("netzwerkkarte", "Netzwerkkarte", "karte"),
-    ("", "Übersicht", "uebersicht"),
-    ("buendnis-check", "Bündnis-Check", "check"),
-    ("vorschlag", "Vorschläge", "vorschlaege"),
-    ("servicebuero", "Servicebüro", "buero"),
-    ("datenbestand", "Daten", "daten"),
-    ("datenschutz", "Über Bündnisnetz / Datenschutz", "ueber"),
-]
+# url path, h1 title, screenshot name, from the app's own list (ui/menu.py); the default page is "/".
+# A page URL comes first: the first request need not be "/".
+PAGES = sorted([("" if p.default else p.url_path, p.heading, p.name) for p in APP_PAGES], key=lambda t: t[0] == "")
 
 
 @pytest.fixture(scope="module")

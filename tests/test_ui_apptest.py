@@ -12,17 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from graph import api
 from graph.store import ENV_STORE, open_store
+from ui.menu import APP_PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
-PAGES = {
-    "seiten/uebersicht.py": "Übersicht",
-    "seiten/karte.py": "Netzwerkkarte",
-    "seiten/check.py": "Bündnis-Check",
-    "seiten/vorschlaege.py": "Vorschläge",
-    "seiten/buero.py": "Servicebüro",
-    "seiten/daten.py": "Daten",
-    "seiten/ueber.py": "Über Bündnisnetz / Datenschutz",
-}
+PAGES = {p.file: p.heading for p in APP_PAGES}  # the app's own list (ui/menu.py)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ from ui.common import (
     session_store,
     store_uri,
 )
+from ui.menu import APP_PAGES
 
 os.umask(0o077)  # files the app writes (exports, the store when it creates one) are private
 # An emoji icon: Streamlit draws it in the page itself, where a :material/…: icon is fetched from
@@ -101,16 +102,9 @@ apply_cookie()
 # The page files live in seiten/, not pages/: Streamlit treats a pages/ folder next to the main
 # script as its old multipage layout, and then answers a first request for a page URL (a bookmark,
 # a link in an e-mail) with a "Page not found" dialog before showing the page.
-PAGES = [
-    st.Page("seiten/uebersicht.py", title="Übersicht", icon=":material/home:", default=True, url_path="start"),
-    st.Page("seiten/karte.py", title="Netzwerkkarte", icon=":material/hub:", url_path="netzwerkkarte"),
-    st.Page("seiten/check.py", title="Bündnis-Check", icon=":material/fact_check:", url_path="buendnis-check"),
-    st.Page("seiten/vorschlaege.py", title="Vorschläge", icon=":material/lightbulb:", url_path="vorschlag"),
-    st.Page("seiten/buero.py", title="Servicebüro", icon=":material/business:", url_path="servicebuero"),
-    st.Page("seiten/daten.py", title="Daten", icon=":material/folder_open:", url_path="datenbestand"),
-    st.Page("seiten/ueber.py", title="Über / Datenschutz", icon=":material/info:", url_path="datenschutz"),
-]
-page = st.navigation(PAGES)
+# The list of pages is ui/menu.py (also read by the tests).
+page = st.navigation([st.Page(p.file, title=p.title, icon=p.icon, default=p.default, url_path=p.url_path)
+                      for p in APP_PAGES])
 
 with st.sidebar:
     st.markdown("**Bündnisnetz** · Willkommen bei Freunden")
