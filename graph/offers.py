@@ -33,6 +33,10 @@ instead (``overridden_by``, ``override``).
 
 Everything here is pure: a Dataset, a date and health reports in, dataclasses out.
 
+Why one module of about 550 lines: the rule table and the writer of each rule's
+German reason stay together, so a rule and the text it produces are read side
+by side; half of the length is that text.
+
 References
 ----------
 .. [1] K. G. Provan and P. Kenis, "Modes of network governance: structure,
