@@ -41,7 +41,7 @@ from graph.reference import districts, reference_document  # noqa: E402
 FORMAT = "buendnisnetz/1"
 PER_SCALE = {"kreise": 40, "persons": 2000, "institutions": 500, "alliances": 200, "ties": 6000}
 TOPICS = ("Unterbringung", "Kinderschutz", "Berufsorientierung")
-#: The two Servicebüros design.md knows; the other four are not invented.
+#: The two Servicebüros docs/design.md (Purpose) knows; the other four are not invented.
 OFFICES = (
     {"id": "sb-koeln", "name": "Servicebüro Köln", "city": "Köln", "states": ["NW"]},
     {"id": "sb-magdeburg", "name": "Servicebüro Magdeburg", "city": "Magdeburg", "states": ["SN", "ST", "TH"]},

@@ -1,4 +1,4 @@
-"""Who may see and change what (design.md, privacy and access).
+"""Who may see and change what (docs/design.md, Roles and privacy).
 
 Roles:
 

@@ -1,6 +1,6 @@
 """The ``buendnisnetz`` command line: parsing and printing only; the work is in the library.
 
-Exit codes (design.md): 0 ok, 1 internal error, 2 bad input, 3 store unreachable.
+Exit codes (docs/design.md, Command line): 0 ok, 1 internal error, 2 bad input, 3 store unreachable.
 JSON goes to stdout, messages to stderr.
 """
 

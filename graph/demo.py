@@ -1,6 +1,6 @@
 """The fictitious demo data set: alliances that show every case of the health check.
 
-``build_demo(anchor)`` returns an exchange document (design.md, exchange format)
+``build_demo(anchor)`` returns an exchange document (docs/design.md, Exchange format)
 that ``buendnisnetz demo`` imports after the reference data. Everything in it is
 invented: institution, alliance and Gemeinde names carry the marker „(Demo)“,
 person names are drawn from lists of common first and family names, and the
@@ -12,7 +12,7 @@ All dates are relative to ``anchor`` (default: today), so the data looks current
 whenever it is loaded; the same anchor gives a byte-identical document (a fixed
 seed, no set ordering, lists sorted by id).
 
-Cases, as of the anchor (design.md, the partner rule; flags in brackets):
+Cases, as of the anchor (docs/design.md, The partner rule; flags in brackets):
 
 ========  ==================================  ===========================================================
 Bündnis   Ort                                 Fall

@@ -1,4 +1,4 @@
-"""Measure how well the suggestions recover connections that exist (design.md, "Suggestions").
+"""Measure how well the suggestions recover connections that exist (docs/design.md, "Suggestions").
 
 The standard link-prediction protocol [1]_ [2]_: hide a seeded share of the
 known current memberships (and, separately, of the ties), score every pair

@@ -62,7 +62,7 @@ INSTITUTION_TYPES = {
     "sonstige": "Sonstige",
 }
 
-#: Institution types that make up the municipal administration (design.md, target groups).
+#: Institution types that make up the municipal administration (docs/design.md, Flags).
 ADMINISTRATION_TYPES = frozenset(
     {"jugendamt", "sozialamt", "auslaenderamt", "bildungsverwaltung",
      "fluechtlingskoordination", "verwaltungsspitze"}
@@ -297,7 +297,7 @@ class Dataset:
         return None
 
     def municipality_of_member(self, member_id: str) -> str | None:
-        """The institution's municipality, else the person's own (design.md, partner rule)."""
+        """The institution's municipality, else the person's own (docs/design.md, The partner rule)."""
         if member_id in self.institutions:
             return self.institutions[member_id].municipality
         actor = self.actors.get(member_id)

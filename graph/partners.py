@@ -1,6 +1,6 @@
 """The programme's partner rule: who counts as a local partner of an alliance.
 
-An alliance (Bündnis) needs at least three local partners (design.md, "The
+An alliance (Bündnis) needs at least three local partners (docs/design.md, "The
 partner rule"). As of a date, its partners are its current local member units:
 
 - *current*: ``since`` on or before the date (or empty), ``until`` empty or on
@@ -29,7 +29,7 @@ from .errors import NotFound, Problem
 from .model import Dataset, Membership, kreis_of
 
 #: Sector of a person who is a member without an institution: volunteers and
-#: refugee young people act as civil society (design.md lists them next to the
+#: refugee young people act as civil society (docs/design.md lists them next to the
 #: institutions; the schema gives sectors to institutions only).
 PERSON_SECTOR = "zivilgesellschaft"
 

@@ -376,7 +376,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         topic_ids = []
         for topic_name in c.text_list("topics"):
             topic = topic_by_name.get(topic_name.lower())
-            if topic is None:  # a new name creates the topic (design.md), under an id not yet taken
+            if topic is None:  # a new name creates the topic (docs/design.md), under an id not yet taken
                 base = ident_ = slugify(topic_name)
                 n = 1
                 while ident_ in existing.topics or ident_ in incoming.topics or ("topics", ident_) in attempted:

@@ -1,4 +1,4 @@
-"""The command line contract of design.md: exit codes, all-or-nothing import, JSON on stdout."""
+"""The command line contract of docs/design.md (Command line): exit codes, all-or-nothing import, JSON on stdout."""
 
 import json
 import re

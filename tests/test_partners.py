@@ -1,4 +1,4 @@
-"""The partner rule (design.md): current, local member units of an alliance."""
+"""The partner rule (docs/design.md, The partner rule): current, local member units of an alliance."""
 
 from datetime import date
 

@@ -1,7 +1,7 @@
 """What the health check works with: its settings, its results, and the lookups it builds once.
 
 Owns :class:`HealthConfig` (thresholds), :class:`Flag` and :class:`AllianceReport`
-(results and their JSON form, docs/design.md "Bündnis-Check"), the date helpers
+(results and their JSON form, docs/design.md, "Bündnis-Check"), the date helpers
 the messages use, :class:`AllianceIndex` (lookups built once per run) and
 :func:`member_network` (the network among an alliance's members).
 """
@@ -25,7 +25,7 @@ from ..rules import MIN_PARTNERS, alliance_live, tie_in_force
 __all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "german_date",
            "member_network", "months_before", "select_alliances"]
 
-#: exact key order of one ``health --format json`` item (design.md)
+#: exact key order of one ``health --format json`` item (docs/design.md, Status and score)
 JSON_KEYS = ("alliance", "name", "municipality", "partners", "status", "score", "flags")
 
 
@@ -90,7 +90,7 @@ class AllianceReport:
     metrics: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        """The design.md JSON item; ``metrics`` and ``score_parts`` follow the contract keys."""
+        """The JSON item (docs/design.md, Status and score); ``metrics`` and ``score_parts`` follow."""
         return {
             "alliance": self.alliance,
             "name": self.name,

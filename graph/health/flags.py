@@ -1,4 +1,4 @@
-"""The health flags: one table, one row per flag (docs/design.md, "Hinweise").
+"""The health flags: one table, one row per flag (docs/design.md, "Flags").
 
 Every flag is a :class:`FlagRule`: its code, its severity, its German label and
 a check with one signature, ``check(facts) -> list of German messages``. The

@@ -1,4 +1,4 @@
-"""The JSON exchange format ``buendnisnetz/1`` (design.md, exchange format)."""
+"""The JSON exchange format ``buendnisnetz/1`` (docs/design.md, Exchange format)."""
 
 from __future__ import annotations
 

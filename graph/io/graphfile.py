@@ -1,7 +1,7 @@
 """GraphML and GEXF: the whole property graph for Gephi, yEd or Cytoscape.
 
 Nodes are keyed ``"Label:id"`` because ids are unique per label only
-(design.md, graph schema). Every node carries ``label`` (the display name,
+(docs/design.md, Graph schema). Every node carries ``label`` (the display name,
 which Gephi shows), ``name``, ``kind`` (the Neo4j label), ``entity_id`` and,
 where known, ``type``, ``sector``, ``role``, ``level``, ``municipality``
 (AGS) and ``state``. Every relationship becomes an edge labelled with its

@@ -1,6 +1,6 @@
 """CSV files and Excel workbooks, as offices really keep their lists.
 
-One CSV file or one worksheet per list of the exchange format (design.md),
+One CSV file or one worksheet per list of the exchange format (docs/design.md, Exchange format),
 named after the list in English or German (``actors.csv``, ``Personen.csv``,
 sheet ``Bündnisse``). Column headers may be the exchange field names or common
 German ones (``Kennung``, ``Einrichtung``, ``AGS``, ``seit``, ``Geflüchtete*r

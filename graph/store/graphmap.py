@@ -1,6 +1,6 @@
 """The mapping between a :class:`Dataset` and property-graph rows, and change plans.
 
-Both backends store the same property graph (design.md, graph schema):
+Both backends store the same property graph (docs/design.md, Graph schema):
 nodes ``(label, id, props)`` and relationships ``(type, source, target, key, props)``.
 This module is backend-neutral, so SQLite and Neo4j read and write identical rows.
 """

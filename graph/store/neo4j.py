@@ -1,7 +1,7 @@
 """A Neo4j server (or another Bolt server speaking Cypher) as the store.
 
 The graph is stored as itself: one node per entity with its label, one
-relationship per relation (design.md, graph schema), written with batched
+relationship per relation (docs/design.md, Graph schema), written with batched
 ``UNWIND`` statements through the official ``neo4j`` driver. Bookkeeping lives
 in internal nodes: ``(:BuendnisnetzMeta {id: 'store'})`` holds the schema
 version, the revision and the last audit number; ``(:AuditEntry)`` and

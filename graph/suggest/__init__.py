@@ -1,4 +1,4 @@
-"""Explained suggestions for new connections (design.md, "Suggestions"): the front door.
+"""Explained suggestions for new connections (docs/design.md, "Suggestions"): the front door.
 
 Three kinds, each a :class:`Suggestion` whose German ``reasons`` a coordinator
 can check by hand; every reason is written next to the score part it explains.

@@ -60,7 +60,7 @@ mode = c1.radio("Vorschläge für", ["alliance", "actor", "all"], key="vorschlae
                 format_func={"alliance": "ein Bündnis", "actor": "eine Person/Einrichtung", "all": "alle"}.get)
 alliance = actor = None
 if mode == "alliance":
-    # Struggling alliances first: they need suggestions most (design.md).
+    # Struggling alliances first: they need suggestions most (docs/design.md, Suggestions).
     status = {r.alliance: r.status for r in ctx.health()}
     ids = sorted(ds.alliances, key=lambda a: (STATUS_ORDER.get(status.get(a), 9), ds.alliances[a].name))
     alliance = c2.selectbox("Bündnis", ids, key="vorschlaege_buendnis",
