@@ -286,7 +286,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
         else:
             keys = list(rows[0]) if rows else ["id"]
             german = {"by": "Ebene", "id": "Kennung", "name": "Name", "alliances": "Bündnisse",
-                      "mean_score": "Ø Score"}
+                      "mean_score": "Ø Punktzahl"}
             text = text_table([german.get(k, k) for k in keys], [[r.get(k) for k in keys] for r in rows])
     elif fmt == "json":
         text = json.dumps([{**r.as_dict(), **({"survey": surveys[r.alliance].summary()} if r.alliance in surveys
@@ -294,7 +294,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
     elif fmt == "csv":
         from .io.csvfile import csv_text
 
-        text = csv_text([["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"]] + [
+        text = csv_text([["Bündnis", "Name", "Kommune", "Partner", "Status", "Punktzahl", "Hinweise"]] + [
             [r.alliance, r.name, r.municipality, r.partners, r.status, r.score,
              " · ".join(f"{FLAG_LABELS.get(f.code, f.code)}: {f.message}" for f in r.flags)] for r in reports
         ]).rstrip("\r\n")
@@ -309,7 +309,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
     else:
         rows = [[r.alliance, r.name[:40], r.municipality, r.partners, r.status, r.score,
                  ",".join(f.code for f in r.flags if f.severity != "info")] for r in reports]
-        text = text_table(["Bündnis", "Name", "Kommune", "Partner", "Status", "Score", "Hinweise"], rows)
+        text = text_table(["Bündnis", "Name", "Kommune", "Partner", "Status", "Punktzahl", "Hinweise"], rows)
         details = [f"  {r.alliance}: {f.message}" for r in reports for f in r.flags if f.severity == "critical"]
         if details:
             text += "\n\nKritisch:\n" + "\n".join(details)
@@ -348,7 +348,7 @@ def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
         return
     for s in items:
         click.echo(f"{s.kind}: {ds.name_of(s.source)} → {ds.name_of(s.target)}  "
-                   f"[{s.source} → {s.target}]  Score {s.score:.2f}")
+                   f"[{s.source} → {s.target}]  Punktzahl {s.score:.2f}")
         for reason in s.reasons:
             click.echo(f"    – {reason}")
 

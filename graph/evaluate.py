@@ -361,7 +361,7 @@ def format_result(result: dict) -> str:
                      f"{r['hidden']:>11}{r['negatives']:>10}")
     lines.append("AUC Kreis: nur Paare im selben Kreis (dort entscheidet die Koordination). "
                  "AUC zulässig: davon nur Paare, die buendnisnetz vorschlagen darf "
-                 "(keine Vorstellung von Minderjährigen oder Kolleg*innen, keine früheren Mitglieder).")
+                 "(kein Kennenlernen mit Minderjährigen oder Kolleg*innen, keine früheren Mitglieder).")
     lines += [f"übersprungen: {s}" for s in result["skipped"]]
     return "\n".join(lines)
 

@@ -83,7 +83,7 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
             heading = {"kreis": "Kreis", "state": "Land", "office": "Servicebüro"}[by]
             parts.append(f"<h2>Nach {heading}</h2>")
             parts.append(f"<table><tr><th>{heading}</th><th>Bündnisse</th><th>kritisch</th>"
-                         "<th>Warnung</th><th>in Ordnung</th><th>Ø Punkte</th></tr>")
+                         "<th>Warnung</th><th>in Ordnung</th><th>Ø Punktzahl</th></tr>")
             for row in rows:
                 parts.append(
                     f"<tr><td>{escape(row['name'])} ({escape(row['id'])})</td>"
@@ -97,7 +97,7 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
         parts.append("<p>Keine Bündnisse in dieser Auswahl.</p>")
     else:
         parts.append("<table><tr><th>Bündnis</th><th>Kommune</th><th>Partner</th><th>Status</th>"
-                     "<th>Punkte</th><th>Hinweise und Gründe</th></tr>")
+                     "<th>Punktzahl</th><th>Hinweise und Gründe</th></tr>")
         parts.extend(_alliance_row(r, ds) for r in reports)
         parts.append("</table>")
 
@@ -105,7 +105,7 @@ def render_report(reports: list[AllianceReport], ds: Dataset, title: str, as_of:
         from .survey_report import survey_section
 
         parts.append(survey_section(surveys, ds))
-    parts.append("<h2>So entstehen die Punkte</h2><table><tr><th>Teil</th><th>höchstens</th></tr>")
+    parts.append("<h2>So entsteht die Punktzahl</h2><table><tr><th>Teil</th><th>höchstens</th></tr>")
     for label, points in SCORE_PARTS.items():
         parts.append(f'<tr><td>{escape(label)}</td><td class="num">{points}</td></tr>')
     parts.append(f"</table><p>Ein Bündnis unter der Mindestzahl erhält höchstens {CRITICAL_SCORE_CAP} Punkte.</p>")
