@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problem
-from ..validate import RawRecord
+
+if TYPE_CHECKING:  # graph.validate imports graph.io.csvfile: a runtime import here would be circular
+    from ..validate import RawRecord
 
 
 def read_paths(paths: list[str | Path]) -> list[RawRecord]:
