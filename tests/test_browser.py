@@ -351,6 +351,13 @@ def go(tab, title: str, link: str | None = None) -> None:
     settle(tab)
 
 
+def press(tab, button) -> None:
+    """Use a button with the keyboard: focus it and press Enter."""
+    button.focus()
+    tab.keyboard.press("Enter")
+    settle(tab)
+
+
 def shown_message(tab, kind: str) -> str:
     """The text of the alerts of one kind (stAlertContentSuccess, …) now on the page."""
     return " ".join(tab.locator(f'[data-testid="stAlertContent{kind}"]').all_inner_texts())
@@ -364,11 +371,9 @@ def test_office_staff_accept_then_dismiss_on_the_same_alliance(accounts_app, pag
     choose(page, "Art", "Mitgliedschaft")  # a new partner: the accept changes the alliance's status
     assert_accessible(page, axe_source)
     screenshot(page, "vorschlaege_dueren", 1400)
-    page.get_by_role("button", name="Annehmen").first.click()
-    settle(page)
+    press(page, page.get_by_role("button", name="Annehmen").first)  # keyboard only
     assert "Übernommen" in shown_message(page, "Success")
-    page.get_by_role("button", name="Verwerfen").first.click()
-    settle(page)
+    press(page, page.get_by_role("button", name="Verwerfen").first)
     assert "Verworfen" in shown_message(page, "Success")
     assert selected(page, "Bündnis").startswith(DUEREN)  # the page stayed on the alliance
     assert "kritisch" not in selected(page, "Bündnis")  # and its label says what the accept changed
@@ -472,3 +477,23 @@ def test_phone_viewport(accounts_app, browser_context, axe_source):
     assert_no_error_shown(page)
     assert_accessible(page, axe_source)
     page.screenshot(path=str(SHOTS / "telefon_check.png"))
+
+
+def test_office_staff_filter_the_check_with_the_keyboard(accounts_app, page, axe_source):
+    url, _ = accounts_app
+    login(page, url, OFFICE_STAFF)
+    go(page, "Bündnis-Check")
+    chips = page.locator('[data-testid="stMultiSelect"]').first.locator('[data-tag] > span[title]')
+    assert chips.all_inner_texts() == ["kritisch", "Warnung", "in Ordnung"]
+    page.get_by_role("combobox", name="Status").focus()
+    for _ in range(2):  # keyboard only: Backspace removes the last chosen status
+        page.keyboard.press("Backspace")
+        settle(page)
+    page.keyboard.press("Escape")
+    assert chips.all_inner_texts() == ["kritisch"]
+    assert_no_error_shown(page)
+    assert_accessible(page, axe_source)
+    screenshot(page, "check_kritisch", 1400)
+    go(page, "Übersicht")
+    go(page, "Bündnis-Check")
+    assert chips.all_inner_texts() == ["kritisch"]  # the filter stays for the session

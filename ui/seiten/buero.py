@@ -212,6 +212,7 @@ with tab_offers:
     wide = pd.DataFrame([{"Monat": c.month, "Art": OFFER_TYPES[c.type], "Angebote": c.done + c.planned}
                          for c in view.offers]).pivot_table(index="Monat", columns="Art", values="Angebote",
                                                             aggfunc="sum", fill_value=0)
+    st.caption("Das Diagramm als Text: die Tabelle darunter nennt je Art die durchgeführten und geplanten Angebote.")
     st.bar_chart(wide[[label for label in OFFER_TYPES.values() if label in wide]], stack=True,
                  x_label="Monat", y_label="Angebote")
     done, planned = view.offers_by_type("done"), view.offers_by_type("planned")

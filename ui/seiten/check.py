@@ -39,7 +39,7 @@ if empty_hint(ds):
 reports = ctx.reports_by_alliance()
 rows = ctx.report_rows()
 status_key = sticky("check_status")
-shown = st.multiselect("Status", list(STATUS_TEXT.values()), key=status_key,
+shown = st.multiselect("Status", list(STATUS_TEXT.values()), key=status_key, placeholder="Status wählen",
                        **({} if status_key in st.session_state else {"default": list(STATUS_TEXT.values())}))
 remember(status_key)
 table = pd.DataFrame([r for r in rows if r["Status"] in shown])
