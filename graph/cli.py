@@ -69,6 +69,10 @@ class Context:
     def store(self):
         if self._store is None:
             self._store = api.connect(self.store_uri)
+            if hasattr(self._store, "on_busy"):  # the embedded store: say why a write waits
+                self._store.on_busy = lambda seconds: _say(
+                    f"Der Speicher ist gerade beschäftigt (ein anderer Vorgang schreibt) – "
+                    f"warte bis zu {seconds:g} s …")
         return self._store
 
     def close(self):

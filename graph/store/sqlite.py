@@ -10,10 +10,12 @@ import json
 import os
 import shutil
 import sqlite3
+import time
+from collections.abc import Callable
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from ..errors import InputError, StoreUnavailable
+from ..errors import InputError, StoreBusy, StoreUnavailable
 from . import snapshot
 from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, dumps, now, value_needles
 from .erasure import Ledger, audit_ids, reapply
@@ -51,6 +53,16 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 _BATCH = 5000
+ENV_BUSY_TIMEOUT = "BUENDNISNETZ_BUSY_TIMEOUT"
+DEFAULT_BUSY_WAIT = 30.0  # seconds a write waits for another writer's lock
+
+
+def busy_wait() -> float:
+    """Seconds a write waits for the lock: $BUENDNISNETZ_BUSY_TIMEOUT, else 30."""
+    try:
+        return max(0.0, float(os.environ.get(ENV_BUSY_TIMEOUT, DEFAULT_BUSY_WAIT)))
+    except ValueError:
+        return DEFAULT_BUSY_WAIT
 _BUMP_REVISION = ("INSERT INTO meta VALUES ('revision', '1') "
                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
@@ -60,9 +72,11 @@ class SQLiteStore(Store):
         self.path = Path(path)
         self.uri = uri or f"sqlite:///{self.path}"
         self._ledger: Ledger | None = None  # another store's ledger (a restore candidate uses the live one)
+        self.on_busy: Callable[[float], None] | None = None  # told once when a write has to wait
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            # A short busy timeout per attempt; _begin_write waits longer, visibly and bounded.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
@@ -77,7 +91,7 @@ class SQLiteStore(Store):
     def _immediate(self):
         """One write transaction: committed when the block ends, rolled back on any error."""
         cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin_write(cur)
         try:
             yield cur
             cur.execute("COMMIT")
@@ -87,6 +101,30 @@ class SQLiteStore(Store):
         finally:
             snapshot.invalidate(snapshot.snapshot_path(self.path))  # no cache outlives a write
             snapshot.invalidate_shards(self.path)
+
+    def _begin_write(self, cur) -> None:
+        """Take the write lock; while another writer holds it, wait up to :func:`busy_wait` seconds.
+
+        The first wait is announced through ``on_busy`` (the CLI prints it); past the bound
+        :class:`StoreBusy` says so in German (exit code 3), and nothing has been written.
+        """
+        deadline = None
+        while True:
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                limit = busy_wait()
+                if deadline is None:
+                    deadline = time.monotonic() + limit
+                    if self.on_busy is not None:
+                        self.on_busy(limit)
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(self.uri, f"ein anderer Vorgang (z. B. ein Import oder die App) schreibt gerade; "
+                                              f"nach {limit:g} s Warten aufgegeben, nichts geändert. Bitte später "
+                                              "erneut versuchen.") from exc
 
     def _meta(self, key: str, default: int = 0) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
