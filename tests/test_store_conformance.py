@@ -48,7 +48,8 @@ def small_document(**changes) -> dict:
         ],
         "actors": [
             {"id": "act-anna", "name": "Anna Becker", "role": "Sozialarbeiterin", "institution": "inst-jugendamt"},
-            {"id": "act-samir", "name": "Samir K.", "is_refugee_youth": True, "municipality": "05315"},
+            {"id": "act-samir", "name": "Samir K.", "is_refugee_youth": True, "municipality": "05315",
+             "pseudonym": "Komet"},  # without one the import draws a random pseudonym
             {"id": "act-eva", "name": "Eva Vogt", "role": "Ehrenamtliche", "municipality": "05315"},
         ],
         "alliances": [

@@ -309,6 +309,50 @@ def _rel_row(key: RelKey, props: dict | None = None) -> dict:
     return row
 
 
+def _audit_parts(row: dict, limit: int, size: Callable[[dict], int]) -> list[dict]:
+    """`row` itself when it fits a statement, else a head row and ``before``/``after`` in chunks.
+
+    Parts follow each other in ``seq``; the head carries ``part: 0`` and no values, each
+    chunk ``part: n``, ``field`` and ``chunk`` (a piece of the stored JSON text).
+    """
+    overhead = encoded_size({"rows": []}) + 2
+    if overhead + size(row) <= limit:
+        return [row]
+    head = {k: v for k, v in row.items() if k not in ("before", "after")}
+    head["part"] = 0
+    parts = [head]
+    room = limit - overhead - size({**head, "field": "before", "chunk": ""}) - 8
+    if room < 16:
+        return [row]  # cannot be split; batches() refuses it with the usual message
+    step = max(1, room // 8)  # worst case: 4 bytes per character, doubled by escaping
+    for field in ("before", "after"):
+        text = row.get(field)
+        for start in range(0, len(text or ""), step):
+            parts.append({**head, "part": len(parts), "field": field, "chunk": text[start:start + step]})
+    return parts
+
+
+def _join_parts(rows: list[dict]) -> list[AuditEntry]:
+    """Audit entries from rows newest first, joining split entries (see :func:`_audit_parts`)."""
+    entries: list[AuditEntry] = []
+    pending: dict[str, list[str]] = {"before": [], "after": []}
+    for r in rows:
+        part = r.get("part")
+        if part is None:
+            entries.append(AuditEntry(r["at"], r["user"], r["action"], r["target"],
+                                      json.loads(r["before"]) if r["before"] else None,
+                                      json.loads(r["after"]) if r["after"] else None))
+        elif part > 0:  # newest first: the chunks come before their head
+            if r.get("field") in pending and r.get("chunk") is not None:
+                pending[r["field"]].append(r["chunk"])
+        else:
+            before, after = ("".join(reversed(pending[f])) for f in ("before", "after"))
+            pending = {"before": [], "after": []}
+            entries.append(AuditEntry(r["at"], r["user"], r["action"], r["target"],
+                                      json.loads(before) if before else None, json.loads(after) if after else None))
+    return entries
+
+
 def _audit_row(entry: AuditEntry) -> dict:
     row = {"seq": 0, "at": entry.at, "user": entry.user, "action": entry.action, "target": entry.target,
            "before": dumps(entry.before), "after": dumps(entry.after)}
@@ -512,7 +556,11 @@ class Neo4jStore(Store):
         for triple, group in by_triple(c for c in changes.rels if c.props is not None):
             add(_rel_upsert(*triple), [_rel_row(c.key, c.props) for c in group], check=True)
         # Audit rows get their numbers once the counter is reserved; leave room for them.
-        audit_batches = batches([_audit_row(a) for a in audit], limit, lambda row: self._size(row) + 12)
+        # An entry too large for one statement is split into parts (audit_log joins them),
+        # so an audit row never blocks the write it belongs to.
+        size = lambda row: self._size(row) + 12  # noqa: E731
+        rows = [part for a in audit for part in _audit_parts(_audit_row(a), limit, size)]
+        audit_batches = batches(rows, limit, size)
         return steps, audit_batches
 
     def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
@@ -522,7 +570,14 @@ class Neo4jStore(Store):
         total = len(changes.nodes) + len(changes.rels)
 
         def work(run: Run) -> None:
-            seq = self._reserve(run, len(audit), expected_revision)
+            seq = self._reserve(run, sum(map(len, audit_batches)), expected_revision)
+            # The audit first: with tx=autocommit every batch that reaches the store is
+            # already on record when it lands, even if the write dies half-way.
+            for batch in audit_batches:
+                for row in batch:
+                    row["seq"] = seq
+                    seq += 1
+                run(_AUDIT_CREATE, {"rows": batch})
             done = 0
             for step in steps:
                 result = run(step.query, {"rows": step.rows})
@@ -532,11 +587,6 @@ class Neo4jStore(Store):
                 done += step.changes
                 if progress and step.changes:
                     progress(done, total)
-            for batch in audit_batches:
-                for row in batch:
-                    row["seq"] = seq
-                    seq += 1
-                run(_AUDIT_CREATE, {"rows": batch})
             self._finish(run)
 
         self._transact(work, write=True)
@@ -566,15 +616,15 @@ class Neo4jStore(Store):
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
         self._require_schema()
         query = ("MATCH (e:AuditEntry) RETURN e.at AS at, e.user AS user, e.action AS action, e.target AS target, "
-                 "e.before AS before, e.after AS after ORDER BY e.seq DESC")
+                 "e.before AS before, e.after AS after, e.part AS part, e.field AS field, e.chunk AS chunk "
+                 "ORDER BY e.seq DESC")
         params = {}
-        if limit:
+        if limit:  # rows, not entries: leave room for split entries, then cut to the entries asked for
             query += " LIMIT $limit"
-            params["limit"] = int(limit)
+            params["limit"] = int(limit) * 2 + 100
         rows = self._transact(lambda run: run(query, params), write=False)
-        return [AuditEntry(r["at"], r["user"], r["action"], r["target"],
-                           json.loads(r["before"]) if r["before"] else None,
-                           json.loads(r["after"]) if r["after"] else None) for r in rows]
+        entries = _join_parts(rows)
+        return entries[:limit] if limit else entries
 
     def dismissals(self) -> set[tuple[str, str, str]]:
         self._require_schema()
@@ -616,10 +666,23 @@ class Neo4jStore(Store):
             updates = [{"seq": r["seq"]} for r in found if ident in audit_ids(r["target"])]
             for batch in batches(updates, self.settings.batch_bytes, self._size):
                 run("UNWIND $rows AS r MATCH (e:AuditEntry {seq: r.seq}) "
-                    "SET e.target = $label, e.before = null, e.after = null", {"rows": batch, "label": replacement})
+                    "SET e.target = $label, e.before = null, e.after = null, e.chunk = null",
+                    {"rows": batch, "label": replacement})
             for needle in needles:
                 run("MATCH (e:AuditEntry) WHERE e.before CONTAINS $n OR e.after CONTAINS $n "
                     "SET e.before = null, e.after = null", {"n": needle})
+            # Split entries: a name may straddle two chunks, so look at each entry's joined text.
+            groups: list[tuple[list[int], list[str]]] = []
+            for r in run("MATCH (e:AuditEntry) WHERE e.part IS NOT NULL "
+                         "RETURN e.seq AS seq, e.part AS part, e.chunk AS chunk ORDER BY e.seq"):
+                if r["part"] == 0 or not groups:
+                    groups.append(([], []))
+                groups[-1][0].append(r["seq"])
+                groups[-1][1].append(r["chunk"] or "")
+            doomed = [{"seq": seq} for seqs, chunks in groups if any(n in "".join(chunks) for n in needles)
+                      for seq in seqs]
+            for batch in batches(doomed, self.settings.batch_bytes, self._size):
+                run("UNWIND $rows AS r MATCH (e:AuditEntry {seq: r.seq}) SET e.chunk = null", {"rows": batch})
             run("MATCH (d:Dismissal) WHERE d.source = $ident OR d.target = $ident DELETE d", {"ident": ident})
             run(_META + " SET m.revision = coalesce(m.revision, 0) + 1")
             return len(updates)
