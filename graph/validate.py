@@ -8,11 +8,11 @@ collected, not only the first, so a user can fix a file in one go.
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from . import chance
 from .errors import InputError, Problem
 from .io.csvfile import split_list
 from .model import (
@@ -502,12 +502,13 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
     # (never derived from the id, which anyone could hash).
     used = {a.pseudonym for a in existing.actors.values() if a.pseudonym}
     used |= {a.pseudonym for a in incoming.actors.values() if a.pseudonym}
+    rng = chance.source()
     for ident, actor in list(incoming.actors.items()):
         if actor.is_refugee_youth and not actor.pseudonym:
             old = existing.actors.get(ident)
             pseudonym = kept = old.pseudonym if old is not None and old.pseudonym else None
             while pseudonym is None or (pseudonym in used and pseudonym != kept):
-                pseudonym = f"Jugendliche*r {secrets.token_hex(3).upper()}"
+                pseudonym = f"Jugendliche*r {rng.getrandbits(24):06X}"
             used.add(pseudonym)
             incoming.actors[ident] = replace(actor, pseudonym=pseudonym)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from .. import chance
 from ..errors import InputError, Problem
 from ..model import Actor, Dataset, Membership
 
@@ -107,7 +108,7 @@ def pseudonymized(ds: Dataset, *, reveal: bool = False, rng: random.Random | Non
     minors = [a for a in ds.actors.values() if a.is_refugee_youth]
     if reveal or not minors:
         return ds
-    rng = rng or random.SystemRandom()
+    rng = rng or chance.source()
     new_id: dict[str, str] = {}
     taken = set(ds.actors) | set(ds.institutions)
     for a in minors:
