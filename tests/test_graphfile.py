@@ -36,7 +36,8 @@ def awkward() -> Dataset:
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 @pytest.mark.parametrize("reveal", [False, True])
-def test_the_streaming_writer_gives_the_graph_of_the_networkx_writer(tmp_path, fmt, reveal):
+def test_the_streaming_writer_gives_the_graph_of_the_networkx_writer(tmp_path, monkeypatch, fmt, reveal):
+    monkeypatch.setenv("BUENDNISNETZ_TEST_SEED", "same")  # both writers draw the same per-export ids
     ds = awkward()
     reference = graphfile.to_networkx(ds, reveal=reveal)
     for _, _, data in reference.edges(data=True):
