@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from . import chance
 from .errors import InputError, Problem
+from .io.csvfile import split_list
 from .model import (
     ALLIANCE_STATUSES,
     ENTITY_LISTS,
@@ -218,8 +219,6 @@ class _Checker:
         if value is None or value == "":
             return []
         if isinstance(value, str):
-            from .io.csvfile import split_list  # here: graph.io imports this module
-
             items = split_list(value)  # "|" between items, "\\|" inside one (graph.io.csvfile)
         elif isinstance(value, (list, tuple)):
             items = value

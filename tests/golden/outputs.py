@@ -47,12 +47,9 @@ EXPORTS = ["json", "csv", "graphml", "gexf"]
 
 
 def run(store_uri: str, args: list[str]) -> str:
-    from graph.chance import ENV_TEST_SEED
     from graph.cli import cli
 
-    # random pseudonyms and per-export ids, repeatable here (only for this call: CliRunner's env)
-    result = CliRunner(env={ENV_TEST_SEED: "golden"}).invoke(cli, ["--store", store_uri, *args],
-                                                             catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["--store", store_uri, *args], catch_exceptions=False)
     if result.exit_code != 0:
         raise RuntimeError(f"{' '.join(args)}: exit {result.exit_code}: {result.output}")
     return result.stdout
