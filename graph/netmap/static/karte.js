@@ -161,12 +161,20 @@
       var placed = [];
       var ids = Object.keys(forced).concat(order.filter(function (id) { return !forced[id]; }));
       var updates = [];
+      // In an overview the points are the content: a name must not cover another point either.
+      var points = data.aggregated ? order.filter(function (id) { return positions[id] && meta[id].shape !== "text"; })
+        .map(function (id) {
+          var p = network.canvasToDOM(positions[id]), r = meta[id].size * scale;
+          return {id: id, box: {left: p.x - r, right: p.x + r, top: p.y - r, bottom: p.y + r}};
+        }) : [];
       shown = {};
       ids.forEach(function (id) {
         if (!positions[id] || !meta[id].label) return;
         var box = labelBox(id, network.canvasToDOM(positions[id]), scale);
         var inside = box.left >= 0 && box.right <= width && box.top >= 0 && box.bottom <= height;
-        var show = forced[id] || (inside && !placed.some(function (other) { return overlaps(other, box); }));
+        var free = !placed.some(function (other) { return overlaps(other, box); }) &&
+                   !points.some(function (point) { return point.id !== id && overlaps(point.box, box); });
+        var show = forced[id] || (inside && free);
         if (show) { placed.push(box); shown[id] = true; }
         updates.push({id: id, font: {size: show ? meta[id].baseFont / scale : 0}});
       });
