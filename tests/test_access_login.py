@@ -162,3 +162,18 @@ def test_data_files_and_folders_are_private(fresh, tmp_path, capsys):
                *(tmp_path / "csv").iterdir(), *folder.glob("store.db-*"), accounts.accounts_path(),
                accounts.accounts_path().parent, tmp_path / "b.db"]
     assert [p for p in created if not _private(p)] == []
+
+
+def test_a_new_embedded_store_is_private_also_without_the_cli(tmp_path):
+    from graph.store import open_store
+
+    folder = tmp_path / "neu"
+    with open_store(f"sqlite:///{folder / 'x.db'}") as store:
+        store.init_schema()
+    assert _private(folder) and _private(folder / "x.db")
+
+
+def test_serve_refuses_without_a_recorded_setup(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BUENDNISNETZ_ACCOUNTS", str(tmp_path / "fehlt.json"))
+    assert main(["--store", f"sqlite:///{tmp_path / 's.db'}", "serve", "--port", "1"]) == 2
+    assert "--single-user" in capsys.readouterr().err

@@ -261,6 +261,11 @@ def current_user() -> User | None:
             if entry is not None and not entry.get("disabled"):
                 user = accounts.user_from(email, entry)
                 begin_session(user, oidc=True)
+                try:
+                    api.audit_event(session_store(store_uri()), user, "Anmeldung (Organisationskonto)",
+                                    f"Konto:{email}")
+                except StoreUnavailable:
+                    pass  # the page itself then says that the store is unreachable
                 return user
     how = accounts.mode()
     if how == "single-user":

@@ -74,7 +74,9 @@ class SQLiteStore(Store):
         self._ledger: Ledger | None = None  # another store's ledger (a restore candidate uses the live one)
         self.on_busy: Callable[[float], None] | None = None  # told once when a write has to wait
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self.path.exists():  # private from the start; SQLite gives WAL and SHM the same mode
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             # A short busy timeout per attempt; _begin_write waits longer, visibly and bounded.
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
             self.conn.execute("PRAGMA journal_mode=WAL")
