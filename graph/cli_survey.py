@@ -36,7 +36,7 @@ def _emit(fmt: str, value, table_rows=None, headers=None) -> None:
 
 
 def _alliance_info(obj, links):
-    ds = obj.store.read()
+    ds = obj.read()  # through graph.api, scoped to the user
     waves = {w.id: w for w in survey_api.survey_store(obj.store).waves()}
     names = {link.wave: ds.name_of(waves[link.wave].alliance) for link in links}
     closes = {link.wave: waves[link.wave].closes for link in links}
