@@ -325,7 +325,8 @@ def questionnaire(store: Store, token: str, today: date | None = None) -> Questi
     if found is None:
         return None
     invitation, wave = found
-    ds = store.read()
+    # The alliance's neighbourhood is all the page needs (the embedded store keeps it as a shard).
+    ds = store.read_alliance(wave.alliance) if hasattr(store, "read_alliance") else store.read()
     me = invitation.member
     actor = ds.actors.get(me)
     if actor is None:

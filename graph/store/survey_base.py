@@ -86,7 +86,12 @@ class MissingName:
 
 
 class SurveyStore(ABC):
-    """The survey part of a store. All writes bump the store's revision (app caches key on it)."""
+    """The survey part of a store.
+
+    Survey writes leave the store's revision alone: they do not change the graph, so answers
+    arriving do not invalidate the graph caches and snapshots keyed by it. What a wave yields for
+    the graph (its ties) is written by an ordinary, revision-bumping import when it closes.
+    """
 
     @abstractmethod
     def add_wave(self, wave: Wave, invitations: list[Invitation]) -> None:

@@ -17,7 +17,6 @@ from .survey_base import Answer, Invitation, MissingName, SurveyStore, Wave
 #: (label, property) pairs the survey looks nodes up by; fixed strings, never data.
 _INDEXED = (("SurveyWave", "id"), ("SurveyInvitation", "token_hash"), ("SurveyInvitation", "wave"),
             ("SurveyAnswer", "wave"), ("SurveyMissing", "wave"), ("SurveyConsent", "id"))
-_BUMP = "MERGE (m:BuendnisnetzMeta {id: 'store'}) SET m.revision = coalesce(m.revision, 0) + 1"
 
 
 class Neo4jSurveyStore(SurveyStore):
@@ -37,7 +36,6 @@ class Neo4jSurveyStore(SurveyStore):
                     planned.append((query, {**params, "rows": batch}))
             else:
                 planned.append((query, params))
-        planned.append((_BUMP, {}))
 
         def work(run):
             for query, params in planned:

@@ -23,8 +23,6 @@ MIGRATION = [
     """CREATE TABLE IF NOT EXISTS survey_consents (person TEXT PRIMARY KEY, day TEXT NOT NULL)""",
 ]
 
-_BUMP_REVISION = ("INSERT INTO meta VALUES ('revision', '1') "
-                  "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 _WAVE_COLUMNS = ("id", "alliance", "started", "closes", "closed", "roster", "created_by")
 
 
@@ -40,7 +38,6 @@ class SQLiteSurveyStore(SurveyStore):
             cur.execute("INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?, ?, ?)", [row[c] for c in _WAVE_COLUMNS])
             cur.executemany("INSERT INTO survey_invitations VALUES (?, ?, ?, ?)",
                             [(i.wave, i.member, i.token_hash, i.answered_at) for i in invitations])
-            cur.execute(_BUMP_REVISION)
 
     def waves(self) -> list[Wave]:
         rows = self.conn.execute(f"SELECT {', '.join(_WAVE_COLUMNS)} FROM survey_waves ORDER BY started, id")
@@ -72,7 +69,6 @@ class SQLiteSurveyStore(SurveyStore):
                             [(wave, respondent, name, at) for name in missing])
             cur.execute("UPDATE survey_invitations SET answered_at = ? WHERE wave = ? AND member = ?",
                         (at, wave, respondent))
-            cur.execute(_BUMP_REVISION)
 
     def answers(self, wave: str) -> list[Answer]:
         rows = self.conn.execute("SELECT wave, respondent, target, works, frequency, items FROM survey_answers "
@@ -87,7 +83,6 @@ class SQLiteSurveyStore(SurveyStore):
     def set_closed(self, wave: str, closed: date) -> None:
         with self.store._immediate() as cur:
             cur.execute("UPDATE survey_waves SET closed = ? WHERE id = ?", (closed.isoformat(), wave))
-            cur.execute(_BUMP_REVISION)
 
     def consents(self) -> dict[str, date]:
         return {p: date.fromisoformat(d) for p, d in self.conn.execute("SELECT person, day FROM survey_consents")}
@@ -98,7 +93,6 @@ class SQLiteSurveyStore(SurveyStore):
                 cur.execute("DELETE FROM survey_consents WHERE person = ?", (person,))
             else:
                 cur.execute("INSERT OR REPLACE INTO survey_consents VALUES (?, ?)", (person, day.isoformat()))
-            cur.execute(_BUMP_REVISION)
 
     def erase_person(self, person: str) -> int:
         with self.store._immediate() as cur:
@@ -112,6 +106,4 @@ class SQLiteSurveyStore(SurveyStore):
                     kept = [m for m in json.loads(roster) if m != person]
                     cur.execute("UPDATE survey_waves SET roster = ? WHERE id = ?", (json.dumps(kept), wave_id))
                     n += 1
-            if n:
-                cur.execute(_BUMP_REVISION)
         return n
