@@ -129,8 +129,13 @@ def clean_answer(wave: str, respondent: str, target: str, works: bool, frequency
         raise ValueError(f"Häufigkeit {frequency!r} unbekannt")
     if not works:
         return Answer(wave, respondent, target, False)
-    return Answer(wave, respondent, target, True, frequency,
-                  tuple(check_item(x) for x in trust), tuple(check_item(x) for x in value))
+    return Answer(wave, respondent, target, True, frequency, _three(trust), _three(value))
+
+
+def _three(items) -> tuple[int | None, int | None, int | None]:
+    """Three checked items (missing ones are None)."""
+    a, b, c = (check_item(x) for x in (list(items) + [None, None, None])[:3])
+    return a, b, c
 
 
 # -- from answers to ties --------------------------------------------------------------
@@ -138,7 +143,8 @@ def _pair_values(answers: list[Answer]) -> dict:
     trust = [s for a in answers if (s := score(a.trust)) is not None]
     value = [s for a in answers if (s := score(a.value)) is not None]
     ranks = [FREQUENCY_STRENGTH[a.frequency] for a in answers if a.frequency]
-    out = {"trust": round(mean(trust), 3) if trust else None, "value": round(mean(value), 3) if value else None}
+    out: dict[str, float | str | None] = {"trust": round(mean(trust), 3) if trust else None,
+                                          "value": round(mean(value), 3) if value else None}
     if ranks:
         strength = round(mean(ranks), 3)
         out["strength"] = strength
@@ -171,8 +177,8 @@ def ties_from_answers(ds: Dataset, wave: Wave, answers: list[Answer]) -> list[di
         ends = tie_end(ds, a.respondent, a.target)
         if ends is None:
             continue
-        key = tuple(sorted(ends))
-        by_pair.setdefault(key, []).append((ends[0], a))
+        low, high = sorted(ends)
+        by_pair.setdefault((low, high), []).append((ends[0], a))
     records = []
     for (x, y), reports in sorted(by_pair.items()):
         reporters = {who for who, _ in reports}

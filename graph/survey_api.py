@@ -8,6 +8,7 @@ user: a valid token opens exactly one respondent's questionnaire and nothing els
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -258,10 +259,10 @@ def latest_closed(store: Store, *, user: User | str, alliances=None) -> dict[str
     candidates = [w for w in surveys.waves() if alliances is None or w.alliance in alliances]
     # The graph is needed only to judge the user's rights over alliances that have waves;
     # for one alliance its neighbourhood (a shard of the embedded store) is enough.
-    ds = None
-    if candidates:
-        one = next(iter(alliances)) if alliances is not None and len(alliances) == 1 else None
-        ds = store.read_alliance(one) if one and hasattr(store, "read_alliance") else store.read()
+    if not candidates:
+        return {}
+    one = next(iter(alliances)) if alliances is not None and len(alliances) == 1 else None
+    ds: Dataset = store.read_alliance(one) if one and hasattr(store, "read_alliance") else store.read()
     waves: dict[str, list[Wave]] = {}
     for w in candidates:
         if may_manage(user, ds, w.alliance):
@@ -341,7 +342,7 @@ def questionnaire(store: Store, token: str, today: date | None = None) -> Questi
                          previous, missing, invitation.answered_at)
 
 
-def submit(store: Store, token: str, answers: dict[str, dict], missing: list[str] = (),
+def submit(store: Store, token: str, answers: dict[str, dict], missing: Sequence[str] = (),
            today: date | None = None) -> bool:
     """Save (or replace) a respondent's answers; False when the token no longer opens anything.
 

@@ -41,10 +41,11 @@ def load_demo_waves(store: Store, anchor: date | None = None, *, user="admin") -
         links = survey_api.start_waves(store, user=user, alliance=ALLIANCE, today=start,
                                        closes=start + timedelta(days=runs))
         wave = survey_store(store).wave(links[0].wave)
+        assert wave is not None  # just started
         for link in links:
             if rng.random() > answering:
                 continue
-            answers = {}
+            answers: dict[str, dict] = {}
             for other in wave.roster:
                 if other == link.member:
                     continue

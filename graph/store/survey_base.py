@@ -148,23 +148,25 @@ class SurveyStore(ABC):
     def person_data(self, person: str) -> dict:
         """Everything the survey holds about a person (for the DSGVO Art. 15 export)."""
         consent = self.consents().get(person)
-        out = {"consent": consent.isoformat() if consent else None, "invitations": [], "answers": [],
-               "answers_about": [], "missing_names": []}
+        invitations: list[dict] = []
+        given: list[dict] = []
+        about: list[dict] = []
+        missing: list[dict] = []
         for wave in self.waves():
-            for inv in self.invitations(wave.id):
-                if inv.member == person:
-                    out["invitations"].append({"wave": wave.id, "answered_at": inv.answered_at})
+            invitations += [{"wave": wave.id, "answered_at": inv.answered_at}
+                            for inv in self.invitations(wave.id) if inv.member == person]
             for a in self.answers(wave.id):
                 row = {"wave": a.wave, "respondent": a.respondent, "target": a.target,
                        "works_together": a.works_together, "frequency": a.frequency,
                        "trust": list(a.trust), "value": list(a.value)}
                 if a.respondent == person:
-                    out["answers"].append(row)
+                    given.append(row)
                 elif a.target == person:
-                    out["answers_about"].append(row)
-            out["missing_names"] += [{"wave": m.wave, "name": m.name, "at": m.at}
-                                     for m in self.missing_names(wave.id) if m.respondent == person]
-        return out
+                    about.append(row)
+            missing += [{"wave": m.wave, "name": m.name, "at": m.at}
+                        for m in self.missing_names(wave.id) if m.respondent == person]
+        return {"consent": consent.isoformat() if consent else None, "invitations": invitations,
+                "answers": given, "answers_about": about, "missing_names": missing}
 
 
 def survey_store(store) -> SurveyStore:
