@@ -1,7 +1,13 @@
 """The ``buendnisnetz`` command line: parsing and printing only; the work is in the library.
 
 Exit codes (docs/design.md, Command line): 0 ok, 1 internal error, 2 bad input, 3 store unreachable.
-JSON goes to stdout, messages to stderr.
+JSON goes to stdout, messages to stderr. Options several commands share are one decorator each
+(:func:`as_of_option`, :func:`format_option`, :func:`output_options`) and output goes through
+:func:`_emit` (to ``--out`` or stdout).
+
+Why one module of about 700 lines: it is one flat group of some twenty commands, each a few lines
+of options, one library call and printing; a command group that grows gets its own module
+(``graph/cli_survey.py``).
 """
 
 from __future__ import annotations
@@ -130,6 +136,40 @@ def _print_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+# -- options several commands share (as sqlite-utils' cli.py does with output_options) ----------
+
+AS_OF_HELP = "Stichtag (JJJJ-MM-TT oder TT.MM.JJJJ), Standard: heute."
+OUT_HELP = "In Datei schreiben statt auf die Standardausgabe."
+
+
+def as_of_option(help: str = AS_OF_HELP):
+    """``--as-of DATUM``; read it with :func:`_date_option`."""
+    return click.option("--as-of", metavar="DATUM", help=help)
+
+
+def format_option(*formats: str, default: str = "table"):
+    """``--format`` with these choices (the parameter is ``fmt``)."""
+    return click.option("--format", "fmt", type=click.Choice(list(formats)), default=default, show_default=True)
+
+
+def output_options(*formats: str, default: str = "table", out_help: str = OUT_HELP):
+    """``--format`` and ``--out`` for a command whose output :func:`_emit` writes."""
+    def decorator(command):
+        command = click.option("--out", type=click.Path(dir_okay=False), help=out_help)(command)
+        return format_option(*formats, default=default)(command)
+
+    return decorator
+
+
+def _emit(text: str, out: str | None, what: str = "Geschrieben") -> None:
+    """Write `text` to the file `out` (and say so on stderr), else print it."""
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        _say(f"{what}: {out}")
+    else:
+        click.echo(text)
+
+
 def _progress(label: str):
     """A progress callback drawing on stderr (only when it is a terminal)."""
     state = {"bar": None}
@@ -219,8 +259,7 @@ def import_(obj: Context, paths, dry_run):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json",
-              show_default=True)
+@format_option(*EXPORT_FORMATS, default="json")
 @click.option("--out", required=True, type=click.Path(), help="Zieldatei (bei csv: Verzeichnis).")
 @click.option("--reveal", is_flag=True, help="Klarnamen junger Geflüchteter exportieren statt Pseudonymen "
                    "(nur Administration; wird im Änderungsprotokoll vermerkt).")
@@ -251,14 +290,12 @@ def _health_reports(obj: Context, alliance, as_of, *, kreis=None, state=None, of
 @click.option("--kreis", metavar="AGS", help="Nur Bündnisse in diesem Kreis.")
 @click.option("--state", metavar="LAND", help="Nur Bündnisse in diesem Land (z. B. NW).")
 @click.option("--office", "office_id", metavar="ID", help="Nur Bündnisse in der Region dieses Servicebüros.")
-@click.option("--as-of", metavar="DATUM", help="Stichtag (JJJJ-MM-TT oder TT.MM.JJJJ), Standard: heute.")
+@as_of_option()
 @click.option("--compare", "compare_to", metavar="DATUM",
               help="Mit diesem früheren Stichtag vergleichen: was sich geändert hat, wer kam, wer ging.")
 @click.option("--by", type=click.Choice(["kreis", "state", "office"]),
               help="Zusammenfassung je Kreis, Land oder Servicebüro statt einzelner Bündnisse.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
+@output_options("table", "json", "csv", "html", out_help="In Datei schreiben (für html empfohlen).")
 @click.pass_obj
 def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, by, fmt, out):
     """Bündnis-Check: Partnerregel (mindestens {minimum} lokale Partner) und weitere Hinweise."""
@@ -317,11 +354,7 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
         details = [f"  {r.alliance}: {f.message}" for r in reports for f in r.flags if f.severity == "critical"]
         if details:
             text += "\n\nKritisch:\n" + "\n".join(details)
-    if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
-        _say(f"Bericht geschrieben: {out}")
-    else:
-        click.echo(text)
+    _emit(text, out, "Bericht geschrieben")
 
 
 @cli.command()
@@ -332,8 +365,8 @@ def health(obj: Context, alliance, kreis, state, office_id, as_of, compare_to, b
               help="Nur diese Art: " + ", ".join(f"{k.name} ({k.label})" for k in SUGGESTION_REGISTRY.values())
                    + ".")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 10000))
-@click.option("--as-of", metavar="DATUM")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_of_option()
+@format_option("table", "json")
 @click.pass_obj
 def suggest(obj: Context, alliance, actor, all_, kind, top, as_of, fmt):
     """Erklärte Vorschläge für neue Verbindungen (jede mit nachprüfbaren Gründen)."""
@@ -372,7 +405,7 @@ def dismiss(obj: Context, kind, source, target):
 @click.argument("kind", type=click.Choice(SUGGESTION_KINDS))
 @click.argument("source")
 @click.argument("target")
-@click.option("--as-of", metavar="DATUM", help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")
+@as_of_option(help="Beginn der neuen Mitgliedschaft/Verbindung (Standard: heute).")
 @click.pass_obj
 def accept(obj: Context, kind, source, target, as_of):
     """Einen Vorschlag annehmen: wird als Mitgliedschaft, Verbindung bzw. geplante Hospitation gespeichert
@@ -390,8 +423,8 @@ def accept(obj: Context, kind, source, target, as_of):
 @click.option("--hide", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.9))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--as-of", metavar="DATUM")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_of_option()
+@format_option("table", "json")
 @click.pass_obj
 def evaluate(obj: Context, dataset, hide, seed, k, as_of, fmt):
     """Qualität der Vorschläge messen: AUC und Precision@k gegen Zufall und gemeinsame Nachbarn."""
@@ -409,7 +442,7 @@ def evaluate(obj: Context, dataset, hide, seed, k, as_of, fmt):
 @click.option("--alliance", metavar="ID")
 @click.option("--kreis", metavar="AGS")
 @click.option("--office", metavar="ID")
-@click.option("--as-of", metavar="DATUM")
+@as_of_option()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="HTML-Datei (offline lesbar).")
 @click.pass_obj
 def map_(obj: Context, alliance, kreis, office, as_of, out):
@@ -426,9 +459,8 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
 
 @cli.command()
 @click.option("--office", "office_id", required=True, metavar="ID", help="Servicebüro, z. B. sb-koeln.")
-@click.option("--as-of", metavar="DATUM")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="In Datei schreiben (für html empfohlen).")
+@as_of_option()
+@output_options("table", "json", "html", out_help="In Datei schreiben (für html empfohlen).")
 @click.pass_obj
 def office(obj: Context, office_id, as_of, fmt, out):
     """Sicht eines Servicebüros: Bündnisse nach Status, Angebote, Arbeitsliste mit empfohlenen Angeboten."""
@@ -443,17 +475,13 @@ def office(obj: Context, office_id, as_of, fmt, out):
         text = office_mod.render_office_html(view, ds)
     else:
         text = office_mod.format_office_table(view)
-    if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
-        _say(f"Geschrieben: {out}")
-    else:
-        click.echo(text)
+    _emit(text, out)
 
 
 @cli.command()
 @click.option("--by", type=click.Choice(["office", "state", "year"]), default="office", show_default=True)
-@click.option("--as-of", metavar="DATUM")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_of_option()
+@format_option("table", "json")
 @click.pass_obj
 def reach(obj: Context, by, as_of, fmt):
     """Reichweite wie im Programmbericht: unterstützte Kommunen, Bündnisse, erreichte Menschen."""
@@ -471,7 +499,7 @@ def reach(obj: Context, by, as_of, fmt):
 
 
 @cli.command()
-@click.option("--as-of", metavar="DATUM")
+@as_of_option()
 @click.option("--office", "office_id", metavar="ID", help="Nur die Bündnisse in der Region dieses Servicebüros.")
 @click.pass_obj
 def figures(obj: Context, as_of, office_id):
@@ -489,7 +517,7 @@ def figures(obj: Context, as_of, office_id):
 
 @cli.command()
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000_000))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option("table", "json")
 @click.pass_obj
 def audit(obj: Context, limit, fmt):
     """Änderungsprotokoll anzeigen (wer, wann, was; neueste zuerst)."""
@@ -596,11 +624,7 @@ def person_export(obj: Context, person_id, out):
     """Alle gespeicherten Daten einer Person ausgeben (Auskunft)."""
     doc = api.person_export(obj.store, person_id, user=obj.user)
     text = json.dumps(doc, ensure_ascii=False, indent=2)
-    if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
-        _say(f"Auskunft geschrieben: {out}")
-    else:
-        click.echo(text)
+    _emit(text, out, "Auskunft geschrieben")
 
 
 @person.command("erase")
