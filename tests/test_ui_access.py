@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest_helpers import button, table
 from streamlit.testing.v1 import AppTest
 
 from graph import api
@@ -33,14 +34,14 @@ def login(name: str, password: str) -> AppTest:
     at.run()
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(password)
-    at.button[0].click().run()
+    button(at, "Anmelden").click().run()
     return at
 
 
 def check_page_alliances(at: AppTest) -> set[str]:
     at.switch_page("seiten/check.py").run()
     assert not at.exception
-    return set(at.dataframe[0].value["Bündnis"])
+    return set(table(at, "Bündnis", "Punktzahl", "Hinweise")["Bündnis"])
 
 
 def test_without_login_no_data_is_shown(demo_with_accounts):
@@ -103,10 +104,10 @@ def test_repeated_failures_lock_the_login(demo_with_accounts, no_login_delay):
     for _ in range(5):
         at.text_input(key="login_name").input("k.koeln")
         at.text_input(key="login_password").input("falsch-falsch-falsch")
-        at.button[0].click().run()
+        button(at, "Anmelden").click().run()
     at.text_input(key="login_name").input("k.koeln")
     at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
+    button(at, "Anmelden").click().run()
     assert "gesperrt" in at.error[0].value
     assert [t.value for t in at.title] == ["Bündnisnetz – Anmeldung"]
 
@@ -121,7 +122,7 @@ def test_logout_clears_everything_the_previous_user_had(demo_with_accounts, no_l
     assert "daten_export_datei" not in at.session_state
     at.text_input(key="login_name").input("k.koeln")
     at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
+    button(at, "Anmelden").click().run()
     assert "daten_export_datei" not in at.session_state
     assert "k.koeln" in sidebar_text(at)
 
@@ -132,7 +133,7 @@ def test_logins_failures_and_logouts_are_audited(demo_with_accounts, no_login_de
     at = login("k.koeln", "falsch-falsch-falsch")
     at.text_input(key="login_name").input("k.koeln")
     at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
+    button(at, "Anmelden").click().run()
     next(b for b in at.sidebar.button if b.key == "logout").click().run()
     with open_store(os.environ[ENV_STORE]) as store:
         actions = [(e.user, e.action) for e in reversed(store.audit_log(10))]

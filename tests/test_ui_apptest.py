@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from apptest_helpers import table
 from streamlit.testing.v1 import AppTest
 
 from graph import api
@@ -74,17 +75,16 @@ def test_every_page_renders_on_the_demo_store_without_exception(demo_store, page
 
 def test_overview_lists_critical_alliances_first(demo_store):
     at = app("seiten/uebersicht.py")
-    flagged = at.dataframe[1].value  # 0: counts by group, 1: alliances with flags
+    flagged = table(at, "Status", "Hinweise")
     assert flagged["Status"].iloc[0].endswith("kritisch")
     assert set(flagged["Status"]) <= {"kritisch", "Warnung"}
 
 
 def test_overview_groups_by_the_chosen_level(demo_store):
     at = app("seiten/uebersicht.py")
-    assert "Servicebüro" in at.dataframe[0].value.columns
+    assert len(table(at, "Servicebüro", "Bündnisse", "kritisch"))
     at.segmented_control(key="uebersicht_gruppe").set_value("Land").run()
-    assert "Land" in at.dataframe[0].value.columns
-    assert "Nordrhein-Westfalen" in set(at.dataframe[0].value["Land"])
+    assert "Nordrhein-Westfalen" in set(table(at, "Land", "Bündnisse", "kritisch")["Land"])
 
 
 def test_full_demo_map_starts_at_the_bund_level_with_one_node_per_land(demo_store):
@@ -161,9 +161,9 @@ def test_audit_tab_reads_in_german_with_local_times(demo_store):
 
 def test_check_status_filter_narrows_the_table(demo_store):
     at = app("seiten/check.py")
-    everything = len(at.dataframe[0].value)
+    everything = len(table(at, "Bündnis", "Punktzahl", "Hinweise"))
     at.multiselect(key="check_status").set_value(["kritisch"]).run()
-    critical = at.dataframe[0].value
+    critical = table(at, "Bündnis", "Punktzahl", "Hinweise")
     assert 0 < len(critical) < everything
     assert set(critical["Status"]) == {"kritisch"}
 
@@ -278,8 +278,8 @@ def test_anzahl_is_the_number_of_suggestions_shown_in_all(demo_store):
 
 def test_clicking_a_row_of_the_check_table_opens_its_details(demo_store):
     at = app("seiten/check.py")
-    table = at.dataframe[0]
-    row = list(table.value["Bündnis"]).index("Netzwerk junge Geflüchtete Düren (Demo)")
+    names = list(table(at, "Bündnis", "Punktzahl", "Hinweise")["Bündnis"])
+    row = names.index("Netzwerk junge Geflüchtete Düren (Demo)")
     state = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.session_state["check_tabelle"] = state
     at.run()
