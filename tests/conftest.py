@@ -5,6 +5,9 @@
   Bolt) and ``neo4j`` (only when ``NEO4J_URI`` is set).
 - ``sqlite_store``: the embedded store only.
 
+Shared test data builders (a healthy alliance, the places and Servicebüros) are in
+``tests/builders.py``; AppTest lookups by label and column in ``tests/apptest_helpers.py``.
+
 FalkorDB is never skipped in CI (``CI=true``): if it cannot start, the tests fail.
 
 Isolation: no test sees the developer's own accounts, store or settings. Before

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from builders import healthy_alliance, places
 
 from graph.errors import InputError, NotFound
 from graph.health import (
@@ -23,7 +24,6 @@ from graph.model import (
     Dataset,
     Institution,
     Membership,
-    Municipality,
     Offer,
     ServiceOffice,
     Tie,
@@ -38,19 +38,12 @@ JOINED = date(2026, 1, 10)
 def healthy() -> Dataset:
     """Alliance b1 in Aachen: Jugendamt, school and migrant organisation, all cooperating,
     with a recent offer. Nothing to flag; tests change one thing each."""
-    ds = Dataset()
-    ds.add(Municipality(AACHEN, "Städteregion Aachen", "kreis", "NW"))
-    ds.add(Municipality(KOELN, "Köln", "kreisfreie_stadt", "NW"))
-    ds.add(Alliance("b1", "Bündnis Aachen", AACHEN, founded=date(2019, 5, 1)))
-    ds.add(Institution("ja", "Jugendamt Aachen", "jugendamt", "verwaltung", AACHEN))
-    ds.add(Institution("schule", "Gesamtschule Aachen", "schule", "bildung", AACHEN))
-    ds.add(Institution("mo", "Syrischer Kulturverein", "migrantenorganisation", "migrantenorganisation", AACHEN))
-    for member in ("ja", "schule", "mo"):
-        ds.add(Membership(member, "b1", since=JOINED))
-    ds.add(Tie("ja", "schule"))
-    ds.add(Tie("schule", "mo"))
-    ds.add(Tie("ja", "mo"))
-    ds.add(Offer("o1", "fortbildung", "Fortbildung Kinderschutz", date(2026, 3, 1), alliance="b1"))
+    ds = places()
+    healthy_alliance(ds, "b1", AACHEN, name="Bündnis Aachen", founded=date(2019, 5, 1), since=JOINED,
+                     offer=date(2026, 3, 1), members=[
+                         ("ja", "jugendamt", "verwaltung", "Jugendamt Aachen"),
+                         ("schule", "schule", "bildung", "Gesamtschule Aachen"),
+                         ("mo", "migrantenorganisation", "migrantenorganisation", "Syrischer Kulturverein")])
     return ds
 
 

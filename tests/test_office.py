@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from builders import healthy_alliance, places
 
 from graph import api
 from graph.errors import InputError, NotFound
@@ -14,12 +15,7 @@ from graph.model import (
     OFFER_TYPES,
     Alliance,
     Dataset,
-    Institution,
-    Membership,
-    Municipality,
     Offer,
-    ServiceOffice,
-    Tie,
 )
 from graph.office import format_office_table, office_view, reach, render_office_html
 from graph.store import ENV_STORE, open_store
@@ -29,26 +25,11 @@ AACHEN, KOELN, LEIPZIG = "05334", "05315", "14713"
 
 
 def base() -> Dataset:
-    ds = Dataset()
-    ds.add(Municipality(AACHEN, "Städteregion Aachen", "kreis", "NW"))
-    ds.add(Municipality(KOELN, "Köln", "kreisfreie_stadt", "NW"))
-    ds.add(Municipality(LEIPZIG, "Leipzig", "kreisfreie_stadt", "SN"))
-    ds.add(ServiceOffice("sb-koeln", "Servicebüro Köln", "Köln", ("NW",)))
-    ds.add(ServiceOffice("sb-magdeburg", "Servicebüro Magdeburg", "Magdeburg", ("SN", "ST", "TH")))
-    return ds
+    return places()
 
 
 def healthy(ds: Dataset, ident: str, place: str, name: str | None = None) -> None:
-    """An alliance in good health: administration, school, migrant organisation, all tied."""
-    ds.add(Alliance(ident, name or f"Bündnis {ident}", place, founded=date(2019, 1, 1)))
-    members = [(f"{ident}-ja", "jugendamt", "verwaltung"), (f"{ident}-s", "schule", "bildung"),
-               (f"{ident}-mo", "migrantenorganisation", "migrantenorganisation")]
-    for member, type_, sector in members:
-        ds.add(Institution(member, f"{type_} {ident}", type_, sector, place))
-        ds.add(Membership(member, ident, since=date(2026, 1, 10)))
-    ids = [m for m, _, _ in members]
-    for a, b in zip(ids, ids[1:] + ids[:1]):
-        ds.add(Tie(a, b))
+    healthy_alliance(ds, ident, place, name=name)
 
 
 def empty(ds: Dataset, ident: str, place: str) -> None:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from builders import healthy_alliance as shared_healthy_alliance
 
 from graph.errors import InputError, NotFound
 from graph.linkpred import SparseGraph, adamic_adar_index, resource_allocation_index, two_hop_pairs
-from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality, Offer, ServiceOffice, Tie
+from graph.model import Actor, Alliance, Dataset, Institution, Membership, Municipality, ServiceOffice, Tie
 from graph.suggest import Suggestion, suggest, suggestion_to_records
 from graph.validate import validate
 
@@ -226,16 +227,9 @@ def test_introductions_rank_more_shared_contacts_first():
 
 
 def healthy_alliance(ds, ident, place, topics):
-    """Three partners from three sectors incl. administration and youth voice, closely tied, recently active."""
-    ds.add(Alliance(ident, f"Bündnis {ident}", place, topics=topics))
-    for suffix, type_, sector in (("ja", "jugendamt", "verwaltung"), ("sch", "schule", "bildung"),
-                                  ("mo", "migrantenorganisation", "migrantenorganisation")):
-        ds.add(Institution(f"{ident}-{suffix}", suffix, type_, sector, place))
-        ds.add(Membership(f"{ident}-{suffix}", ident, since=date(2026, 1, 1)))
-    ds.add(Tie(f"{ident}-ja", f"{ident}-sch"))
-    ds.add(Tie(f"{ident}-sch", f"{ident}-mo"))
-    ds.add(Tie(f"{ident}-mo", f"{ident}-ja"))
-    ds.add(Offer(f"o-{ident}", "dialog", "Dialog", date(2026, 3, 1), alliance=ident))
+    """The shared healthy alliance (tests/builders.py), recently active."""
+    shared_healthy_alliance(ds, ident, place, topics=topics, founded=None, since=date(2026, 1, 1),
+                            offer=date(2026, 3, 1))
 
 
 def test_hospitation_pairs_a_struggling_alliance_with_a_healthy_one_on_the_same_topic():
