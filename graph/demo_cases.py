@@ -145,11 +145,11 @@ class _Member:
     person: str | None = None
 
 
-def _staff(type_, n=1, **kw):
+def _staff(type_: str, n: int = 1, **kw) -> _Member:
     return _Member("staff", type_, n, **kw)
 
 
-def _inst(type_, n=1, **kw):
+def _inst(type_: str, n: int = 1, **kw) -> _Member:
     return _Member("institution", type_, n, **kw)
 
 

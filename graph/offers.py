@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -208,7 +208,7 @@ def _offers(n: int) -> str:
     return "1 Angebot" if n == 1 else f"{n} Angebote"
 
 
-def _topics(ctx: RuleContext, topic_ids) -> str:
+def _topics(ctx: RuleContext, topic_ids: Iterable[str]) -> str:
     return ", ".join(sorted(ctx.ds.topics[t].name if t in ctx.ds.topics else t for t in topic_ids))
 
 

@@ -23,12 +23,13 @@ in, dataclasses and dicts out.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError, NotFound, Problem
 from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, months_before
-from .model import OFFER_TYPES, STATES, Dataset, Offer
+from .model import OFFER_TYPES, STATES, Alliance, Dataset, Offer
 from .offers import Recommendation, recommend
 from .rules import (
     STATUSES,
@@ -168,7 +169,8 @@ def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
 
 
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
-                recommendations: list[Recommendation] | None = None, dismissed=frozenset()) -> OfficeView:
+                recommendations: list[Recommendation] | None = None,
+                dismissed: Iterable[tuple[str, str, str]] = frozenset()) -> OfficeView:
     """Gather one Servicebüro's alliances, offers and work list as of a date.
 
     Parameters
@@ -268,7 +270,7 @@ def _offer_office(ds: Dataset, offer: Offer) -> str | None:
     return serving[0] if serving else None
 
 
-def _figures(alliances, offers, ds: Dataset) -> dict:
+def _figures(alliances: Sequence[Alliance], offers: Sequence[Offer], ds: Dataset) -> dict:
     places = {a.municipality for a in alliances}
     places |= {p for p in (_offer_place(ds, o) for o in offers) if p}
     return {
@@ -350,7 +352,7 @@ def reach(ds: Dataset, *, by: str = "office", as_of: date | None = None) -> list
     return rows
 
 
-def _reach_by_year(ds: Dataset, alliances, offers, as_of: date) -> list[dict]:
+def _reach_by_year(ds: Dataset, alliances: Sequence[Alliance], offers: Sequence[Offer], as_of: date) -> list[dict]:
     years = [a.founded.year for a in alliances if a.founded] + [o.date.year for o in offers]
     if not years:
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Iterable
 
 from .health import german_date
 from .model import OFFER_TYPES, STATES, Dataset
@@ -28,7 +29,7 @@ from .rules import STATUS_LABELS, STATUSES
 __all__ = ["format_office_table", "render_office_html"]
 
 
-def _state_names(ds: Dataset, codes) -> str:
+def _state_names(ds: Dataset, codes: Iterable[str]) -> str:
     return ", ".join(ds.states[c].name if c in ds.states else STATES.get(c, (c,))[0] for c in codes)
 
 

@@ -19,6 +19,7 @@ a plain value out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from .model import (
@@ -79,7 +80,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITY_RANK.get(severity, len(SEVERITY_RANK))
 
 
-def status_of(severities) -> str:
+def status_of(severities: Iterable[str]) -> str:
     """An alliance's status from its flags' severities: any critical, else any warning, else ok."""
     severities = set(severities)
     if CRITICAL in severities:

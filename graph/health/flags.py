@@ -32,7 +32,7 @@ NOT_LOCAL              info      a member in another Kreis (not counted)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -76,7 +76,7 @@ class FlagRule:
     check: Callable[[AllianceFacts], list[str]]
 
 
-def _names(ds: Dataset, ids) -> str:
+def _names(ds: Dataset, ids: Iterable[str]) -> str:
     return ", ".join(ds.name_of(i) for i in ids)
 
 
