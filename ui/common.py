@@ -4,6 +4,10 @@ Caches are keyed by ``(store URI, store revision)``: a write anywhere (app or
 CLI) bumps the revision, so every session sees fresh data on its next rerun
 and nothing is recomputed while the data stays the same. Cached objects are
 shared across sessions and must not be mutated.
+
+Why one module of about 580 lines: every page imports its context from here and the
+sections (sessions, caches, error display, shared lookups, maps) are marked; the sessions
+section (``ui/app.py``'s login) is the next to move into its own module when it grows.
 """
 
 from __future__ import annotations
