@@ -306,3 +306,15 @@ def test_the_reasons_are_shown_in_full_for_the_chosen_row_on_the_overview(demo_s
     at.run()
     shown = [text.replace("\\", "") for text in texts(at.info)]  # md() escapes markdown characters
     assert any(all(reason in text for reason in first["Hinweise"].split(" · ")) for text in shown)
+
+
+def test_a_row_chosen_before_the_filter_narrowed_the_table_is_no_error(demo_store):
+    at = app("seiten/check.py")
+    at.session_state["check_tabelle"] = {"selection": {"rows": [30], "columns": [], "cells": []}}
+    at.run()
+    at.multiselect(key="check_status").set_value(["kritisch"]).run()
+    assert not at.exception
+    at = app("seiten/uebersicht.py")
+    at.session_state["uebersicht_tabelle"] = {"selection": {"rows": [99], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception

@@ -50,7 +50,8 @@ else:
     event = st.dataframe(styled_status(table[REPORT_COLUMNS]), hide_index=True, width="stretch",
                          column_config={"Hinweise": st.column_config.TextColumn(width="large")},
                          on_select="rerun", selection_mode="single-row", key="check_tabelle")
-    picked = table["id"].iloc[event.selection.rows[0]] if event.selection.rows else None
+    rows_chosen = [row for row in event.selection.rows if row < len(table)]  # a filter may have narrowed it
+    picked = table["id"].iloc[rows_chosen[0]] if rows_chosen else None
     # only a new click chooses: afterwards the selectbox below stays free to choose another alliance
     if picked is not None and picked != st.session_state.get("_check_angeklickt"):
         st.session_state["check_buendnis"] = picked

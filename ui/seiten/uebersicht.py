@@ -48,8 +48,9 @@ if flagged:
     event = st.dataframe(styled_status(pd.DataFrame(flagged)[REPORT_COLUMNS]), hide_index=True, width="stretch",
                          column_config={"Hinweise": st.column_config.TextColumn(width="large")},
                          on_select="rerun", selection_mode="single-row", key="uebersicht_tabelle")
-    if event.selection.rows:
-        row = flagged[event.selection.rows[0]]
+    chosen = [row for row in event.selection.rows if row < len(flagged)]  # another Stichtag may list fewer
+    if chosen:
+        row = flagged[chosen[0]]
         st.info(f"**{md(row['Bündnis'])}** ({md(row['Status'])}, {md(row['Partner'])} Partner)\n\n"
                 + "\n".join(f"- {md(reason)}" for reason in row["Hinweise"].split(" · ")))
     st.page_link("seiten/check.py", label="Zum Bündnis-Check mit Einzelheiten", icon=":material/fact_check:")
