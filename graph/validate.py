@@ -235,212 +235,209 @@ class _Checker:
         return out
 
 
-def validate(records: list[RawRecord], existing: Dataset | None = None, *,
-             visible: Dataset | None = None) -> Validated:
-    """Check records against each other and an existing graph; return the incoming items.
+@dataclass
+class _Run:
+    """The state of one validation: what exists, what comes in, what went wrong so far."""
 
-    `visible` is what the importing user may see of `existing` (:func:`graph.access.scope`;
-    default: all of it). Warnings compare only with it, so they reveal nothing about items
-    outside the user's scope or real names the user may not see.
+    existing: Dataset
+    visible: Dataset  # what the importing user may see of `existing`
+    attempted: set[tuple[str, str]]  # ids the input tries to define (list, id)
+    incoming: Dataset = field(default_factory=Dataset)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seen: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    topic_by_name: dict[str, Topic] = field(default_factory=dict)
 
-    Raises
-    ------
-    InputError
-        with every problem found, when any record is bad. Nothing is returned then,
-        so nothing can be half-written.
-    """
-    existing = existing or Dataset()
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    incoming = Dataset()
-    seen: dict[tuple[str, str], RawRecord] = {}
-    by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
-    for record in records:
-        if record.list_name not in by_list:
-            problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {_echo(record.list_name)}"))
-            continue
-        if not isinstance(record.data, dict):
-            problems.append(Problem(record.file, record.line, "-", "Eintrag muss ein Objekt sein"))
-            continue
-        by_list[record.list_name].append(record)
+    def checker(self, record: RawRecord) -> _Checker:
+        return _Checker(record, self.problems)
 
-    # Ids the input tries to define; a reference to an invalid item is reported at that item only.
-    attempted = {(r.list_name, str(r.data.get("id", "")).strip()) for r in records if isinstance(r.data, dict)}
+    def known(self, list_name: str, ident: str) -> bool:
+        """Stored, coming in, or tried (a reference to an invalid item is reported at that item only)."""
+        return (ident in getattr(self.incoming, list_name) or ident in getattr(self.existing, list_name)
+                or (list_name, ident) in self.attempted)
 
-    def known(list_name: str, ident: str) -> bool:
-        return (ident in getattr(incoming, list_name) or ident in getattr(existing, list_name)
-                or (list_name, ident) in attempted)
-
-    def first_time(record: RawRecord, ident: str) -> bool:
-        key = (record.list_name, ident)
-        if key in seen:
-            first = seen[key]
-            problems.append(Problem(record.file, record.line, "id",
-                                    f"doppelte Kennung {_echo(ident)} (schon in {first.file}:{first.line})"))
-            return False
-        seen[key] = record
-        return True
-
-    topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
-
-    # Entities, in dependency order so references to earlier lists resolve.
-    for record in by_list["states"]:
-        c = _Checker(record, problems)
-        ident = c.text("id", required=True)
-        if ident is not None and ident.upper() not in STATES:
-            c.fail("id", f"unbekanntes Land {_echo(ident)}; erlaubt: {', '.join(STATES)}")
-        name = c.text("name", required=True)
-        if c.ok and first_time(record, ident.upper()):
-            incoming.add(State(ident.upper(), name))
-
-    for record in by_list["municipalities"]:
-        c = _Checker(record, problems)
-        ident = c.text("id", required=True)
-        if ident is not None and not _AGS_RE.match(ident):
-            c.fail("id", f"ungültiger AGS {_echo(ident)} (5 Ziffern für Kreise, 8 für Gemeinden)")
-        name = c.text("name", required=True)
-        level = c.choice("level", LEVELS)
-        state = c.text("state", required=True)
-        if state is not None:
-            state = state.upper()
-            if state not in STATES:
-                c.fail("state", f"unbekanntes Land {_echo(state)}; erlaubt: {', '.join(STATES)}")
-            elif ident and _AGS_RE.match(ident) and STATE_BY_AGS_PREFIX.get(ident[:2]) != state:
-                c.fail("state", f"AGS {ident} gehört nicht zu {state} (Länderschlüssel {ident[:2]})")
-        if c.ok and level is not None and ident is not None:
-            if len(ident) == 8 and level != "gemeinde":
-                c.fail("level", "ein 8-stelliger AGS ist eine Gemeinde")
-            elif len(ident) == 5 and level == "gemeinde":
-                c.fail("level", "eine Gemeinde hat einen 8-stelligen AGS")
-        if c.ok and first_time(record, ident):
-            incoming.add(Municipality(ident, name, level, state))
-
-    for record in by_list["service_offices"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        name = c.text("name", required=True)
-        city = c.text("city", required=True)
-        states = []
-        for code in c.text_list("states"):
-            if code.upper() not in STATES:
-                c.fail("states", f"unbekanntes Land {_echo(code)}")
-            states.append(code.upper())
-        if c.ok and first_time(record, ident):
-            incoming.add(ServiceOffice(ident, name, city, tuple(sorted(set(states)))))
-
-    for record in by_list["topics"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        name = c.text("name", required=True)
-        if c.ok and first_time(record, ident):
-            topic = Topic(ident, name)
-            incoming.add(topic)
-            topic_by_name[name.lower()] = topic
-
-    def ref(c: _Checker, name: str, list_name: str, label: str, *, required: bool = False) -> str | None:
-        value = c.ident(name, required=required)
-        if value is not None and not known(list_name, value):
-            c.fail(name, f"unbekannte Referenz: {label} {_echo(value)} gibt es nicht")
-        return value
-
-    for record in by_list["institutions"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        name = c.text("name", required=True)
-        type_ = c.choice("type", INSTITUTION_TYPES)
-        sector = c.choice("sector", SECTORS)
-        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
-        if c.ok and first_time(record, ident):
-            incoming.add(Institution(ident, name, type_, sector, municipality))
-
-    for record in by_list["actors"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        name = c.text("name", required=True)
-        role = c.text("role")
-        institution = ref(c, "institution", "institutions", "Einrichtung")
-        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
-        youth = c.boolean("is_refugee_youth")
-        pseudonym = c.text("pseudonym", max_len=60)
-        if c.ok and first_time(record, ident):
-            incoming.add(Actor(ident, name, role, institution, municipality, youth, pseudonym))
-
-    for record in by_list["alliances"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        name = c.text("name", required=True)
-        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)", required=True)
-        founded = c.date_("founded")
-        status = c.choice("status", ALLIANCE_STATUSES, required=False, default="aktiv")
-        office = ref(c, "office", "service_offices", "Servicebüro")
-        topic_ids = []
-        for topic_name in c.text_list("topics"):
-            topic = topic_by_name.get(topic_name.lower())
-            if topic is None:  # a new name creates the topic (docs/design.md), under an id not yet taken
-                base = ident_ = slugify(topic_name)
-                n = 1
-                while ident_ in existing.topics or ident_ in incoming.topics or ("topics", ident_) in attempted:
-                    n += 1
-                    ident_ = f"{base}-{n}"
-                topic = Topic(ident_, topic_name)
-                topic_by_name[topic_name.lower()] = topic
-                incoming.add(topic)
-            topic_ids.append(topic.id)
-        if c.ok and first_time(record, ident):
-            incoming.add(Alliance(ident, name, municipality, founded, status,
-                                  tuple(sorted(set(topic_ids))), office))
-
-    for record in by_list["offers"]:
-        c = _Checker(record, problems)
-        ident = c.ident()
-        type_ = c.choice("type", OFFER_TYPES)
-        title = c.text("title", required=True)
-        when = c.date_("date", required=True)
-        office = ref(c, "office", "service_offices", "Servicebüro")
-        alliance = ref(c, "alliance", "alliances", "Bündnis")
-        municipality = ref(c, "municipality", "municipalities", "Kommune (AGS)")
-        participants = []
-        for who in c.text_list("participants"):
-            if not (known("institutions", who) or known("actors", who)):
-                c.fail("participants", f"unbekannte Referenz: Person oder Einrichtung {_echo(who)} gibt es nicht")
-            participants.append(who)
-        reached = c.number("people_reached", low=0, high=1_000_000)
-        if reached is not None and reached != int(reached):
-            c.fail("people_reached", "muss eine ganze Zahl sein")
-        note = c.text("note", max_len=2000)
-        if c.ok and first_time(record, ident):
-            incoming.add(Offer(ident, type_, title, when, office, alliance, municipality,
-                               tuple(sorted(set(participants))), int(reached) if reached is not None else None, note))
-
-    # Ids are unique per label, but a member or tie end must say unambiguously what it is.
-    shown = existing if visible is None else visible
-
-    def taken(list_name: str, ident: str, other: str, what: str) -> None:
-        record = seen[(list_name, ident)]
-        message = (f"Kennung {_echo(ident)} ist schon {what}; bitte eine eigene Kennung verwenden"
-                   if ident in getattr(incoming, other) or ident in getattr(shown, other)
-                   else f"Kennung {_echo(ident)} ist schon vergeben; bitte eine eigene Kennung verwenden")
-        problems.append(Problem(record.file, record.line, "id", message))
-
-    for ident in set(incoming.actors) & (set(incoming.institutions) | set(existing.institutions)):
-        taken("actors", ident, "institutions", "eine Einrichtung")
-    for ident in set(incoming.institutions) & set(existing.actors):
-        taken("institutions", ident, "actors", "eine Person")
-
-    def kind_of(ident: str) -> str | None:
-        if known("actors", ident):
+    def kind_of(self, ident: str) -> str | None:
+        if self.known("actors", ident):
             return "actor"
-        if known("institutions", ident):
+        if self.known("institutions", ident):
             return "institution"
         return None
 
-    seen_memberships: dict[tuple, RawRecord] = {}
-    for record in by_list["memberships"]:
-        c = _Checker(record, problems)
+    def first_time(self, record: RawRecord, ident: str) -> bool:
+        key = (record.list_name, ident)
+        if key in self.seen:
+            first = self.seen[key]
+            self.problems.append(Problem(record.file, record.line, "id",
+                                         f"doppelte Kennung {_echo(ident)} (schon in {first.file}:{first.line})"))
+            return False
+        self.seen[key] = record
+        return True
+
+    def ref(self, c: _Checker, name: str, list_name: str, label: str, *, required: bool = False) -> str | None:
+        value = c.ident(name, required=required)
+        if value is not None and not self.known(list_name, value):
+            c.fail(name, f"unbekannte Referenz: {label} {_echo(value)} gibt es nicht")
+        return value
+
+    def add(self, c: _Checker, record: RawRecord, ident: str | None, make) -> None:
+        """Add the item `make()` builds when the record is clean and its id new."""
+        if c.ok and self.first_time(record, ident):
+            self.incoming.add(make())
+
+
+# -- one check per list, in dependency order so references to earlier lists resolve ----------
+
+def _states(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.text("id", required=True)
+    if ident is not None and ident.upper() not in STATES:
+        c.fail("id", f"unbekanntes Land {_echo(ident)}; erlaubt: {', '.join(STATES)}")
+    name = c.text("name", required=True)
+    if c.ok:
+        run.add(c, record, ident.upper(), lambda: State(ident.upper(), name))
+
+
+def _municipalities(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.text("id", required=True)
+    if ident is not None and not _AGS_RE.match(ident):
+        c.fail("id", f"ungültiger AGS {_echo(ident)} (5 Ziffern für Kreise, 8 für Gemeinden)")
+    name = c.text("name", required=True)
+    level = c.choice("level", LEVELS)
+    state = c.text("state", required=True)
+    if state is not None:
+        state = state.upper()
+        if state not in STATES:
+            c.fail("state", f"unbekanntes Land {_echo(state)}; erlaubt: {', '.join(STATES)}")
+        elif ident and _AGS_RE.match(ident) and STATE_BY_AGS_PREFIX.get(ident[:2]) != state:
+            c.fail("state", f"AGS {ident} gehört nicht zu {state} (Länderschlüssel {ident[:2]})")
+    if c.ok and level is not None and ident is not None:
+        if len(ident) == 8 and level != "gemeinde":
+            c.fail("level", "ein 8-stelliger AGS ist eine Gemeinde")
+        elif len(ident) == 5 and level == "gemeinde":
+            c.fail("level", "eine Gemeinde hat einen 8-stelligen AGS")
+    run.add(c, record, ident, lambda: Municipality(ident, name, level, state))
+
+
+def _service_offices(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    name = c.text("name", required=True)
+    city = c.text("city", required=True)
+    states = []
+    for code in c.text_list("states"):
+        if code.upper() not in STATES:
+            c.fail("states", f"unbekanntes Land {_echo(code)}")
+        states.append(code.upper())
+    run.add(c, record, ident, lambda: ServiceOffice(ident, name, city, tuple(sorted(set(states)))))
+
+
+def _topics(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    name = c.text("name", required=True)
+    if c.ok and run.first_time(record, ident):
+        topic = Topic(ident, name)
+        run.incoming.add(topic)
+        run.topic_by_name[name.lower()] = topic
+
+
+def _institutions(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    name = c.text("name", required=True)
+    type_ = c.choice("type", INSTITUTION_TYPES)
+    sector = c.choice("sector", SECTORS)
+    municipality = run.ref(c, "municipality", "municipalities", "Kommune (AGS)")
+    run.add(c, record, ident, lambda: Institution(ident, name, type_, sector, municipality))
+
+
+def _actors(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    name = c.text("name", required=True)
+    role = c.text("role")
+    institution = run.ref(c, "institution", "institutions", "Einrichtung")
+    municipality = run.ref(c, "municipality", "municipalities", "Kommune (AGS)")
+    youth = c.boolean("is_refugee_youth")
+    pseudonym = c.text("pseudonym", max_len=60)
+    run.add(c, record, ident, lambda: Actor(ident, name, role, institution, municipality, youth, pseudonym))
+
+
+def _topic_for(run: _Run, name: str) -> Topic:
+    """The topic of this name; a new name creates the topic (docs/design.md) under an id not yet taken."""
+    topic = run.topic_by_name.get(name.lower())
+    if topic is None:
+        base = ident = slugify(name)
+        n = 1
+        while ident in run.existing.topics or ident in run.incoming.topics or ("topics", ident) in run.attempted:
+            n += 1
+            ident = f"{base}-{n}"
+        topic = Topic(ident, name)
+        run.topic_by_name[name.lower()] = topic
+        run.incoming.add(topic)
+    return topic
+
+
+def _alliances(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    name = c.text("name", required=True)
+    municipality = run.ref(c, "municipality", "municipalities", "Kommune (AGS)", required=True)
+    founded = c.date_("founded")
+    status = c.choice("status", ALLIANCE_STATUSES, required=False, default="aktiv")
+    office = run.ref(c, "office", "service_offices", "Servicebüro")
+    topic_ids = [_topic_for(run, topic_name).id for topic_name in c.text_list("topics")]
+    run.add(c, record, ident, lambda: Alliance(ident, name, municipality, founded, status,
+                                               tuple(sorted(set(topic_ids))), office))
+
+
+def _offers(run: _Run, record: RawRecord) -> None:
+    c = run.checker(record)
+    ident = c.ident()
+    type_ = c.choice("type", OFFER_TYPES)
+    title = c.text("title", required=True)
+    when = c.date_("date", required=True)
+    office = run.ref(c, "office", "service_offices", "Servicebüro")
+    alliance = run.ref(c, "alliance", "alliances", "Bündnis")
+    municipality = run.ref(c, "municipality", "municipalities", "Kommune (AGS)")
+    participants = []
+    for who in c.text_list("participants"):
+        if not (run.known("institutions", who) or run.known("actors", who)):
+            c.fail("participants", f"unbekannte Referenz: Person oder Einrichtung {_echo(who)} gibt es nicht")
+        participants.append(who)
+    reached = c.number("people_reached", low=0, high=1_000_000)
+    if reached is not None and reached != int(reached):
+        c.fail("people_reached", "muss eine ganze Zahl sein")
+    note = c.text("note", max_len=2000)
+    run.add(c, record, ident, lambda: Offer(ident, type_, title, when, office, alliance, municipality,
+                                            tuple(sorted(set(participants))),
+                                            int(reached) if reached is not None else None, note))
+
+
+def _id_clashes(run: _Run) -> None:
+    """Ids are unique per label, but a member or tie end must say unambiguously what it is."""
+    def taken(list_name: str, ident: str, other: str, what: str) -> None:
+        record = run.seen[(list_name, ident)]
+        shown = ident in getattr(run.incoming, other) or ident in getattr(run.visible, other)
+        message = (f"Kennung {_echo(ident)} ist schon {what}; bitte eine eigene Kennung verwenden" if shown
+                   else f"Kennung {_echo(ident)} ist schon vergeben; bitte eine eigene Kennung verwenden")
+        run.problems.append(Problem(record.file, record.line, "id", message))
+
+    for ident in set(run.incoming.actors) & (set(run.incoming.institutions) | set(run.existing.institutions)):
+        taken("actors", ident, "institutions", "eine Einrichtung")
+    for ident in set(run.incoming.institutions) & set(run.existing.actors):
+        taken("institutions", ident, "actors", "eine Person")
+
+
+def _memberships(run: _Run, records: list[RawRecord]) -> None:
+    seen: dict[tuple, RawRecord] = {}
+    for record in records:
+        c = run.checker(record)
         member = c.ident("member")
-        if member is not None and kind_of(member) is None:
+        if member is not None and run.kind_of(member) is None:
             c.fail("member", f"unbekannte Referenz: Person oder Einrichtung {_echo(member)} gibt es nicht")
-        alliance = ref(c, "alliance", "alliances", "Bündnis", required=True)
+        alliance = run.ref(c, "alliance", "alliances", "Bündnis", required=True)
         since = c.date_("since")
         until = c.date_("until")
         role = c.text("role")
@@ -448,16 +445,18 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
             c.fail("until", f"Ende {until.isoformat()} liegt vor Beginn {since.isoformat()}")
         if c.ok:
             membership = Membership(member, alliance, since, until, role)
-            if membership.key in seen_memberships:
-                first = seen_memberships[membership.key]
+            if membership.key in seen:
+                first = seen[membership.key]
                 c.fail("member", f"doppelte Mitgliedschaft (schon in {first.file}:{first.line})")
             else:
-                seen_memberships[membership.key] = record
-                incoming.add(membership)
+                seen[membership.key] = record
+                run.incoming.add(membership)
 
-    seen_ties: dict[tuple, RawRecord] = {}
-    for record in by_list["ties"]:
-        c = _Checker(record, problems)
+
+def _ties(run: _Run, records: list[RawRecord]) -> None:
+    seen: dict[tuple, RawRecord] = {}
+    for record in records:
+        c = run.checker(record)
         source = c.ident("source")
         target = c.ident("target")
         since = c.date_("since")
@@ -474,7 +473,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         kinds = []
         for name, value in (("source", source), ("target", target)):
             if value is not None:
-                kind = kind_of(value)
+                kind = run.kind_of(value)
                 if kind is None:
                     c.fail(name, f"unbekannte Referenz: Person oder Einrichtung {_echo(value)} gibt es nicht")
                 kinds.append(kind)
@@ -485,55 +484,108 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
                              "Einrichtungen mit Einrichtungen (COOPERATES_WITH)")
         if c.ok:
             tie = Tie(source, target, since, strength, frequency, trust, worth, wave, reported_by)
-            if tie.key in seen_ties:
-                first = seen_ties[tie.key]
+            if tie.key in seen:
+                first = seen[tie.key]
                 c.fail("target", f"doppelte Verbindung (schon in {first.file}:{first.line})")
             else:
-                seen_ties[tie.key] = record
-                old = existing.ties.get(tie.key)
+                seen[tie.key] = record
+                old = run.existing.ties.get(tie.key)
                 if old is not None and (old.source, old.target) != (source, target):
                     tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
-                incoming.add(tie)
+                run.incoming.add(tie)
 
-    if problems:
-        raise InputError(problems)
 
-    # Every young person has a pseudonym: the stored one, else a random one unique in the store
-    # (never derived from the id, which anyone could hash).
-    used = {a.pseudonym for a in existing.actors.values() if a.pseudonym}
-    used |= {a.pseudonym for a in incoming.actors.values() if a.pseudonym}
+# -- after the checks: pseudonyms, names kept, warnings ------------------------------------------
+
+def _assign_pseudonyms(run: _Run) -> None:
+    """Every young person has a pseudonym: the stored one, else a random one unique in the store
+    (never derived from the id, which anyone could hash)."""
+    used = {a.pseudonym for a in run.existing.actors.values() if a.pseudonym}
+    used |= {a.pseudonym for a in run.incoming.actors.values() if a.pseudonym}
     rng = chance.source()
-    for ident, actor in list(incoming.actors.items()):
+    for ident, actor in list(run.incoming.actors.items()):
         if actor.is_refugee_youth and not actor.pseudonym:
-            old = existing.actors.get(ident)
+            old = run.existing.actors.get(ident)
             pseudonym = kept = old.pseudonym if old is not None and old.pseudonym else None
             while pseudonym is None or (pseudonym in used and pseudonym != kept):
                 pseudonym = f"Jugendliche*r {rng.getrandbits(24):06X}"
             used.add(pseudonym)
-            incoming.actors[ident] = replace(actor, pseudonym=pseudonym)
+            run.incoming.actors[ident] = replace(actor, pseudonym=pseudonym)
 
-    # A pseudonymised export imported back must not replace a young person's real name by the pseudonym.
-    for ident, actor in list(incoming.actors.items()):
-        old = existing.actors.get(ident)
+
+def _keep_real_names(run: _Run) -> None:
+    """A pseudonymised export imported back must not replace a young person's real name by the pseudonym."""
+    for ident, actor in list(run.incoming.actors.items()):
+        old = run.existing.actors.get(ident)
         if (old is not None and actor.is_refugee_youth and old.name != actor.name
                 and actor.name in (actor.pseudonym, pseudonym_for(ident), old.display_name)):
-            incoming.actors[ident] = replace(actor, name=old.name)
-            record = seen[("actors", ident)]
-            warnings.append(Problem(record.file, record.line, "name",
-                                     f"{_echo(actor.name)} ist das Pseudonym; der gespeicherte Name bleibt erhalten"))
+            run.incoming.actors[ident] = replace(actor, name=old.name)
+            record = run.seen[("actors", ident)]
+            run.warnings.append(Problem(record.file, record.line, "name",
+                                        f"{_echo(actor.name)} ist das Pseudonym; der gespeicherte Name bleibt "
+                                        "erhalten"))
 
-    # Likely duplicates: same name in the same municipality under another id.
+
+def _duplicate_warnings(run: _Run) -> None:
+    """Likely duplicates: same name in the same municipality under another id (only among what the user sees)."""
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
         index: dict[tuple[str, str | None], str] = {}
-        for item in getattr(existing if visible is None else visible, list_name).values():
+        for item in getattr(run.visible, list_name).values():
             index[(item.name.casefold(), item.municipality)] = item.id
-        for item in getattr(incoming, list_name).values():
+        for item in getattr(run.incoming, list_name).values():
             key = (item.name.casefold(), item.municipality)
             other = index.get(key)
             if other is not None and other != item.id:
-                record = seen[(list_name, item.id)]
-                warnings.append(Problem(record.file, record.line, "name",
-                                         f"mögliches Duplikat: {label} {_echo(item.id)} und {_echo(other)} "
-                                         f"heißen gleich am selben Ort"))
+                record = run.seen[(list_name, item.id)]
+                run.warnings.append(Problem(record.file, record.line, "name",
+                                            f"mögliches Duplikat: {label} {_echo(item.id)} und {_echo(other)} "
+                                            f"heißen gleich am selben Ort"))
             index.setdefault(key, item.id)
-    return Validated(incoming, warnings)
+
+
+#: Entity lists and their check, in dependency order.
+_ENTITY_CHECKS = (("states", _states), ("municipalities", _municipalities), ("service_offices", _service_offices),
+                  ("topics", _topics), ("institutions", _institutions), ("actors", _actors),
+                  ("alliances", _alliances), ("offers", _offers))
+
+
+def validate(records: list[RawRecord], existing: Dataset | None = None, *,
+             visible: Dataset | None = None) -> Validated:
+    """Check records against each other and an existing graph; return the incoming items.
+
+    `visible` is what the importing user may see of `existing` (:func:`graph.access.scope`;
+    default: all of it). Warnings compare only with it, so they reveal nothing about items
+    outside the user's scope or real names the user may not see.
+
+    Raises
+    ------
+    InputError
+        with every problem found, when any record is bad. Nothing is returned then,
+        so nothing can be half-written.
+    """
+    existing = existing or Dataset()
+    run = _Run(existing, existing if visible is None else visible,
+               {(r.list_name, str(r.data.get("id", "")).strip()) for r in records if isinstance(r.data, dict)})
+    run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
+    by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
+    for record in records:
+        if record.list_name not in by_list:
+            run.problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {_echo(record.list_name)}"))
+        elif not isinstance(record.data, dict):
+            run.problems.append(Problem(record.file, record.line, "-", "Eintrag muss ein Objekt sein"))
+        else:
+            by_list[record.list_name].append(record)
+
+    for list_name, check in _ENTITY_CHECKS:
+        for record in by_list[list_name]:
+            check(run, record)
+    _id_clashes(run)
+    _memberships(run, by_list["memberships"])
+    _ties(run, by_list["ties"])
+    if run.problems:
+        raise InputError(run.problems)
+
+    _assign_pseudonyms(run)
+    _keep_real_names(run)
+    _duplicate_warnings(run)
+    return Validated(run.incoming, run.warnings)
