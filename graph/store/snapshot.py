@@ -112,17 +112,17 @@ class _Lookups:
         self.by_alliance: dict[str, list] = {}
         self.by_member: dict[str, list] = {}
         self.ties_of: dict[str, list] = {}
-        for key, m in ds.memberships.items():
-            self.by_alliance.setdefault(m.alliance, []).append(key)
-            self.by_member.setdefault(m.member, []).append(key)
-        for key, tie in ds.ties.items():
-            self.ties_of.setdefault(tie.source, []).append(key)
+        for membership_key, m in ds.memberships.items():
+            self.by_alliance.setdefault(m.alliance, []).append(membership_key)
+            self.by_member.setdefault(m.member, []).append(membership_key)
+        for tie_key, tie in ds.ties.items():
+            self.ties_of.setdefault(tie.source, []).append(tie_key)
             if tie.target != tie.source:
-                self.ties_of.setdefault(tie.target, []).append(key)
+                self.ties_of.setdefault(tie.target, []).append(tie_key)
         self.offers_of: dict[str, list] = {}
-        for key, offer in ds.offers.items():
+        for offer_id, offer in ds.offers.items():
             if offer.alliance:
-                self.offers_of.setdefault(offer.alliance, []).append(key)
+                self.offers_of.setdefault(offer.alliance, []).append(offer_id)
         self.position = {name: {key: i for i, key in enumerate(getattr(ds, name))}
                          for name in ("memberships", "ties", "offers", "alliances", "actors", "institutions")}
 
@@ -150,7 +150,7 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None)
                                if ds.memberships[k].alliance in ds.alliances}
     actors = {n for n in nodes if n in ds.actors}
     institutions = {n for n in nodes if n not in ds.actors and n in ds.institutions}
-    institutions |= {ds.actors[a].institution for a in actors if ds.actors[a].institution in ds.institutions}
+    institutions |= {i for a in actors if (i := ds.actors[a].institution) is not None and i in ds.institutions}
     offer_keys = {k for a in wanted for k in look.offers_of.get(a, ())}
 
     def ordered(name: str, keys) -> dict:
