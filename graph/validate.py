@@ -3,6 +3,11 @@
 Every reader (JSON, CSV, XLSX, the app's forms) produces :class:`RawRecord`
 items; this module is the one place that checks them. All problems are
 collected, not only the first, so a user can fix a file in one go.
+
+Why one module of ~600 lines: it is the single place every input passes through
+(docs/design.md, Exchange format); each list has its own small check function
+and :func:`validate` only orchestrates them, so a reader finds every rule for
+incoming data in one file.
 """
 
 from __future__ import annotations

@@ -23,6 +23,11 @@ escaped here before it is sent; it ignores the database name (all names reach
 one graph); a request over about 4 KB crashes the server, hence ``batch_bytes``;
 floats lose digits after the sixth decimal; and after a client says GOODBYE the
 next connection's handshake goes unanswered, hence :func:`close_driver`.
+
+Why one module of ~700 lines: every method is one half of the Store contract
+(:mod:`graph.store.base`) for Bolt servers; the Cypher statements, their batching
+and the FalkorDB workarounds they need are read best side by side with the
+SQLite twin. Splitting them apart would scatter one backend over several files.
 """
 
 from __future__ import annotations
