@@ -4,7 +4,8 @@ Runs the app on the demo store (``streamlit run`` on a free port) and drives the
 through its DOM and vis-network's own geometry: label boxes come from vis-network
 (``getPositions()`` and each label's measured size), so a label the viewer lets overlap another,
 or run off the frame, fails here. Screenshots of the Bund, Land, Kreis and ego views go to
-docs/screenshots/. Needs Debian's /usr/bin/chromium (skipped without it, a failure when CI=true).
+out/screenshots/ (SCREENSHOTS_DIR=docs/screenshots refreshes the README's). Needs Debian's
+/usr/bin/chromium (skipped without it, a failure when CI=true).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "ui" / "app.py"
-SHOTS = ROOT / "docs" / "screenshots"
+#: Screenshots go to out/screenshots (ignored by git); SCREENSHOTS_DIR=docs/screenshots refreshes the README's.
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "out" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
