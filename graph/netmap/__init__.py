@@ -12,7 +12,7 @@ The package is split by concern; import from here:
 - :mod:`.layout` – fixed positions when the browser's simulation is off;
 - :mod:`.vis` – a MapGraph as vis-network data (shared by the HTML page and the app component);
 - :mod:`.html` – the offline, inert HTML page (:func:`render_html`, :func:`write_map`); the viewer's
-  JavaScript and the vendored vis-network live in ``static/``.
+  JavaScript and the vendored vis-network live in ``graph/netmap/static/``.
 """
 
 from __future__ import annotations

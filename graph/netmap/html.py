@@ -1,7 +1,7 @@
 """The map as one standalone HTML page: offline and inert.
 
-The page needs no network access: vis-network (vendored in ``static/``, see
-``static/VENDOR.md``) and the viewer ``static/karte.js`` are inlined, and a
+The page needs no network access: vis-network (vendored in ``graph/netmap/static/``, see
+``graph/netmap/static/VENDOR.md``) and the viewer ``graph/netmap/static/karte.js`` are inlined, and a
 Content-Security-Policy forbids any request. Names from the data never become
 markup: the map data is one JSON block escaped for ``<script>`` (``<``, ``>``,
 ``&`` as ``\\uXXXX``) that the viewer reads with ``JSON.parse``; it sets every
