@@ -30,6 +30,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bolt_server import ServerStartError, count_nodes, run_query, start_falkordb, wipe  # noqa: E402
+from browser_support import chromium_browser  # noqa: E402
 
 from graph.store import open_store  # noqa: E402
 from graph.store.sqlite import SQLiteStore  # noqa: E402
@@ -180,3 +181,9 @@ def single_user(isolated_user):
     from graph.accounts import set_single_user
 
     return set_single_user()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through playwright, for the browser tests (one per test module)."""
+    yield from chromium_browser()

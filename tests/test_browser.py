@@ -15,16 +15,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser_support import ROOT, start_app
 
 from graph import api
 from graph.accounts import ENV_ACCOUNTS, set_account, set_single_user
@@ -35,11 +32,8 @@ from ui.menu import APP_PAGES
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "ui" / "app.py"
 #: Screenshots go to out/screenshots (ignored by git); SCREENSHOTS_DIR=docs/screenshots refreshes the README's.
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "out" / "screenshots")
-CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: An internal code such as BELOW_MIN_PARTNERS or MEMBER_OF: never in what a user reads.
 RAW_CODE = re.compile(r"\b[A-Z]+_[A-Z_]+\b")
@@ -48,25 +42,9 @@ PASSWORD = "ein-langes-passwort"
 COORDINATOR = "k.dueren"  # Kreis Düren (05358), one critical demo alliance
 OFFICE_STAFF = "b.koeln"  # Servicebüro Köln: all of Nordrhein-Westfalen
 DUEREN = "Netzwerk junge Geflüchtete Düren (Demo)"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # url path, h1 title, screenshot name, from the app's own list (ui/menu.py); the default page is "/".
 # A page URL comes first: the first request need not be "/".
 PAGES = sorted([("" if p.default else p.url_path, p.heading, p.name) for p in APP_PAGES], key=lambda t: t[0] == "")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} fehlt, im CI ist der Browsertest Pflicht")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -80,44 +58,6 @@ def axe_source() -> str:
             pytest.fail(f"{AXE} fehlt (npm install im Projektverzeichnis)")
         pytest.skip("axe-core not installed (npm install)")
     return AXE.read_text(encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_app(folder: Path, env: dict):
-    """`streamlit run ui/app.py` on a free port; yields its URL, stops it afterwards."""
-    port = free_port()
-    log = open(folder / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "minimal"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def demo_store(folder: Path) -> str:

@@ -7,15 +7,9 @@ Needs Debian's /usr/bin/chromium; skipped locally without it, a failure when CI=
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from browser_support import start_app
 
 from graph import api
 from graph.accounts import set_account
@@ -23,32 +17,7 @@ from graph.store import ENV_STORE, open_store
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "ui" / "app.py"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "ein-langes-passwort"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} fehlt, im CI ist der Browsertest Pflicht")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -62,34 +31,9 @@ def app(tmp_path_factory):
     accounts = folder / "konten.json"
     set_account("chef", PASSWORD, "admin", path=accounts)
     set_account("k.koeln", PASSWORD, "coordinator", kreis="05315", path=accounts)
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")
-    env = {**os.environ, ENV_STORE: uri, "BUENDNISNETZ_ACCOUNTS": str(accounts), "BUENDNISNETZ_LOGIN_DELAY": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
-            time.sleep(0.3)
+    env = {ENV_STORE: uri, "BUENDNISNETZ_ACCOUNTS": str(accounts), "BUENDNISNETZ_LOGIN_DELAY": "0"}
+    for url in start_app(folder, env):
         yield url, uri, accounts
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _wait_for(tab, text: str) -> None:

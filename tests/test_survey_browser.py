@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import ROOT, start_app
 
 from graph import api
 from graph.accounts import ENV_ACCOUNTS, set_account
@@ -23,37 +20,10 @@ from graph.store import ENV_STORE, open_store
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "ui" / "app.py"
 #: Screenshots go to out/screenshots (ignored by git); SCREENSHOTS_DIR=docs/screenshots refreshes the README's.
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "out" / "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ALLIANCE = "demo-b06"  # five member persons, none of them a young refugee
 FRIENDLY = "Dieser Link ist nicht gültig oder die Befragung ist schon beendet"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} fehlt, im CI ist der Browsertest Pflicht")
-        pytest.skip(f"{CHROMIUM} not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -67,34 +37,8 @@ def app(tmp_path_factory):
     accounts = folder / "accounts.json"
     set_account("admin", "geheim-admin-1", "admin", path=accounts)
     set_account("k.bonn", "geheim-bonn-1", "coordinator", kreis="05314", path=accounts)
-    port = free_port()
-    env = {**os.environ, ENV_STORE: uri, ENV_ACCOUNTS: str(accounts)}
-    log = open(folder / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "minimal"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
-            time.sleep(0.3)
+    for url in start_app(folder, {ENV_STORE: uri, ENV_ACCOUNTS: str(accounts)}):
         yield {"url": url, "uri": uri, "folder": folder, "accounts": accounts}
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def settle(tab) -> None:
