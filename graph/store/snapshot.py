@@ -40,26 +40,14 @@ def snapshot_path(db_path: Path) -> Path:
 
 def load(path: Path, key: tuple) -> Dataset | None:
     """The dataset saved under `key`, or None (missing, stale, foreign or unreadable)."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling many small objects: the collector would only slow it down
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        enabled = gc.isenabled()
-        gc.disable()  # unpickling many small objects: the collector would only slow it down
-        try:
-            found = pickle.load(handle)
-        except Exception:  # a torn or foreign file is a cache miss, never an error
-            return None
-        finally:
-            if enabled:
-                gc.enable()
-    if not (isinstance(found, tuple) and len(found) == 3 and found[0] == FORMAT and found[1] == key):
-        return None
-    return found[2] if isinstance(found[2], Dataset) else None
+        found = _load_object(path, key)
+    finally:
+        if enabled:
+            gc.enable()
+    return found if isinstance(found, Dataset) else None
 
 
 class _Pickler(pickle.Pickler):
@@ -217,6 +205,7 @@ def _save_object(path: Path, key: tuple, value) -> None:
 
 
 def _load_object(path: Path, key: tuple):
+    """The object saved under `key` in a file only this user can read, or None."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -227,7 +216,7 @@ def _load_object(path: Path, key: tuple):
             return None
         try:
             found = pickle.load(handle)
-        except Exception:
+        except Exception:  # a torn or foreign file is a cache miss, never an error
             return None
     if isinstance(found, tuple) and len(found) == 3 and found[0] == FORMAT and found[1] == key:
         return found[2]
