@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bolt_server import ServerStartError, count_nodes, run_query, start_falkordb, wipe  # noqa: E402
 from browser_support import chromium_browser  # noqa: E402
 
-from graph.store import open_store  # noqa: E402
+from graph import api  # noqa: E402
+from graph.store import ENV_STORE, open_store  # noqa: E402
 from graph.store.sqlite import SQLiteStore  # noqa: E402
 
 BACKENDS = [
@@ -187,3 +188,23 @@ def single_user(isolated_user):
 def chromium():
     """Debian's Chromium through playwright, for the browser tests (one per test module)."""
     yield from chromium_browser()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo data set in an SQLite file, built once; tests work on copies (``demo_store``)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    api.load_demo(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db, tmp_path, monkeypatch) -> str:
+    """A fresh copy of the demo store for each test, named by BUENDNISNETZ_STORE; writes do not leak."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db, path)
+    uri = f"sqlite:///{path}"
+    monkeypatch.setenv(ENV_STORE, uri)
+    return uri

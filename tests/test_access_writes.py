@@ -24,19 +24,10 @@ OFFICE_KOELN = User("sb.k", "office", office="sb-koeln")
 OFFICE_MAGDEBURG = User("sb.m", "office", office="sb-magdeburg")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    api.load_demo(store)
-    store.close()
-    return path
-
-
 @pytest.fixture
-def store(demo_file, tmp_path):
+def store(demo_db, tmp_path):
     path = tmp_path / "s.db"
-    shutil.copy(demo_file, path)
+    shutil.copy(demo_db, path)
     s = open_store(f"sqlite:///{path}")
     yield s
     s.close()

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph import api
-from graph.store import ENV_STORE, open_store
+from graph.store import open_store
 from graph.store.survey_base import survey_store
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    api.load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_store(demo_db, tmp_path, monkeypatch) -> str:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db, path)
-    uri = f"sqlite:///{path}"
-    monkeypatch.setenv(ENV_STORE, uri)
-    return uri
 
 
 def check_page(alliance: str, login: tuple[str, str] | None = None) -> AppTest:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,31 +10,11 @@ import pytest
 from apptest_helpers import table
 from streamlit.testing.v1 import AppTest
 
-from graph import api
 from graph.store import ENV_STORE, open_store
 from ui.menu import APP_PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 PAGES = {p.file: p.heading for p in APP_PAGES}  # the app's own list (ui/menu.py)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    api.load_demo(store)
-    store.close()
-    return path
-
-
-@pytest.fixture
-def demo_store(demo_db, tmp_path, monkeypatch) -> str:
-    """A fresh copy of the demo store for each test, so writes in one test do not leak into another."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_db, path)
-    uri = f"sqlite:///{path}"
-    monkeypatch.setenv(ENV_STORE, uri)
-    return uri
 
 
 def app(page: str | None = None) -> AppTest:

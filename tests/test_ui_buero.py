@@ -17,15 +17,6 @@ APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
 PASSWORD = "ein-langes-passwort"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("buero") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    api.load_demo(store)
-    store.close()
-    return path
-
-
 @pytest.fixture
 def demo(demo_db, tmp_path, monkeypatch) -> Path:
     import shutil
