@@ -38,14 +38,20 @@ def as_user(user: User | str) -> User:
     return user if isinstance(user, User) else User(user, "admin")
 
 
-def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None) -> Dataset:
+def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None, kreis: str | None = None) -> Dataset:
     """The part of the graph `user` may see (names of minors pseudonymised where needed).
 
-    With `alliance`, a store that keeps shards (the embedded one) may return just
-    that alliance's neighbourhood: enough to check that one alliance, much less to load.
+    With `alliance` or `kreis`, a store that keeps shards (the embedded one) may return just
+    that alliance's neighbourhood or that Kreis' part (:func:`graph.store.snapshot.kreis_slice`):
+    enough to check that alliance or draw that Kreis, much less to load.
     """
-    read_alliance = getattr(store, "read_alliance", None) if alliance is not None else None
-    return scope(read_alliance(alliance) if read_alliance else store.read(), as_user(user))
+    if alliance is not None and hasattr(store, "read_alliance"):
+        ds = store.read_alliance(alliance)
+    elif kreis is not None and hasattr(store, "read_kreis"):
+        ds = store.read_kreis(kreis)
+    else:
+        ds = store.read()
+    return scope(ds, as_user(user))
 
 
 def revision(store: Store) -> int:

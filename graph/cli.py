@@ -67,9 +67,9 @@ class Context:
             return User(self.user_name, "admin")
         return self.user
 
-    def read(self, *, alliance: str | None = None):
-        """What the user may see; with `alliance` possibly only that alliance's neighbourhood."""
-        return api.read(self.store, self.user, alliance=alliance)
+    def read(self, *, alliance: str | None = None, kreis: str | None = None):
+        """What the user may see; with `alliance` or `kreis` possibly only that alliance's or Kreis' part."""
+        return api.read(self.store, self.user, alliance=alliance, kreis=kreis)
 
     @property
     def store(self):
@@ -449,7 +449,8 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
     """Netzwerkkarte als eigenständige HTML-Datei schreiben (ohne Netzzugriff lesbar)."""
     from .netmap import write_map
 
-    ds = obj.read()
+    # One Kreis is drawn from its shard (tests/test_snapshot.py: the same map as from the whole graph).
+    ds = obj.read(kreis=kreis if kreis and not (alliance or office) else None)
     _require(ds, "--alliance", alliance, alliance=True)
     _require(ds, "--kreis", kreis, kreis=True)
     _require(ds, "--office", office, office=True)

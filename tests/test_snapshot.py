@@ -143,3 +143,41 @@ def test_health_of_one_alliance_reads_its_shard_and_no_write_leaves_one(demo_sto
     monkeypatch.undo()
     api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
     assert not any(snapshot.shard_dir(demo_store.path).iterdir())
+
+
+@pytest.mark.parametrize("data", ["demo", "synthetic"])
+def test_the_map_of_a_kreis_from_its_shard_equals_the_map_from_the_whole_graph(tmp_path, data):
+    from datetime import date
+
+    from graph.access import User, scope
+    from graph.model import kreis_of
+    from graph.netmap import MapFilter, map_for
+
+    store = SQLiteStore(tmp_path / "s.db")
+    if data == "demo":
+        api.load_demo(store, anchor=date(2026, 6, 1))
+    else:
+        api.init_store(store)
+        api.import_document(store, _synthetic(), "synthetisch")
+    ds = store.read()
+    as_of = date(2026, 6, 1)
+    with_alliances = sorted({kreis_of(a.municipality) for a in ds.alliances.values()})
+    placed = {kreis_of(p) for n in [*ds.actors, *ds.institutions] if (p := ds.municipality_of_member(n))}
+    kreise = with_alliances[:40] + sorted(placed - set(with_alliances))[:5] + ["99999"]
+    users = [User("admin", "admin"), User("k", "coordinator", kreis=with_alliances[0]),
+             User("o", "office", office="sb-koeln")]
+    store.read_kreis(kreise[0])  # the first read after the import builds the shards
+    for kreis in kreise:
+        part = store.read_kreis(kreis)
+        if kreis in with_alliances:
+            assert len(part.actors) < len(ds.actors), kreis  # a shard, not the whole graph
+        for user in users:
+            whole, shard = scope(ds, user), scope(part, user)
+            if kreis not in whole.municipalities:
+                assert kreis not in shard.municipalities
+                continue
+            sel = MapFilter(kreis=kreis)
+            assert map_for(shard, as_of, sel) == map_for(whole, as_of, sel), (kreis, user.role)
+            assert map_for(shard, as_of, sel, max_nodes=None) == map_for(whole, as_of, sel, max_nodes=None), \
+                (kreis, user.role)
+    store.close()

@@ -6,9 +6,10 @@ resulting :class:`~graph.model.Dataset` as a pickle next to the SQLite file
 (``<db>.snapshot``, mode 0600); later reads load it instead, when it was made at
 the store's current revision and last audit entry.
 
-For commands about one alliance (``health --alliance``) the store also keeps
-*shards*: per Kreis, the neighbourhood of its alliances (:func:`alliance_closure`),
-so such a command loads a few hundred records instead of the country.
+For commands about one alliance or one Kreis (``health --alliance``, ``map --kreis``) the
+store also keeps *shards*: per Kreis, the neighbourhood of its alliances (:func:`alliance_closure`)
+and everyone placed there (:func:`kreis_slice`), so such a command loads a few hundred records
+instead of the country.
 
 Privacy: every committed write deletes the snapshot and the shards (an erased person must not
 survive in a cache); a snapshot is loaded only when it belongs to this user,
@@ -28,10 +29,10 @@ from pathlib import Path
 from .. import model
 from ..model import Dataset
 
-__all__ = ["alliance_closure", "invalidate", "invalidate_shards", "load", "load_alliance", "save", "save_shards",
-           "shard_dir", "snapshot_path"]
+__all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_alliance", "load_shard",
+           "save", "save_shards", "shard_dir", "snapshot_path"]
 
-FORMAT = 2
+FORMAT = 3
 
 
 def snapshot_path(db_path: Path) -> Path:
@@ -94,9 +95,12 @@ def shard_dir(db_path: Path) -> Path:
 
 
 class _Lookups:
-    """Memberships by alliance and by member, ties by end, and every item's position (built once)."""
+    """Memberships by alliance and by member, ties by end, persons and institutions by the Kreis of their place,
+    and every item's position (built once)."""
 
     def __init__(self, ds: Dataset):
+        from ..model import kreis_of
+
         self.by_alliance: dict[str, list] = {}
         self.by_member: dict[str, list] = {}
         self.ties_of: dict[str, list] = {}
@@ -111,11 +115,17 @@ class _Lookups:
         for offer_id, offer in ds.offers.items():
             if offer.alliance:
                 self.offers_of.setdefault(offer.alliance, []).append(offer_id)
+        self.located: dict[str, list[str]] = {}  # Kreis -> persons and institutions placed there (partner rule)
+        for table in (ds.institutions, ds.actors):
+            for ident in table:
+                place = ds.municipality_of_member(ident)
+                if place:
+                    self.located.setdefault(kreis_of(place), []).append(ident)
         self.position = {name: {key: i for i, key in enumerate(getattr(ds, name))}
                          for name in ("memberships", "ties", "offers", "alliances", "actors", "institutions")}
 
 
-def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None) -> Dataset:
+def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None, *, around=()) -> Dataset:
     """What analysing these alliances on their own needs: a small dataset instead of the country.
 
     The reference data (states, municipalities, Servicebüros, topics); the
@@ -124,6 +134,10 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None)
     of all these; every membership of all these and the alliances it names
     (without their other members); the offers of the alliances. Items keep the
     order they have in `ds`.
+
+    `around` adds more persons and institutions (a Kreis map shows everyone placed in
+    the Kreis): they come with their institutions, and then every tie between two
+    persons or institutions kept is kept as well.
     """
     look = lookups or _Lookups(ds)
     wanted = [a for a in dict.fromkeys(alliance_ids) if a in ds.alliances]
@@ -136,9 +150,14 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None)
     membership_keys = {k for n in nodes for k in look.by_member.get(n, ())}
     alliances = set(wanted) | {ds.memberships[k].alliance for k in membership_keys
                                if ds.memberships[k].alliance in ds.alliances}
+    nodes.update(around)
     actors = {n for n in nodes if n in ds.actors}
     institutions = {n for n in nodes if n not in ds.actors and n in ds.institutions}
     institutions |= {i for a in actors if (i := ds.actors[a].institution) is not None and i in ds.institutions}
+    if around:
+        kept = actors | institutions
+        tie_keys.update(k for n in kept for k in look.ties_of.get(n, ())
+                        if ds.ties[k].source in kept and ds.ties[k].target in kept)
     offer_keys = {k for a in wanted for k in look.offers_of.get(a, ())}
 
     def ordered(name: str, keys) -> dict:
@@ -152,8 +171,18 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None)
                    offers=ordered("offers", offer_keys))
 
 
+def kreis_slice(ds: Dataset, kreis: str, lookups: _Lookups | None = None) -> Dataset:
+    """Everything a command about one Kreis reads: the :func:`alliance_closure` of the Kreis' alliances
+    with everyone placed in the Kreis (``health --alliance``, ``map --kreis``)."""
+    from ..model import kreis_of
+
+    look = lookups or _Lookups(ds)
+    ids = [a.id for a in ds.alliances.values() if a.municipality and kreis_of(a.municipality) == kreis]
+    return alliance_closure(ds, ids, look, around=look.located.get(kreis, ()))
+
+
 def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
-    """One file per Kreis with the closure of its alliances, and an index alliance -> file."""
+    """One file per Kreis with its :func:`kreis_slice`, and an index (alliance and Kreis -> file)."""
     from ..model import kreis_of
 
     directory = shard_dir(db_path)
@@ -161,25 +190,38 @@ def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
         directory.mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return
-    by_kreis: dict[str, list[str]] = {}
+    lookups = _Lookups(ds)
+    by_kreis: dict[str, list[str]] = {kreis: [] for kreis in lookups.located}
     for alliance in ds.alliances.values():
         by_kreis.setdefault(kreis_of(alliance.municipality) if alliance.municipality else "-", []).append(alliance.id)
-    index = {}
-    lookups = _Lookups(ds)
-    for number, (_, ids) in enumerate(sorted(by_kreis.items())):
+    index: dict[str, dict[str, str]] = {"alliances": {}, "kreise": {}}
+    for number, (kreis, ids) in enumerate(sorted(by_kreis.items())):
         name = f"shard-{number}"
-        save(directory / name, key, alliance_closure(ds, ids, lookups))
-        index.update(dict.fromkeys(ids, name))
+        save(directory / name, key, alliance_closure(ds, ids, lookups, around=lookups.located.get(kreis, ())))
+        index["alliances"].update(dict.fromkeys(ids, name))
+        index["kreise"][kreis] = name
     _save_object(directory / "index", key, index)
 
 
-def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
-    """The closure of `alliance` saved under `key` (with the other alliances of its Kreis), or None."""
-    directory = shard_dir(db_path)
-    index = _load_object(directory / "index", key)
-    if not isinstance(index, dict) or alliance not in index:
+def load_shard(db_path: Path, key: tuple, *, alliance: str | None = None, kreis: str | None = None):
+    """The shard saved under `key` holding this alliance, or this Kreis (:func:`kreis_slice`).
+
+    Returns the dataset; ``False`` when the shards are current but none holds it (nothing to
+    build); None when there are no current shards.
+    """
+    index = _load_object(shard_dir(db_path) / "index", key)
+    if not isinstance(index, dict):
         return None
-    return load(directory / index[alliance], key)
+    name = index["alliances"].get(alliance) if alliance is not None else index["kreise"].get(kreis)
+    if name is None:
+        return False
+    return load(shard_dir(db_path) / name, key)
+
+
+def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
+    """The closure of `alliance` saved under `key` (with the rest of its Kreis), or None."""
+    found = load_shard(db_path, key, alliance=alliance)
+    return found or None
 
 
 def invalidate_shards(db_path: Path) -> None:

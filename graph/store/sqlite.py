@@ -165,16 +165,27 @@ class SQLiteStore(Store):
 
     def read_alliance(self, alliance: str):
         """The neighbourhood of one alliance (:func:`graph.store.snapshot.alliance_closure`), from its shard."""
+        return self._read_shard(alliance=alliance)
+
+    def read_kreis(self, kreis: str):
+        """What a command about one Kreis needs (:func:`graph.store.snapshot.kreis_slice`), from its shard."""
+        return self._read_shard(kreis=kreis)
+
+    def _read_shard(self, **which):
+        """The shard holding `which` (one alliance or Kreis); the whole graph when there is none.
+
+        The first such read after a write builds every shard, in one pass over the whole graph.
+        """
         key = self._snapshot_key()
-        ds = snapshot.load_alliance(self.path, key, alliance) if key else None
-        if ds is None:
-            full = self.read()
-            if key and alliance in full.alliances:
-                snapshot.save_shards(self.path, key, full)
-                if self._snapshot_key() != key:
-                    snapshot.invalidate_shards(self.path)
-            return full
-        return ds
+        found = snapshot.load_shard(self.path, key, **which) if key else None
+        if found:
+            return found
+        full = self.read()
+        if key and found is None:
+            snapshot.save_shards(self.path, key, full)
+            if self._snapshot_key() != key:
+                snapshot.invalidate_shards(self.path)
+        return full
 
     def _snapshot_key(self) -> tuple | None:
         """(revision, newest audit entry): changes with every write."""

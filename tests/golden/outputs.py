@@ -9,7 +9,8 @@ Data: the demo anchored on 2026-06-01 and a small synthetic data set
 (``bench/generate.py``, scale 0.1, seed 0). Small outputs are kept as files
 (readable diffs); exports (with ``--reveal``: without it every export has fresh
 random ids for young refugees, by design) are kept as sha256 of a canonical form
-(GraphML and GEXF parsed back into nodes and edges, so the writer may format freely).
+(GraphML and GEXF parsed back into nodes and edges, so the writer may format freely), and so
+are maps of one Kreis (``map --kreis``, with the items of the page sorted: :func:`canonical_map`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ COMMANDS = [
      ["suggest", "--kind", "introduction", "--top", "200", "--as-of", SYNTH_AS_OF, "--format", "json"]),
 ]
 EXPORTS = ["json", "csv", "graphml", "gexf"]
+#: (name, data set, Kreis) of each map kept as a digest (``map --kreis``)
+MAPS = [("map --kreis 05315", "demo", "05315"), ("map --kreis 05334", "demo", "05334"),
+        ("map --kreis synth-busiest", "synth", None)]
 
 
 def run(store_uri: str, args: list[str]) -> str:
@@ -110,11 +114,57 @@ def export_digests(store_uri: str, directory: Path) -> dict[str, str]:
     return out
 
 
+def canonical_map(html: str) -> str:
+    """The page with its map data in a fixed order.
+
+    Which end of a tie comes first (and so the order of the edges and the names in a tie's
+    tooltip) follows the iteration order of a set, which differs between runs; everything
+    else must stay the same. Edges become their ends and attributes, sorted, with the two
+    names of the tooltip sorted too.
+    """
+    import re
+
+    found = re.search(r'<script type="application/json" id="kartendaten">(.*?)</script>', html, re.S)
+    data = json.loads(found.group(1))
+    edges = []
+    for edge in data.pop("edges"):
+        ends = sorted((edge.pop("from"), edge.pop("to")))
+        names, _, text = edge.pop("title", "").partition(": ")
+        edges.append([ends, sorted(names.split(" – ")), text, sorted(edge.items(), key=str)])
+    page = html[:found.start(1)] + html[found.end(1):]
+    return json.dumps([page, data, sorted(edges, key=str)], ensure_ascii=False, sort_keys=True, default=str)
+
+
+def busiest_kreis(store_uri: str) -> str:
+    from collections import Counter
+
+    from graph.model import kreis_of
+    from graph.store import open_store
+
+    store = open_store(store_uri)
+    try:
+        alliances = store.read().alliances.values()
+    finally:
+        store.close()
+    return Counter(kreis_of(a.municipality) for a in alliances).most_common(1)[0][0]
+
+
+def map_digests(uris: dict[str, str], directory: Path) -> dict[str, str]:
+    out = {}
+    for name, data, kreis in MAPS:
+        target = directory / f"{name.replace(' ', '_')}.html"
+        kreis = kreis or busiest_kreis(uris[data])
+        as_of = AS_OF if data == "demo" else SYNTH_AS_OF
+        run(uris[data], ["map", "--kreis", kreis, "--as-of", as_of, "--out", str(target)])
+        out[name] = hashlib.sha256(canonical_map(target.read_text(encoding="utf-8")).encode("utf-8")).hexdigest()
+    return out
+
+
 def outputs(directory: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(name -> text of each command, export name -> digest), computed on fresh stores in `directory`."""
+    """(name -> text of each command, export or map name -> digest), computed on fresh stores in `directory`."""
     uris = {name: load(name, directory) for name in ("demo", "synth")}
     texts = {name: run(uris[data], args) for name, data, args in COMMANDS}
-    return texts, export_digests(uris["demo"], directory)
+    return texts, {**export_digests(uris["demo"], directory), **map_digests(uris, directory)}
 
 
 def main() -> int:
