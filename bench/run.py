@@ -182,6 +182,14 @@ def busiest_alliance(ds) -> str:
 
 # -- library phases --------------------------------------------------------------------------
 
+def _add(out: list[dict], result: dict) -> None:
+    """Keep a phase's result and say it at once (a run at ×100 takes a while)."""
+    out.append(result)
+    base = result.get("baseline_seconds")
+    print(f"  {result['backend']} {result['phase']}: {result['seconds']:.2f} s CPU"
+          + (f" (baseline {base:.2f} s)" if base else ""), flush=True)
+
+
 def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full: bool, repeat: int) -> list[dict]:
     from graph.health import check_alliances
     from graph.netmap import write_map
@@ -195,32 +203,32 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
         _, seconds = cpu(lambda: api.import_paths(store, [doc_path]))
         wall = time.perf_counter() - start
         base = baseline_sqlite(doc_path, tmp) if name == "sqlite" else None
-        out.append({"backend": name, "phase": "import", "seconds": seconds, "wall_seconds": wall,
+        _add(out, {"backend": name, "phase": "import", "seconds": seconds, "wall_seconds": wall,
                     "baseline": "sqlite3 executemany", "baseline_seconds": base, "rows_per_s": rows / wall})
         if name == "sqlite":
             (tmp / "bench.db.snapshot").unlink(missing_ok=True)
         ds, seconds = cpu(store.read)
-        out.append({"backend": name, "phase": "snapshot (rows)", "seconds": seconds,
+        _add(out, {"backend": name, "phase": "snapshot (rows)", "seconds": seconds,
                     "baseline": "nx.read_graphml", "baseline_seconds": None})
         if name == "sqlite":
             _, seconds = cpu(store.read, repeat)
-            out.append({"backend": name, "phase": "snapshot (cached)", "seconds": seconds,
+            _add(out, {"backend": name, "phase": "snapshot (cached)", "seconds": seconds,
                         "baseline": "nx.read_graphml", "baseline_seconds": None})
         if not full:
             return out
         _, seconds = cpu(lambda: check_alliances(ds, AS_OF), repeat)
         _, base = cpu(lambda: baseline_health(ds), repeat)
-        out.append({"backend": name, "phase": "health", "seconds": seconds, "baseline": "networkx cut vertices",
+        _add(out, {"backend": name, "phase": "health", "seconds": seconds, "baseline": "networkx cut vertices",
                     "baseline_seconds": base})
         _, base = cpu(lambda: baseline_adamic_adar(ds), repeat)
         for phase, kind in (("suggest --all", None), ("suggest introduction", "introduction")):
             _, seconds = cpu(lambda kind=kind: suggest(ds, AS_OF, kind=kind, top=10), repeat)
-            out.append({"backend": name, "phase": phase, "seconds": seconds,
+            _add(out, {"backend": name, "phase": phase, "seconds": seconds,
                         "baseline": "networkx Adamic–Adar, same-Kreis person pairs", "baseline_seconds": base})
         kreis = busiest_kreis(ds)
         _, seconds = cpu(lambda: write_map(ds, tmp / "k.html", kreis=kreis, as_of=AS_OF), repeat)
         _, base = cpu(lambda: baseline_map(ds, kreis), repeat)
-        out.append({"backend": name, "phase": "map", "seconds": seconds, "baseline": "plain pyvis",
+        _add(out, {"backend": name, "phase": "map", "seconds": seconds, "baseline": "plain pyvis",
                     "baseline_seconds": base})
     finally:
         store.close()
@@ -256,11 +264,26 @@ main()
 """
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a measured command: as installed, with compiled bytecode (an installed
+    package has it; ``PYTHONDONTWRITEBYTECODE`` would make every start compile the sources again)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_sources() -> None:
+    """Write the bytecode of ``graph/`` once, as installing the package would."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "graph", quiet=1)
+
+
 def run_command(args: list[str], report: Path) -> dict:
     """One CLI process: CPU seconds (user + system, from wait4), wall seconds, peak memory (VmHWM)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", _MEASURED, str(report), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, cwd=ROOT)
+                            stderr=subprocess.PIPE, cwd=ROOT, env=child_env())
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     stderr = proc.stderr.read().decode() if proc.stderr else ""
@@ -268,6 +291,14 @@ def run_command(args: list[str], report: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)}: exit {proc.returncode}: {stderr[-500:]}")
     return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "peak_mb": int(report.read_text()) / 1024}
+
+
+def as_after_a_write(db: Path) -> None:
+    """Remove what every write removes (:mod:`graph.store.snapshot`): the snapshot and the shards."""
+    from graph.store import snapshot
+
+    snapshot.invalidate(snapshot.snapshot_path(db))
+    snapshot.invalidate_shards(db)
 
 
 def commands(uri: str, db: Path, tmp: Path, ds, names, runs: int) -> list[dict]:
@@ -278,12 +309,15 @@ def commands(uri: str, db: Path, tmp: Path, ds, names, runs: int) -> list[dict]:
         if label not in names:
             continue
         args = ["--store", uri] + [a.format(**values) for a in args]
-        (db.parent / (db.name + ".snapshot")).unlink(missing_ok=True)  # as after a write
+        as_after_a_write(db)
         cold = run_command(args, tmp / "vmhwm")
         warm = [run_command(args, tmp / "vmhwm") for _ in range(runs)]
         out.append({"command": label, "cold_cpu": cold["cpu"], "cpu": statistics.median(w["cpu"] for w in warm),
                     "wall": statistics.median(w["wall"] for w in warm),
                     "peak_mb": max([cold["peak_mb"]] + [w["peak_mb"] for w in warm])})
+        m = out[-1]
+        print(f"  {label}: {m['cpu']:.2f} s CPU, first after a write {m['cold_cpu']:.2f} s, "
+              f"peak {m['peak_mb']:,.0f} MB", flush=True)
     return out
 
 
@@ -296,7 +330,7 @@ def startup(uri: str, tmp: Path) -> dict:
 
 
 def run_command_plain(argv: list[str]) -> float:
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=child_env())
     _, _, usage = os.wait4(proc.pid, 0)
     return usage.ru_utime + usage.ru_stime
 
@@ -333,6 +367,7 @@ def main(argv=None) -> int:
         del doc
         print(f"Bündnisnetz benchmark ×{args.scale:g}: {rows} rows generated in {gen_seconds:.1f} s", flush=True)
 
+        compile_sources()
         db = tmp / "bench.db"
         uri = f"sqlite:///{db}"
         results = run_backend("sqlite", uri, doc_path, tmp, rows, True, repeat)
