@@ -9,11 +9,14 @@ writes is shared, so both backends behave the same by construction.
 from __future__ import annotations
 
 import json
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import orjson
 
 from ..errors import InputError
 from ..model import Dataset
@@ -86,6 +89,73 @@ def dumps(value) -> str | None:
     if value is None:
         return None
     return _encode(value) if value else "{}"
+
+
+def fast_dumps(value) -> str:
+    """:func:`dumps` of a property map, by orjson (about 5× faster; keys sorted the same way).
+
+    The text differs only in the separators (``,`` and ``:`` without spaces); strings are
+    escaped exactly as ``json.dumps(..., ensure_ascii=False)`` escapes them (tests/test_audit_chunks.py
+    checks every code point), so it decodes to the same values and a search for a stored
+    value finds the same rows. What orjson refuses (a lone surrogate) goes through :func:`dumps`.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return _encode(value)
+
+
+# -- the compact audit form: one row per chunk of a write, holding all its changes -----------------
+
+#: Changes per audit chunk (one stored row); showing the newest entries decodes only the newest chunk.
+AUDIT_CHUNK = 5000
+_CHUNK_MAGIC = b"bn-audit/1\n"
+
+
+def audit_items(changes: ChangeSet, redact: bool = False) -> list[list]:
+    """``[target, before, after]`` per change, in write order (nodes, then relationships).
+
+    The same entries as :func:`audit_entries` without who/when/what, which a chunk holds once.
+    """
+    items: list[list]
+    if redact:
+        items = [[f"{c.label}:{c.id}", None, None] for c in changes.nodes]
+        items += [[rel_target(c.key), None, None] for c in changes.rels]
+        return items
+    items = [[f"{c.label}:{c.id}", c.before, c.props] for c in changes.nodes]
+    items += [[rel_target(c.key), c.before, c.props] for c in changes.rels]
+    return items
+
+
+def encode_audit_chunk(items: list[list]) -> bytes:
+    """``[target, before, after]`` items as one compressed blob (JSON with sorted keys, zlib level 1)."""
+    try:
+        text = orjson.dumps(items, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        text = json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+    return _CHUNK_MAGIC + zlib.compress(text, 1)
+
+
+def audit_chunk_text(blob: bytes) -> bytes:
+    """The JSON text inside a chunk (a search for a stored value can look here before decoding)."""
+    if not blob.startswith(_CHUNK_MAGIC):
+        raise ValueError("kein Protokollblock von Bündnisnetz")
+    return zlib.decompress(blob[len(_CHUNK_MAGIC):])
+
+
+def decode_audit_chunk(blob: bytes) -> list[list]:
+    """The ``[target, before, after]`` items of a chunk, in write order; property keys sorted as stored."""
+    items = json.loads(audit_chunk_text(blob).decode("utf-8", "surrogatepass"))
+    if not isinstance(items, list) or not all(isinstance(i, list) and len(i) == 3 for i in items):
+        raise ValueError("Protokollblock hat nicht die erwartete Form")
+    return items
+
+
+def chunk_items(items: list[list], size: int | None = None):
+    """`items` in chunks of at most `size` (default :data:`AUDIT_CHUNK`)."""
+    size = size or AUDIT_CHUNK
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 class Store(ABC):

@@ -13,12 +13,14 @@ import json
 import os
 import sqlite3
 import tempfile
+import zlib
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import InputError
+from .base import decode_audit_chunk
 from .graphmap import dataset_from_rows
 
 DIGEST_KEY = "backup_digest"
@@ -58,6 +60,13 @@ def remove_quietly(path: Path) -> None:
             pass
 
 
+def _blob(value):
+    """A blob (an audit chunk) in the digest: tagged hex, so it cannot equal a text value."""
+    if isinstance(value, bytes):
+        return {"blob": value.hex()}
+    raise TypeError(f"{type(value).__name__} in a row")
+
+
 def content_digest(conn: sqlite3.Connection) -> str:
     """SHA-256 over every row of every table, in a fixed order (the digest itself left out)."""
     h = hashlib.sha256()
@@ -70,7 +79,7 @@ def content_digest(conn: sqlite3.Connection) -> str:
         for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}'):  # noqa: S608 - names from the file
             if table == "meta" and row[0] == DIGEST_KEY:
                 continue
-            h.update(json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            h.update(json.dumps(row, ensure_ascii=False, default=_blob).encode("utf-8", "surrogatepass"))
             h.update(b"\n")
     return h.hexdigest()
 
@@ -128,10 +137,12 @@ def check_candidate(path: Path, migrations: dict[int, list[str]], current_versio
             dataset_from_rows(nodes, rels)
             for before, after in conn.execute("SELECT before, after FROM audit"):
                 for value in (before, after):
-                    if value:
+                    if isinstance(value, bytes):
+                        decode_audit_chunk(value)  # a chunk of entries (graph.store.base)
+                    elif value:
                         json.loads(value)
     except InputError:
         raise
-    except (sqlite3.Error, ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (sqlite3.Error, ValueError, TypeError, AttributeError, KeyError, zlib.error) as exc:
         raise refuse(" ".join(str(exc).split())[:200] or type(exc).__name__) from exc
     return version
