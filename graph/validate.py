@@ -240,6 +240,78 @@ class _Checker:
         return out
 
 
+#: What the fast checks return when a value needs the full check (which then words any problem).
+_SLOW = object()
+_ID_FULL = re.compile(r"[A-Za-z0-9ÄÖÜäöüß_.:\-]{1,100}")  # _ID_RE without ^/$ (for fullmatch)
+
+
+def _plain_keys(options: dict) -> frozenset[str]:
+    """The option keys a value may equal to be taken as it is (what :meth:`_Checker.choice` returns for them)."""
+    return frozenset(k for k in options if k == k.strip().lower() and k.isprintable())
+
+
+_PLAIN_TYPES, _PLAIN_SECTORS, _PLAIN_FREQUENCIES = (_plain_keys(o) for o in (INSTITUTION_TYPES, SECTORS, FREQUENCIES))
+
+
+class _Fast:
+    """Per-field checks for the common, clean case: no messages, no exceptions.
+
+    Each returns the value the full check (:class:`_Checker`) would return, or :data:`_SLOW`
+    when it cannot tell quickly. A record whose fields all pass is exactly what the full check
+    would accept and build; any other record goes through the full check, so every problem is
+    still found and worded in one place. Valid ids and parsed dates are cached (they repeat).
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.dates: dict[str, date] = {}
+
+    def ident(self, value):
+        if type(value) is str:
+            if value in self.ids:
+                return value
+            if _ID_FULL.fullmatch(value):
+                self.ids.add(value)
+                return value
+        return _SLOW
+
+    def opt_ident(self, value):
+        return None if value is None else self.ident(value)
+
+    @staticmethod
+    def text(value, max_len: int = MAX_TEXT):
+        """A required text field; an optional one is ``None if value is None else text(value)``."""
+        if type(value) is str:
+            value = value.strip()
+            # printable excludes every character _FORBIDDEN finds (tests/test_validate.py checks all)
+            if value and len(value) <= max_len and value.isprintable():
+                return value
+        return _SLOW
+
+    def date(self, value):
+        if value is None:
+            return None
+        if type(value) is str:
+            hit = self.dates.get(value)
+            if hit is not None:
+                return hit
+            if _ISO_DATE.fullmatch(value):
+                try:
+                    parsed = self.dates[value] = date.fromisoformat(value)
+                    return parsed
+                except ValueError:
+                    pass
+        return _SLOW
+
+    @staticmethod
+    def number(value, low: float, high: float):
+        if value is None:
+            return None
+        if (type(value) is int or type(value) is float) and low <= value <= high:
+            return float(value)
+        return _SLOW
+
+
 @dataclass
 class _Run:
     """The state of one validation: what exists, what comes in, what went wrong so far."""
@@ -252,6 +324,7 @@ class _Run:
     warnings: list[Problem] = field(default_factory=list)
     seen: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
     topic_by_name: dict[str, Topic] = field(default_factory=dict)
+    fast: _Fast = field(default_factory=_Fast)
 
     def checker(self, record: RawRecord) -> _Checker:
         return _Checker(record, self.problems)
@@ -357,6 +430,47 @@ def _institutions(run: _Run, record: RawRecord) -> None:
     run.add(c, record, ident, lambda: Institution(ident, name, type_, sector, municipality))
 
 
+def _institutions_fast(run: _Run, record: RawRecord) -> bool:
+    """:func:`_institutions` for a clean record; False: not decided here, use the full check."""
+    data, fast = record.data, run.fast
+    ident = fast.ident(data.get("id"))
+    name = fast.text(data.get("name"))
+    type_, sector = data.get("type"), data.get("sector")
+    type_ = type_ if type(type_) is str and type_ in _PLAIN_TYPES else _SLOW
+    sector = sector if type(sector) is str and sector in _PLAIN_SECTORS else _SLOW
+    municipality = fast.opt_ident(data.get("municipality"))
+    if (ident is _SLOW or name is _SLOW or type_ is _SLOW or sector is _SLOW
+            or municipality is _SLOW or (municipality is not None and not run.known("municipalities", municipality))
+            or ("institutions", ident) in run.seen):
+        return False
+    run.seen[("institutions", ident)] = record
+    run.incoming.institutions[ident] = Institution(ident, name, type_, sector, municipality)
+    return True
+
+
+def _actors_fast(run: _Run, record: RawRecord) -> bool:
+    """:func:`_actors` for a clean record; False: not decided here, use the full check."""
+    data, fast = record.data, run.fast
+    ident = fast.ident(data.get("id"))
+    name = fast.text(data.get("name"))
+    role = data.get("role")
+    role = None if role is None else fast.text(role)
+    institution = fast.opt_ident(data.get("institution"))
+    municipality = fast.opt_ident(data.get("municipality"))
+    youth = data.get("is_refugee_youth", False)
+    pseudonym = data.get("pseudonym")
+    pseudonym = None if pseudonym is None else fast.text(pseudonym, 60)
+    if (ident is _SLOW or name is _SLOW or role is _SLOW or institution is _SLOW or municipality is _SLOW
+            or pseudonym is _SLOW or type(youth) is not bool
+            or (institution is not None and not run.known("institutions", institution))
+            or (municipality is not None and not run.known("municipalities", municipality))
+            or ("actors", ident) in run.seen):
+        return False
+    run.seen[("actors", ident)] = record
+    run.incoming.actors[ident] = Actor(ident, name, role, institution, municipality, youth, pseudonym)
+    return True
+
+
 def _actors(run: _Run, record: RawRecord) -> None:
     c = run.checker(record)
     ident = c.ident()
@@ -435,9 +549,29 @@ def _id_clashes(run: _Run) -> None:
         taken("institutions", ident, "actors", "eine Person")
 
 
+def _membership_fast(run: _Run, record: RawRecord) -> Membership | None:
+    """The membership a clean record describes; None: use the full check."""
+    data, fast = record.data, run.fast
+    member = fast.ident(data.get("member"))
+    alliance = fast.ident(data.get("alliance"))
+    since, until = fast.date(data.get("since")), fast.date(data.get("until"))
+    role = data.get("role")
+    role = None if role is None else fast.text(role)
+    if (member is _SLOW or alliance is _SLOW or since is _SLOW or until is _SLOW or role is _SLOW
+            or run.kind_of(member) is None or not run.known("alliances", alliance)
+            or (since and until and until < since)):
+        return None
+    return Membership(member, alliance, since, until, role)
+
+
 def _memberships(run: _Run, records: list[RawRecord]) -> None:
     seen: dict[tuple, RawRecord] = {}
     for record in records:
+        fast = _membership_fast(run, record)
+        if fast is not None and fast.key not in seen:
+            seen[fast.key] = record
+            run.incoming.memberships[fast.key] = fast
+            continue
         c = run.checker(record)
         member = c.ident("member")
         if member is not None and run.kind_of(member) is None:
@@ -458,9 +592,40 @@ def _memberships(run: _Run, records: list[RawRecord]) -> None:
                 run.incoming.add(membership)
 
 
+def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
+    """The tie a clean record describes (before the stored direction is kept); None: use the full check."""
+    data, fast = record.data, run.fast
+    source, target = fast.ident(data.get("source")), fast.ident(data.get("target"))
+    since = fast.date(data.get("since"))
+    strength = fast.number(data.get("strength"), 0, 100)
+    frequency = data.get("frequency")
+    trust, worth = fast.number(data.get("trust"), 1, 4), fast.number(data.get("value"), 1, 4)
+    wave, reported_by = fast.opt_ident(data.get("wave")), fast.opt_ident(data.get("reported_by"))
+    if (source is _SLOW or target is _SLOW or since is _SLOW or strength is _SLOW or trust is _SLOW
+            or worth is _SLOW or wave is _SLOW or reported_by is _SLOW
+            or (frequency is not None and (type(frequency) is not str or frequency not in _PLAIN_FREQUENCIES))
+            or (reported_by is not None and reported_by not in (source, target)) or source == target):
+        return None
+    kind = run.kind_of(source)
+    if kind is None or run.kind_of(target) != kind:
+        return None
+    return Tie(source, target, since, None if strength is None else round(strength, 3), frequency,
+               None if trust is None else round(trust, 3), None if worth is None else round(worth, 3),
+               wave, reported_by)
+
+
 def _ties(run: _Run, records: list[RawRecord]) -> None:
     seen: dict[tuple, RawRecord] = {}
+    existing = run.existing.ties
     for record in records:
+        tie = _tie_fast(run, record)
+        if tie is not None and tie.key not in seen:
+            seen[tie.key] = record
+            old = existing.get(tie.key)
+            if old is not None and (old.source, old.target) != (tie.source, tie.target):
+                tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
+            run.incoming.ties[tie.key] = tie
+            continue
         c = run.checker(record)
         source = c.ident("source")
         target = c.ident("target")
@@ -553,6 +718,9 @@ _ENTITY_CHECKS = (("states", _states), ("municipalities", _municipalities), ("se
                   ("topics", _topics), ("institutions", _institutions), ("actors", _actors),
                   ("alliances", _alliances), ("offers", _offers))
 
+#: Fast paths for the long lists (a clean record in one step; anything else goes to the full check).
+_FAST_CHECKS = {"institutions": _institutions_fast, "actors": _actors_fast}
+
 
 def validate(records: list[RawRecord], existing: Dataset | None = None, *,
              visible: Dataset | None = None) -> Validated:
@@ -582,8 +750,10 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
             by_list[record.list_name].append(record)
 
     for list_name, check in _ENTITY_CHECKS:
+        fast = _FAST_CHECKS.get(list_name)
         for record in by_list[list_name]:
-            check(run, record)
+            if fast is None or not fast(run, record):
+                check(run, record)
     _id_clashes(run)
     _memberships(run, by_list["memberships"])
     _ties(run, by_list["ties"])

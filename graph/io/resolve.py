@@ -41,6 +41,10 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
     ("alliances", "municipality"): ("municipalities",),
     ("offers", "municipality"): ("municipalities",),
 }
+#: list -> ((field, lists), ...): the reference fields of one list, looked up once per record.
+_FIELDS_OF: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+for (_list, _field), _lists in REFERENCES.items():
+    _FIELDS_OF[_list] = (*_FIELDS_OF.get(_list, ()), (_field, _lists))
 _KIND = {"actors": "Person", "institutions": "Einrichtung", "alliances": "Bündnis",
          "service_offices": "Servicebüro", "municipalities": "Kommune"}
 _QUALIFIED = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
@@ -106,8 +110,12 @@ class _Index:
         return f"{_KIND[list_name]} {ident}" + (f" in {kreis} ({where})" if where else "")
 
 
-def _is_known_id(value: str, lists: tuple[str, ...], full: Dataset, created: set[tuple[str, str]]) -> bool:
-    return any(value in getattr(full, name) or (name, value) in created for name in lists)
+def _known_id(value: str, lists: tuple[str, ...], tables: dict[str, dict], created: set[tuple[str, str]]) -> bool:
+    """Whether `value` is the id of an item of `lists`, stored or created by the same import."""
+    for name in lists:
+        if value in tables[name] or (name, value) in created:
+            return True
+    return False
 
 
 def resolve_names(records: list[RawRecord], full: Dataset,
@@ -122,13 +130,12 @@ def resolve_names(records: list[RawRecord], full: Dataset,
     index: _Index | None = None
     problems: list[Problem] = []
     out: list[RawRecord] = []
+    tables = {name: getattr(full, name) for name in _KIND}
     for record in records:
         changed: dict | None = None
-        for (list_name, field_name), lists in REFERENCES.items():
-            if list_name != record.list_name:
-                continue
+        for field_name, lists in _FIELDS_OF.get(record.list_name, ()):
             value = record.data.get(field_name)
-            if not isinstance(value, str) or not value.strip() or _is_known_id(value, lists, full, created):
+            if not isinstance(value, str) or _known_id(value, lists, tables, created) or not value.strip():
                 continue
             if lists == ("municipalities",) and _AGS.match(value.strip()):
                 continue  # an AGS: validation says whether it exists

@@ -106,26 +106,54 @@ def _props(**values) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _drop_none(values: dict) -> dict:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _state_props(s: State) -> dict:
+    return {"name": s.name} if s.name is not None else {}
+
+
+def _municipality_props(m: Municipality) -> dict:
+    return _drop_none({"name": m.name, "level": m.level, "state": m.state})
+
+
+def _office_props(o: ServiceOffice) -> dict:
+    return _drop_none({"name": o.name, "city": o.city})
+
+
+def _institution_props(i: Institution) -> dict:
+    return _drop_none({"name": i.name, "type": i.type, "sector": i.sector})
+
+
+def _actor_props(a: Actor) -> dict:
+    props = {"name": a.name, "role": a.role, "is_refugee_youth": a.is_refugee_youth, "pseudonym": a.pseudonym}
+    if a.role is None or a.pseudonym is None or a.name is None:
+        return _drop_none(props)
+    return props
+
+
+def _alliance_props(al: Alliance) -> dict:
+    return _drop_none({"name": al.name, "founded": _iso(al.founded), "status": al.status})
+
+
+def _offer_props(of: Offer) -> dict:
+    return _drop_none({"type": of.type, "title": of.title, "date": _iso(of.date),
+                       "people_reached": of.people_reached, "note": of.note})
+
+
+#: label -> the stored properties of one entity (no None: a missing property is an empty field)
+NODE_PROPS = {"State": _state_props, "Municipality": _municipality_props, "ServiceOffice": _office_props,
+              "Topic": _state_props, "Institution": _institution_props, "Actor": _actor_props,
+              "Alliance": _alliance_props, "Offer": _offer_props}
+
+
 def node_rows(ds: Dataset):
     """Yield ``(label, id, props)`` for every entity."""
-    for s in ds.states.values():
-        yield "State", s.id, _props(name=s.name)
-    for m in ds.municipalities.values():
-        yield "Municipality", m.id, _props(name=m.name, level=m.level, state=m.state)
-    for o in ds.service_offices.values():
-        yield "ServiceOffice", o.id, _props(name=o.name, city=o.city)
-    for t in ds.topics.values():
-        yield "Topic", t.id, _props(name=t.name)
-    for i in ds.institutions.values():
-        yield "Institution", i.id, _props(name=i.name, type=i.type, sector=i.sector)
-    for a in ds.actors.values():
-        yield "Actor", a.id, _props(name=a.name, role=a.role, is_refugee_youth=a.is_refugee_youth,
-                                    pseudonym=a.pseudonym)
-    for al in ds.alliances.values():
-        yield "Alliance", al.id, _props(name=al.name, founded=_iso(al.founded), status=al.status)
-    for of in ds.offers.values():
-        yield "Offer", of.id, _props(type=of.type, title=of.title, date=_iso(of.date),
-                                     people_reached=of.people_reached, note=of.note)
+    for label, list_name in LABELS.items():
+        props = NODE_PROPS[label]
+        for ident, item in getattr(ds, list_name).items():
+            yield label, ident, props(item)
 
 
 def owned_rel_rows(label: str, item, actors=frozenset()):
@@ -169,17 +197,31 @@ def _member_label(ds: Dataset, ident: str) -> str:
 
 
 def membership_row(ds: Dataset, m: Membership):
+    return _membership_row(ds.actors, m)
+
+
+def _membership_row(actors, m: Membership):
     since = _iso(m.since)
-    key = ("MEMBER_OF", _member_label(ds, m.member), m.member, "Alliance", m.alliance, since or "")
-    return key, _props(since=since, until=_iso(m.until), role=m.role)
+    key = ("MEMBER_OF", "Actor" if m.member in actors else "Institution", m.member, "Alliance", m.alliance,
+           since or "")
+    return key, _drop_none({"since": since, "until": _iso(m.until), "role": m.role})
 
 
 def tie_row(ds: Dataset, t: Tie):
-    label = _member_label(ds, t.source)
-    type_ = "KNOWS" if label == "Actor" else "COOPERATES_WITH"
-    return (type_, label, t.source, label, t.target, ""), _props(
-        since=_iso(t.since), strength=t.strength, frequency=t.frequency, trust=t.trust, value=t.value,
-        wave=t.wave, reported_by=t.reported_by)
+    return _tie_row(ds.actors, t)
+
+
+def _tie_row(actors, t: Tie):
+    if t.source in actors:
+        key = ("KNOWS", "Actor", t.source, "Actor", t.target, "")
+    else:
+        key = ("COOPERATES_WITH", "Institution", t.source, "Institution", t.target, "")
+    if t.frequency is None and t.trust is None and t.value is None and t.wave is None and t.reported_by is None:
+        if t.strength is None:  # the common case of a tie from a list, not a survey
+            return key, {"since": t.since.isoformat()} if t.since else {}
+        return key, {"since": t.since.isoformat(), "strength": t.strength} if t.since else {"strength": t.strength}
+    return key, _drop_none({"since": _iso(t.since), "strength": t.strength, "frequency": t.frequency,
+                            "trust": t.trust, "value": t.value, "wave": t.wave, "reported_by": t.reported_by})
 
 
 def rel_rows(ds: Dataset):
@@ -256,59 +298,54 @@ def plan_upsert(existing: Dataset, incoming: Dataset) -> ChangeSet:
     """The writes that make the store hold `incoming` on top of `existing`.
 
     Unchanged items produce no write, so re-importing the same data changes nothing.
+    Only incoming items are looked at: an item new to the store needs no comparison,
+    a stored one is compared as an object first and as stored rows only when it differs.
     """
     changes = ChangeSet()
-    merged = existing.merged(incoming)
-    for list_name in LABELS.values():
+    nodes, rels = changes.nodes, changes.rels
+    actors = existing.actors | incoming.actors  # who is a person, after this write
+    for label, list_name in LABELS.items():
         new = changed = unchanged = 0
+        props_of = NODE_PROPS[label]
+        owned = label in OWNED
         old_items = getattr(existing, list_name)
         for ident, item in getattr(incoming, list_name).items():
             old = old_items.get(ident)
             if old is None:
                 new += 1
+                nodes.append(NodeChange(label, ident, props_of(item), None))
+                if owned:
+                    rels.extend(RelChange(key, props, None) for key, props in owned_rel_rows(label, item, actors))
+                continue
+            if old == item:
+                unchanged += 1
+                continue
+            changed += 1
+            props, before = props_of(item), props_of(old)
+            if props != before:
+                nodes.append(NodeChange(label, ident, props, before))
+            if owned:
+                new_rels = dict(owned_rel_rows(label, item, actors))
+                old_rels = dict(owned_rel_rows(label, old, actors))
+                rels.extend(RelChange(key, None, props) for key, props in old_rels.items() if key not in new_rels)
+                rels.extend(RelChange(key, props, None) for key, props in new_rels.items() if key not in old_rels)
+        changes.counts[list_name] = {"new": new, "changed": changed, "unchanged": unchanged}
+    for list_name, row in (("memberships", _membership_row), ("ties", _tie_row)):
+        new = changed = unchanged = 0
+        old_items = getattr(existing, list_name)
+        for key, item in getattr(incoming, list_name).items():
+            old = old_items.get(key)
+            if old is None:
+                new += 1
+                rel_key, props = row(actors, item)
+                rels.append(RelChange(rel_key, props, None))
             elif old == item:
                 unchanged += 1
             else:
                 changed += 1
+                rel_key, props = row(actors, item)
+                rels.append(RelChange(rel_key, props, row(actors, old)[1]))
         changes.counts[list_name] = {"new": new, "changed": changed, "unchanged": unchanged}
-    for list_name, table in (("memberships", "memberships"), ("ties", "ties")):
-        new = changed = unchanged = 0
-        for key, item in getattr(incoming, table).items():
-            old = getattr(existing, table).get(key)
-            new, changed, unchanged = (new + (old is None), changed + (old is not None and old != item),
-                                       unchanged + (old == item))
-        changes.counts[list_name] = {"new": new, "changed": changed, "unchanged": unchanged}
-
-    existing_nodes = {(label, ident): props for label, ident, props in node_rows(existing)}
-    for label, ident, props in node_rows(incoming):
-        before = existing_nodes.get((label, ident))
-        if before != props:
-            changes.nodes.append(NodeChange(label, ident, props, before))
-
-    for label, list_name in LABELS.items():
-        if label not in OWNED:
-            continue
-        for ident, item in getattr(incoming, list_name).items():
-            old_item = getattr(existing, list_name).get(ident)
-            if old_item == item:
-                continue
-            new_rels = dict(owned_rel_rows(label, item, merged.actors))
-            old_rels = dict(owned_rel_rows(label, old_item, merged.actors)) if old_item is not None else {}
-            for key in old_rels.keys() - new_rels.keys():
-                changes.rels.append(RelChange(key, None, old_rels[key]))
-            for key in new_rels.keys() - old_rels.keys():
-                changes.rels.append(RelChange(key, new_rels[key], None))
-
-    for key, item in incoming.memberships.items():
-        old = existing.memberships.get(key)
-        if old != item:
-            rel_key, props = membership_row(merged, item)
-            changes.rels.append(RelChange(rel_key, props, membership_row(merged, old)[1] if old else None))
-    for key, item in incoming.ties.items():
-        old = existing.ties.get(key)
-        if old != item:
-            rel_key, props = tie_row(merged, item)
-            changes.rels.append(RelChange(rel_key, props, tie_row(merged, old)[1] if old else None))
     return changes
 
 
