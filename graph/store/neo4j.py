@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -62,6 +63,7 @@ DEFAULT_BATCH_BYTES = 500_000
 MIN_BATCH_BYTES = 256
 TX_MODES = ("managed", "autocommit")
 OPTIONS = ("database", "batch_bytes", "tx")
+_PROPERTY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 #: Labels of the store's own bookkeeping nodes; never part of the domain graph.
 INTERNAL_LABELS = frozenset({"BuendnisnetzMeta", "AuditEntry", "Dismissal"})
@@ -193,44 +195,55 @@ def close_driver(driver, *, goodbye: bool = True) -> None:
     driver.close()
 
 
-def falkordb_text_size(value) -> int:
-    """Bytes FalkorDB needs to write a parameter value into its query text.
+def param_size(value) -> int:
+    """Bytes a parameter value takes in a request: the measure ``batch_bytes`` limits.
 
-    Its Bolt layer renders parameters as Cypher literals into a 4096-byte
-    buffer: strings quoted, map keys bare, ``", "`` between items, floats as
-    ``%f`` (so 0.5 takes 8 bytes).
+    The larger of its two forms: the Bolt encoding (PackStream: a string is its
+    UTF-8 bytes and a header of 1–5 bytes, a float 9 bytes) and the Cypher text
+    FalkorDB's Bolt layer writes it as (strings quoted, ``", "`` between items,
+    floats as ``%f``). For FalkorDB, pass the value already escaped
+    (:func:`falkordb_escaped`), as it is sent.
+
+    Examples
+    --------
+    >>> param_size(["act-1", 0.5, None, True, 12])
+    36
     """
+    kind = type(value)
+    if kind is str:
+        n = len(value) if value.isascii() else len(value.encode("utf-8"))
+        return n + (2 if n < 256 else 5)
+    if kind is list or kind is tuple:
+        return 2 * (len(value) or 1) + sum(map(param_size, value))
+    if kind is int:
+        return len(str(value))
+    if kind is float:
+        return max(9, len(f"{value:f}"))
     if value is None or value is True:
         return 4
     if value is False:
         return 5
-    if isinstance(value, int):
-        return len(str(value))
-    if isinstance(value, float):
-        return len(f"{value:f}")
-    if isinstance(value, str):
-        return len(value.encode("utf-8")) + 2
     if isinstance(value, dict):
-        items = [len(str(k).encode("utf-8")) + 2 + falkordb_text_size(v) for k, v in value.items()]
-        return 2 + sum(items) + 2 * max(len(items) - 1, 0)
-    if isinstance(value, (list, tuple)):
-        items = [falkordb_text_size(v) for v in value]
-        return 2 + sum(items) + 2 * max(len(items) - 1, 0)
-    return len(str(value))
+        return 2 * (len(value) or 1) + sum(param_size(str(k)) + param_size(v) for k, v in value.items())
+    return param_size(str(value))
 
 
 def encoded_size(value) -> int:
-    """Bytes of a value as JSON (UTF-8): the measure ``batch_bytes`` limits."""
+    """Bytes of a value as JSON (UTF-8); the default measure of :func:`batches`."""
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def batches(rows: list[dict], limit: int, size: Callable[[dict], int] = encoded_size) -> list[list[dict]]:
+def batches(rows: list, limit: int, size: Callable[[dict], int] = encoded_size,
+            overhead: int | None = None) -> list[list]:
     """Split rows so that each ``{"rows": [...]}`` parameter map stays within `limit` bytes.
 
-    A row too large to fit alone raises :class:`InputError`: sending it would
-    break the promise the option makes (and crash FalkorDB).
+    `size` measures a row; `overhead` is what the rest of the parameters take
+    (default: the empty map's JSON). A row too large to fit alone raises
+    :class:`InputError`: sending it would break the promise the option makes
+    (and crash FalkorDB).
     """
-    overhead = encoded_size({"rows": []})
+    if overhead is None:
+        overhead = encoded_size({"rows": []})
     out: list[list[dict]] = []
     current: list[dict] = []
     used = overhead
@@ -267,24 +280,57 @@ def _rel(type_: str, src: str, dst: str) -> tuple[str, str, str]:
     return f"`{type_}`", f"`{src}`", f"`{dst}`"
 
 
-def _node_upsert(label: str) -> str:
-    # SET n = props replaces the whole property map, so dropped fields disappear.
-    return f"UNWIND $rows AS r MERGE (n:{_label(label)} {{id: r.id}}) SET n = r.props, n.id = r.id"
+def _props_map(keys: tuple[str, ...], first: int) -> str:
+    """``{`name`: r[1], `role`: r[2]}``: a property map from row columns, keys checked and quoted."""
+    for key in keys:
+        if not _PROPERTY_KEY.match(key):
+            raise ValueError(f"property key not allowed in Cypher: {key!r}")
+    return "{" + ", ".join(f"`{key}`: r[{first + i}]" for i, key in enumerate(keys)) + "}"
+
+
+def _audit_create(target: str, first: int, with_before: bool) -> str:
+    """The audit entry of one row, written by the statement that writes the row.
+
+    Columns from `first`: the entry's offset in the write's audit numbers, its
+    ``after`` and (with `with_before`) ``before`` JSON; who, when and what come once
+    per statement as ``$at``, ``$u``, ``$a``. A null value sets no property, as before.
+    """
+    before = f", before: r[{first + 2}]" if with_before else ""
+    return (f" CREATE (e:AuditEntry {{seq: $s + r[{first}], at: $at, user: $u, action: $a, target: {target}, "
+            f"after: r[{first + 1}]{before}}})")
+
+
+# Rows are lists in a fixed column order, so a statement carries each property
+# name once instead of once per row. Columns: node ``[id, *values]``, relationship
+# ``[src, dst, key, *values]``, then the audit columns (see _audit_create).
+
+def _node_upsert(label: str, keys: tuple[str, ...], audit: str | None = None) -> str:
+    """Upsert rows of one label with the property keys `keys`; `audit`: None, "after" or "before"."""
+    # SET n = {...} replaces the whole property map, so dropped fields disappear.
+    query = f"UNWIND $r AS r MERGE (n:{_label(label)} {{id: r[0]}}) SET n = {_props_map(keys, 1)}, n.id = r[0]"
+    if audit:
+        query += _audit_create(f"'{label}:' + r[0]", 1 + len(keys), audit == "before")
+    return query
 
 
 def _node_delete(label: str) -> str:
-    return f"UNWIND $rows AS r MATCH (n:{_label(label)} {{id: r.id}}) DETACH DELETE n"
+    return f"UNWIND $r AS r MATCH (n:{_label(label)} {{id: r[0]}}) DETACH DELETE n"
 
 
-def _rel_upsert(type_: str, src: str, dst: str) -> str:
+def _rel_upsert(type_: str, src: str, dst: str, keys: tuple[str, ...], audit: str | None = None) -> str:
+    name = type_
     type_, src, dst = _rel(type_, src, dst)
-    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
-            f"MERGE (a)-[x:{type_} {{key: r.key}}]->(b) SET x = r.props, x.key = r.key RETURN count(*) AS n")
+    query = (f"UNWIND $r AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{dst} {{id: r[1]}}) "
+             f"MERGE (a)-[x:{type_} {{key: r[2]}}]->(b) SET x = {_props_map(keys, 3)}, x.key = r[2]")
+    if audit:  # the target as base.rel_target writes it
+        target = f"'{name}:' + r[0] + '->' + r[1] + CASE r[2] WHEN '' THEN '' ELSE '@' + r[2] END"
+        query += _audit_create(target, 3 + len(keys), audit == "before")
+    return query + " RETURN count(*) AS n"
 
 
 def _rel_delete(type_: str, src: str, dst: str) -> str:
     type_, src, dst = _rel(type_, src, dst)
-    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}})-[x:{type_} {{key: r.key}}]->(b:{dst} {{id: r.dst}}) "
+    return (f"UNWIND $r AS r MATCH (a:{src} {{id: r[0]}})-[x:{type_} {{key: r[2]}}]->(b:{dst} {{id: r[1]}}) "
             "DELETE x")
 
 
@@ -294,24 +340,23 @@ _META = "MERGE (m:BuendnisnetzMeta {id: 'store'})"
 _RESERVE = (_META + " SET m.revision = coalesce(m.revision, 0) + 1, "
             "m.audit_seq = coalesce(m.audit_seq, 0) + $n RETURN m.audit_seq AS last, m.revision AS revision")
 _AUDIT_CREATE = "UNWIND $rows AS r CREATE (e:AuditEntry) SET e = r"
+#: audit rows written apart from their data (deletes, split entries): ``seq`` holds the offset
+_AUDIT_APART = "UNWIND $r AS r CREATE (e:AuditEntry) SET e = r, e.seq = $s + r.seq"
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One planned statement: a query and one batch of rows."""
+    """One planned statement: a query, one batch of rows and the parameters all rows share."""
 
     query: str
-    rows: list[dict]
+    rows: list[list]
     changes: int  # domain changes this batch carries (for progress)
     check_count: bool = False  # every row must match (rel upserts: both ends must exist)
+    shared: dict | None = None  # e.g. who/when/what of the audit entries
 
 
-def _rel_row(key: RelKey, props: dict | None = None) -> dict:
-    _, _, src, _, dst, k = key
-    row = {"src": src, "dst": dst, "key": k}
-    if props is not None:
-        row["props"] = props
-    return row
+class _Escaped(dict):
+    """Parameters already escaped for FalkorDB at planning time (the runner leaves them alone)."""
 
 
 def _audit_parts(row: dict, limit: int, size: Callable[[dict], int]) -> list[dict]:
@@ -444,7 +489,9 @@ class Neo4jStore(Store):
         def run(query: str, params: dict | None = None) -> list[dict]:
             self.round_trips += 1
             params = params or {}
-            return target.run(query, falkordb_escaped(params) if escape else params).data()
+            if escape and type(params) is not _Escaped:
+                params = falkordb_escaped(params)
+            return target.run(query, params).data()
 
         return run
 
@@ -456,11 +503,9 @@ class Neo4jStore(Store):
                 return execute(lambda tx: work(self._runner(tx)))
             return work(self._runner(session))
 
-    def _size(self, row: dict) -> int:
-        """A row's share of ``batch_bytes``: its JSON, or FalkorDB's rendering of it where that is longer."""
-        if self.server == "falkordb":
-            return max(encoded_size(row), falkordb_text_size(falkordb_escaped(row)))
-        return encoded_size(row)
+    def _size(self, row) -> int:
+        """A row's share of ``batch_bytes`` (:func:`param_size`, escaped for FalkorDB as it is sent)."""
+        return param_size(falkordb_escaped(row) if self.server == "falkordb" else row)
 
     # -- schema -------------------------------------------------------------
     def init_schema(self) -> None:
@@ -525,67 +570,114 @@ class Neo4jStore(Store):
 
         return self._transact(work, write=False)
 
-    def _plan(self, changes: ChangeSet, audit: list[AuditEntry]) -> tuple[list[_Step], list[list[dict]]]:
+    def _plan(self, changes: ChangeSet, audit: list[AuditEntry]) -> tuple[list[_Step], list[list[dict]], int]:
         """All statements of a write, in order, before anything is sent.
 
+        Returns the data statements, the audit batches written apart (before the
+        data) and how many audit numbers the write needs.
+
         Order: relationship deletes, node deletes, node upserts, relationship
-        upserts (a change set may move an owned relationship to another target),
-        then the audit entries.
+        upserts (a change set may move an owned relationship to another target).
+        An upsert's audit entry rides in the statement that writes it, so a batch
+        and its record land together. Written apart, first: the entries of deletes,
+        entries too large to share a statement with their row (split, see
+        :func:`_audit_parts`), and all entries when they are not one per change.
+        Every entry keeps the number its place in `audit` gives it.
         """
         limit = self.settings.batch_bytes
+        falkordb = self.server == "falkordb"
+        nodes, rels = changes.nodes, changes.rels
+        paired = bool(audit) and len(audit) == len(nodes) + len(rels)
+        who = (audit[0].at, audit[0].user, audit[0].action) if audit else None
+        shared = {"at": who[0], "u": who[1], "a": who[2]} if who else {}
+        if falkordb:
+            shared = falkordb_escaped(shared)
+        # the statement's own parameters besides the rows: s (first audit number) and the shared ones
+        with_audit = param_size({"r": [], "s": 10**15, **shared})
+        without = param_size({"r": []})
+
+        def escaped(row: list) -> list:
+            if not falkordb:
+                return row
+            return [v.replace("\\", "\\\\").replace("'", "\\'") if type(v) is str else falkordb_escaped(v)
+                    for v in row]
+
+        groups: dict[tuple, list[list]] = {}
+        riding: dict[int, tuple[list, int]] = {}  # place in audit -> (row, column of its offset)
+
+        def add(i: int, kind: tuple, values: list, target: str, upsert: bool) -> None:
+            entry = audit[i] if paired else None
+            if upsert and entry is not None and entry.target == target and (entry.at, entry.user,
+                                                                             entry.action) == who:
+                before = dumps(entry.before)
+                row = escaped(values + [0, dumps(entry.after)] + ([before] if before is not None else []))
+                if with_audit + param_size(row) + 2 <= limit:
+                    groups.setdefault(kind + ("after" if before is None else "before",), []).append(row)
+                    riding[i] = (row, len(values))
+                    return
+            groups.setdefault(kind + (None,), []).append(escaped(values))
+
+        for i, c in enumerate(nodes):
+            upsert = c.props is not None
+            add(i, ("node+" if upsert else "node-", c.label, tuple(c.props or ())),
+                [c.id, *c.props.values()] if upsert else [c.id], f"{c.label}:{c.id}", upsert)
+        for j, c in enumerate(rels):
+            type_, src_label, src, dst_label, dst, key = c.key
+            upsert = c.props is not None
+            add(len(nodes) + j, ("rel+" if upsert else "rel-", (type_, src_label, dst_label), tuple(c.props or ())),
+                [src, dst, key, *c.props.values()] if upsert else [src, dst, key],
+                f"{type_}:{src}->{dst}" + (f"@{key}" if key else ""), upsert)
+
+        # Audit numbers in the order of `audit`; a split entry takes one per part.
+        apart_size = lambda row: self._size(row) + 12  # noqa: E731 - room for the offset in seq
+        apart_rows: list[dict] = []
+        offset = 0
+        for i, entry in enumerate(audit):
+            if i in riding:
+                row, column = riding[i]
+                row[column] = offset
+                offset += 1
+                continue
+            for part in _audit_parts(_audit_row(entry), limit, apart_size):
+                part["seq"] = offset
+                apart_rows.append(part)
+                offset += 1
+
         steps: list[_Step] = []
-
-        def add(query: str, rows: list[dict], *, counts: bool = True, check: bool = False) -> None:
-            for batch in batches(rows, limit, self._size):
-                steps.append(_Step(query, batch, len(batch) if counts else 0, check))
-
-        def by_triple(rel_changes):
-            groups: dict[tuple[str, str, str], list] = {}
-            for c in rel_changes:
-                type_, src, _, dst, _, _ = c.key
-                groups.setdefault((type_, src, dst), []).append(c)
-            return sorted(groups.items())
-
-        def by_label(node_changes):
-            groups: dict[str, list] = {}
-            for c in node_changes:
-                groups.setdefault(c.label, []).append(c)
-            return sorted(groups.items())
-
-        for triple, group in by_triple(c for c in changes.rels if c.props is None):
-            add(_rel_delete(*triple), [_rel_row(c.key) for c in group])
-        for label, group in by_label(c for c in changes.nodes if c.props is None):
-            add(_node_delete(label), [{"id": c.id} for c in group])
-        for label, group in by_label(c for c in changes.nodes if c.props is not None):
-            add(_node_upsert(label), [{"id": c.id, "props": c.props} for c in group])
-        for triple, group in by_triple(c for c in changes.rels if c.props is not None):
-            add(_rel_upsert(*triple), [_rel_row(c.key, c.props) for c in group], check=True)
-        # Audit rows get their numbers once the counter is reserved; leave room for them.
-        # An entry too large for one statement is split into parts (audit_log joins them),
-        # so an audit row never blocks the write it belongs to.
-        size = lambda row: self._size(row) + 12  # noqa: E731
-        rows = [part for a in audit for part in _audit_parts(_audit_row(a), limit, size)]
-        audit_batches = batches(rows, limit, size)
-        return steps, audit_batches
+        order = {"rel-": 0, "node-": 1, "node+": 2, "rel+": 3}
+        for key in sorted(groups, key=lambda k: (order[k[0]], repr(k[1:]))):
+            kind, what, keys, audit_mode = key
+            if kind == "node-":
+                query = _node_delete(what)
+            elif kind == "rel-":
+                query = _rel_delete(*what)
+            elif kind == "node+":
+                query = _node_upsert(what, keys, audit_mode)
+            else:
+                query = _rel_upsert(*what, keys, audit_mode)
+            for batch in batches(groups[key], limit, param_size, overhead=with_audit if audit_mode else without):
+                steps.append(_Step(query, batch, len(batch), kind == "rel+", shared if audit_mode else None))
+        return steps, batches(apart_rows, limit, apart_size), offset
 
     def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
                expected_revision: int | None = None) -> None:
         self._require_schema()
-        steps, audit_batches = self._plan(changes, audit)  # may refuse before the first write
+        steps, audit_batches, numbers = self._plan(changes, audit)  # may refuse before the first write
         total = len(changes.nodes) + len(changes.rels)
 
         def work(run: Run) -> None:
-            seq = self._reserve(run, sum(map(len, audit_batches)), expected_revision)
-            # The audit first: with tx=autocommit every batch that reaches the store is
-            # already on record when it lands, even if the write dies half-way.
+            seq = self._reserve(run, numbers, expected_revision)
+            # Entries written apart go first: with tx=autocommit every batch that reaches
+            # the store is already on record when it lands (the others ride in their batch).
             for batch in audit_batches:
-                for row in batch:
-                    row["seq"] = seq
-                    seq += 1
-                run(_AUDIT_CREATE, {"rows": batch})
+                run(_AUDIT_APART, {"r": batch, "s": seq})
             done = 0
             for step in steps:
-                result = run(step.query, {"rows": step.rows})
+                params = _Escaped(step.shared or ())
+                params["r"] = step.rows
+                if step.shared is not None:
+                    params["s"] = seq
+                result = run(step.query, params)
                 if step.check_count and result and result[0]["n"] != len(step.rows):
                     raise RuntimeError(f"{len(step.rows) - result[0]['n']} Beziehung(en) verweisen auf Knoten, "
                                        "die es im Speicher nicht gibt")
