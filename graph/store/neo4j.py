@@ -244,11 +244,16 @@ def batches(rows: list, limit: int, size: Callable[[dict], int] = encoded_size,
     """
     if overhead is None:
         overhead = encoded_size({"rows": []})
-    out: list[list[dict]] = []
-    current: list[dict] = []
+    return _split(rows, [size(row) for row in rows], limit, overhead)
+
+
+def _split(rows: list, sizes: list[int], limit: int, overhead: int) -> list[list]:
+    """:func:`batches` for rows whose sizes are known."""
+    out: list[list] = []
+    current: list = []
     used = overhead
-    for row in rows:
-        n = size(row) + 2  # the separator: "," in JSON, ", " as FalkorDB writes it
+    for row, n in zip(rows, sizes):
+        n += 2  # the separator: "," in JSON, ", " as FalkorDB writes it
         if overhead + n > limit:
             raise InputError([Problem("--store", "-", "batch_bytes",
                                       f"ein Eintrag braucht {n} Bytes, mehr als batch_bytes={limit} erlaubt")])
@@ -260,6 +265,25 @@ def batches(rows: list, limit: int, size: Callable[[dict], int] = encoded_size,
     if current:
         out.append(current)
     return out
+
+
+def _sized_row(values: list, escape: bool) -> tuple[list, int]:
+    """A row as sent (escaped for FalkorDB with `escape`) and its :func:`param_size`, in one pass."""
+    size = 2 * (len(values) or 1)
+    out = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            if escape and ("\\" in value or "'" in value):
+                value = value.replace("\\", "\\\\").replace("'", "\\'")
+            n = len(value) if value.isascii() else len(value.encode("utf-8"))
+            size += n + (2 if n < 256 else 5)
+        else:
+            if escape:
+                value = falkordb_escaped(value)
+            size += param_size(value)
+        out.append(value)
+    return out, size
 
 
 # -- Cypher ------------------------------------------------------------------
@@ -596,26 +620,34 @@ class Neo4jStore(Store):
         with_audit = param_size({"r": [], "s": 10**15, **shared})
         without = param_size({"r": []})
 
-        def escaped(row: list) -> list:
-            if not falkordb:
-                return row
-            return [v.replace("\\", "\\\\").replace("'", "\\'") if type(v) is str else falkordb_escaped(v)
-                    for v in row]
+        groups: dict[tuple, tuple[list[list], list[int]]] = {}  # rows and their sizes per statement
+        apart_size = lambda row: self._size(row) + 12  # noqa: E731 - room for the offset in seq
+        apart_rows: list[dict] = []
+        offset = 0  # audit numbers are given out in the order of `audit`; a split entry takes one per part
 
-        groups: dict[tuple, list[list]] = {}
-        riding: dict[int, tuple[list, int]] = {}  # place in audit -> (row, column of its offset)
+        def group(key: tuple, row: list, size: int) -> None:
+            rows, sizes = groups.setdefault(key, ([], []))
+            rows.append(row)
+            sizes.append(size)
 
         def add(i: int, kind: tuple, values: list, target: str, upsert: bool) -> None:
-            entry = audit[i] if paired else None
-            if upsert and entry is not None and entry.target == target and (entry.at, entry.user,
-                                                                             entry.action) == who:
-                before = dumps(entry.before)
-                row = escaped(values + [0, dumps(entry.after)] + ([before] if before is not None else []))
-                if with_audit + param_size(row) + 2 <= limit:
-                    groups.setdefault(kind + ("after" if before is None else "before",), []).append(row)
-                    riding[i] = (row, len(values))
-                    return
-            groups.setdefault(kind + (None,), []).append(escaped(values))
+            """Plan change `i` (called in the order of `audit`) and number its audit entry."""
+            nonlocal offset
+            if paired:
+                entry = audit[i]
+                if upsert and entry.target == target and (entry.at, entry.user, entry.action) == who:
+                    before = dumps(entry.before)
+                    audit_columns = [offset, dumps(entry.after)] + ([before] if before is not None else [])
+                    row, size = _sized_row(values + audit_columns, falkordb)
+                    if with_audit + size + 2 <= limit:
+                        group(kind + ("after" if before is None else "before",), row, size)
+                        offset += 1
+                        return
+                for part in _audit_parts(_audit_row(entry), limit, apart_size):
+                    part["seq"] = offset
+                    apart_rows.append(part)
+                    offset += 1
+            group(kind + (None,), *_sized_row(values, falkordb))
 
         for i, c in enumerate(nodes):
             upsert = c.props is not None
@@ -627,21 +659,12 @@ class Neo4jStore(Store):
             add(len(nodes) + j, ("rel+" if upsert else "rel-", (type_, src_label, dst_label), tuple(c.props or ())),
                 [src, dst, key, *c.props.values()] if upsert else [src, dst, key],
                 f"{type_}:{src}->{dst}" + (f"@{key}" if key else ""), upsert)
-
-        # Audit numbers in the order of `audit`; a split entry takes one per part.
-        apart_size = lambda row: self._size(row) + 12  # noqa: E731 - room for the offset in seq
-        apart_rows: list[dict] = []
-        offset = 0
-        for i, entry in enumerate(audit):
-            if i in riding:
-                row, column = riding[i]
-                row[column] = offset
-                offset += 1
-                continue
-            for part in _audit_parts(_audit_row(entry), limit, apart_size):
-                part["seq"] = offset
-                apart_rows.append(part)
-                offset += 1
+        if not paired:
+            for entry in audit:
+                for part in _audit_parts(_audit_row(entry), limit, apart_size):
+                    part["seq"] = offset
+                    apart_rows.append(part)
+                    offset += 1
 
         steps: list[_Step] = []
         order = {"rel-": 0, "node-": 1, "node+": 2, "rel+": 3}
@@ -655,7 +678,8 @@ class Neo4jStore(Store):
                 query = _node_upsert(what, keys, audit_mode)
             else:
                 query = _rel_upsert(*what, keys, audit_mode)
-            for batch in batches(groups[key], limit, param_size, overhead=with_audit if audit_mode else without):
+            rows, sizes = groups[key]
+            for batch in _split(rows, sizes, limit, with_audit if audit_mode else without):
                 steps.append(_Step(query, batch, len(batch), kind == "rel+", shared if audit_mode else None))
         return steps, batches(apart_rows, limit, apart_size), offset
 
