@@ -54,6 +54,33 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None,
     return scope(ds, as_user(user))
 
 
+def office_inputs(store: Store, user: User | str, as_of) -> tuple[Dataset, list, list]:
+    """What :func:`graph.office.office_view` reads for `user` as of a date, computed from the whole graph:
+    the reference data, alliances and offers the user sees, the health reports of all their alliances
+    and the offer recommendations (hospitation hosts are paired across the country).
+
+    A store that keeps derived results (the embedded one) keeps these until its next write, so a
+    second ``office`` command on the same data does not check every alliance again.
+    """
+    user = as_user(user)
+
+    def compute():
+        from .health import check_alliances
+        from .offers import recommend
+
+        ds = read(store, user)
+        reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
+        recommendations = recommend(ds, as_of, reports, dismissed=dismissals(store, user))
+        used = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
+                       topics=ds.topics, alliances=ds.alliances, offers=ds.offers)
+        return used, reports, recommendations
+
+    derived = getattr(store, "derived", None)
+    if derived is None:
+        return compute()
+    return derived("office", (as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
+
+
 def revision(store: Store) -> int:
     """The store's write counter (caches key on it)."""
     return store.revision()

@@ -467,9 +467,10 @@ def office(obj: Context, office_id, as_of, fmt, out):
     """Sicht eines Servicebüros: Bündnisse nach Status, Angebote, Arbeitsliste mit empfohlenen Angeboten."""
     from . import office as office_mod
 
-    ds = obj.read()
+    as_of_date = _date_option(as_of)
+    ds, reports, recommendations = api.office_inputs(obj.store, obj.user, as_of_date)
     _require(ds, "--office", office_id, office=True)
-    view = office_mod.office_view(ds, office_id, _date_option(as_of), dismissed=api.dismissals(obj.store, obj.user))
+    view = office_mod.office_view(ds, office_id, as_of_date, reports=reports, recommendations=recommendations)
     if fmt == "json":
         text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
     elif fmt == "html":

@@ -181,3 +181,30 @@ def test_the_map_of_a_kreis_from_its_shard_equals_the_map_from_the_whole_graph(t
             assert map_for(shard, as_of, sel, max_nodes=None) == map_for(whole, as_of, sel, max_nodes=None), \
                 (kreis, user.role)
     store.close()
+
+
+def test_office_results_are_kept_per_user_and_date_until_the_next_write(demo_store, monkeypatch):
+    from datetime import date
+
+    import graph.health
+    from graph.access import User
+
+    admin, coordinator = User("admin", "admin"), User("k", "coordinator", kreis="05315")
+    day = date(2026, 6, 1)
+    first = api.office_inputs(demo_store, admin, day)
+    files = [p for p in snapshot.shard_dir(demo_store.path).iterdir() if p.name.startswith("derived-")]
+    assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("checked every alliance again")
+
+    monkeypatch.setattr(graph.health, "check_alliances", no_check)
+    again = api.office_inputs(demo_store, admin, day)
+    assert [r.as_dict() for r in again[1]] == [r.as_dict() for r in first[1]]
+    assert [r.as_dict() for r in again[2]] == [r.as_dict() for r in first[2]]
+    for other_user, other_day in ((coordinator, day), (admin, date(2026, 6, 2))):
+        with pytest.raises(AssertionError, match="again"):
+            api.office_inputs(demo_store, other_user, other_day)
+    monkeypatch.undo()
+    api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
+    assert not any(snapshot.shard_dir(demo_store.path).iterdir())

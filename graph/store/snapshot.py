@@ -11,7 +11,11 @@ store also keeps *shards*: per Kreis, the neighbourhood of its alliances (:func:
 and everyone placed there (:func:`kreis_slice`), so such a command loads a few hundred records
 instead of the country.
 
-Privacy: every committed write deletes the snapshot and the shards (an erased person must not
+Next to the shards a command may keep a result it computed from the whole graph
+(:func:`save_derived`, e.g. the health reports and offer recommendations ``office`` needs),
+keyed like the shards plus its own parameters (date, user and role).
+
+Privacy: every committed write deletes the snapshot, the shards and those results (an erased person must not
 survive in a cache); a snapshot is loaded only when it belongs to this user,
 is not readable by others and carries the current key, anything else is ignored
 and overwritten. The snapshot holds the same data as the database file next to
@@ -20,8 +24,11 @@ it, with the same access.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import gc
+import hashlib
+import operator
 import os
 import pickle
 from pathlib import Path
@@ -30,7 +37,7 @@ from .. import model
 from ..model import Dataset
 
 __all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_alliance", "load_shard",
-           "save", "save_shards", "shard_dir", "snapshot_path"]
+           "load_derived", "save", "save_derived", "save_shards", "shard_dir", "snapshot_path"]
 
 FORMAT = 3
 
@@ -51,22 +58,25 @@ def load(path: Path, key: tuple) -> Dataset | None:
     return found if isinstance(found, Dataset) else None
 
 
-class _Pickler(pickle.Pickler):
-    """Model records as ``(class, field values)``: rebuilt by their constructor, about four times faster
-    to load than the default state dictionaries of frozen slotted dataclasses."""
-
-    def reducer_override(self, obj):
-        cls = type(obj)
-        fields = _FIELDS.get(cls)
-        if fields is None:
-            return NotImplemented
-        return (cls, tuple(getattr(obj, name) for name in fields))
-
-
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
            for cls in vars(model).values()
            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls is not Dataset
            and cls.__module__ == model.__name__ and all(f.init for f in dataclasses.fields(cls))}
+
+
+def _reducer(cls, names):
+    fields = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (fields(obj),))
+    return lambda obj: (cls, fields(obj))
+
+
+class _Pickler(pickle.Pickler):
+    """Model records as ``(class, field values)``: rebuilt by their constructor, about four times faster
+    to load than the default state dictionaries of frozen slotted dataclasses. A dispatch table (looked
+    up for those classes only) instead of ``reducer_override`` (called for every object)."""
+
+    dispatch_table = {**copyreg.dispatch_table, **{cls: _reducer(cls, names) for cls, names in _FIELDS.items()}}
 
 
 def save(path: Path, key: tuple, ds: Dataset) -> None:
@@ -222,6 +232,26 @@ def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
     """The closure of `alliance` saved under `key` (with the rest of its Kreis), or None."""
     found = load_shard(db_path, key, alliance=alliance)
     return found or None
+
+
+def derived_path(db_path: Path, name: str, params: tuple) -> Path:
+    digest = hashlib.sha256(repr(params).encode("utf-8")).hexdigest()[:16]
+    return shard_dir(db_path) / f"derived-{name}-{digest}"
+
+
+def load_derived(db_path: Path, key: tuple, name: str, params: tuple):
+    """A result computed from the data at `key` with these parameters (:func:`save_derived`), or None."""
+    return _load_object(derived_path(db_path, name, params), (key, params))
+
+
+def save_derived(db_path: Path, key: tuple, name: str, params: tuple, value) -> None:
+    """Keep a result computed from the data at `key` next to the shards: private, and gone with them
+    at the next write. `params` must say everything else it depends on (date, user and role)."""
+    try:
+        shard_dir(db_path).mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    _save_object(derived_path(db_path, name, params), (key, params), value)
 
 
 def invalidate_shards(db_path: Path) -> None:

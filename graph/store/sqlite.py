@@ -205,6 +205,21 @@ class SQLiteStore(Store):
                 snapshot.invalidate_shards(self.path)
         return full
 
+    def derived(self, name: str, params: tuple, compute):
+        """``compute()``, a result computed from the data; kept until the next write
+        (:func:`graph.store.snapshot.save_derived`). `params` must name everything else it depends on."""
+        key = self._snapshot_key()
+        if key is None:
+            return compute()
+        found = snapshot.load_derived(self.path, key, name, params)
+        if found is not None:
+            return found
+        value = compute()
+        snapshot.save_derived(self.path, key, name, params, value)
+        if self._snapshot_key() != key:
+            snapshot.invalidate(snapshot.derived_path(self.path, name, params))
+        return value
+
     def _snapshot_key(self) -> tuple | None:
         """(revision, newest audit entry): changes with every write."""
         try:
