@@ -21,7 +21,7 @@ alliances group the memberships once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,6 +74,11 @@ class NonLocalMember:
     kreis: str
 
 
+#: A member's municipality by the partner rule: :meth:`graph.model.Dataset.municipality_of_member`,
+#: or a memo of it when many alliances are checked.
+PlaceOf = Callable[[str], "str | None"]
+
+
 def memberships_by_alliance(ds: Dataset) -> dict[str, list[Membership]]:
     """All memberships grouped by alliance id, in a stable order."""
     grouped: dict[str, list[Membership]] = defaultdict(list)
@@ -96,8 +101,12 @@ def current_members(ds: Dataset, alliance_id: str, as_of: date,
 
 def is_local(ds: Dataset, alliance_id: str, member_id: str) -> bool:
     """Whether a member counts as local to the alliance (unknown place counts as local)."""
-    place = ds.municipality_of_member(member_id)
-    return place is None or kreis_of(place) == kreis_of(ds.alliances[alliance_id].municipality)
+    return place_is_local(ds.municipality_of_member(member_id), kreis_of(ds.alliances[alliance_id].municipality))
+
+
+def place_is_local(place: str | None, alliance_kreis: str) -> bool:
+    """The 'local' clause for a member at `place` (None: unknown) and an alliance in `alliance_kreis`."""
+    return place is None or kreis_of(place) == alliance_kreis
 
 
 def partners_of(ds: Dataset, alliance_id: str, as_of: date,
@@ -155,10 +164,18 @@ def non_local_members(ds: Dataset, alliance_id: str, as_of: date,
     >>> non_local_members(ds, "b1", date(2026, 1, 1))
     [NonLocalMember(member='v', unit='v', municipality='05315', kreis='05315')]
     """
+    return non_local(ds, alliance_id, current_members(ds, alliance_id, as_of, memberships))
+
+
+def non_local(ds: Dataset, alliance_id: str, members: Iterable[str],
+              place_of: PlaceOf | None = None) -> list[NonLocalMember]:
+    """Those of `members` (current members, in their order) that sit in another Kreis than the alliance."""
+    place_of = place_of or ds.municipality_of_member
+    home = kreis_of(ds.alliances[alliance_id].municipality)
     out = []
-    for member in current_members(ds, alliance_id, as_of, memberships):
-        if not is_local(ds, alliance_id, member):
-            place = ds.municipality_of_member(member)
+    for member in members:
+        place = place_of(member)
+        if not place_is_local(place, home):
             assert place is not None  # a member without a known place counts as local
             out.append(NonLocalMember(member, ds.unit_of(member), place, kreis_of(place)))
     return out
@@ -197,21 +214,25 @@ def unit_sector(ds: Dataset, member: str) -> str | None:
     return PERSON_SECTOR if unit in ds.actors else None
 
 
-def partner_units(ds: Dataset, local_members: Iterable[str]) -> list[Partner]:
-    """Group members that already count as local into partner units (the 'unit' clause)."""
+def partner_units(ds: Dataset, local_members: Iterable[str], place_of: PlaceOf | None = None) -> list[Partner]:
+    """Group members that already count as local into partner units (the 'unit' clause).
+
+    `place_of` replaces :meth:`~graph.model.Dataset.municipality_of_member` (a memo of it, same values).
+    """
+    place_of = place_of or ds.municipality_of_member
     by_unit: dict[str, list[str]] = defaultdict(list)
     for member in local_members:
         by_unit[ds.unit_of(member)].append(member)
     partners = []
     for unit in sorted(by_unit):
         members = tuple(sorted(by_unit[unit]))
-        places = [p for p in (ds.municipality_of_member(m) for m in members) if p]
         institution = ds.institutions.get(unit)
         if institution is not None or unit not in ds.actors:
             kind = "institution"
             place = institution.municipality if institution and institution.municipality else None
         else:
             kind, place = "person", None
-        place = place or (places[0] if places else None)
+        if not place:  # else the first member's known place
+            place = next((p for p in map(place_of, members) if p), None)
         partners.append(Partner(unit, kind, members, place, unit_sector(ds, unit), place is None))
     return partners

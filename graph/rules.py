@@ -37,7 +37,7 @@ __all__ = [
     "STATUS_LABELS", "STATUS_OK", "STATUS_RANK", "STATUS_WARN", "WARNING", "alliance_live",
     "alliances_of_office", "gives_youth_voice", "institution_of", "is_administration", "number_word",
     "office_of_alliance", "offices_serving", "severity_rank", "state_of_alliance", "state_of_place",
-    "status_of", "status_rank", "tie_in_force",
+    "status_of", "status_rank", "tie_in_force", "ties_in_force",
 ]
 
 # -- the partner minimum ---------------------------------------------------------------
@@ -95,6 +95,11 @@ def status_of(severities: Iterable[str]) -> str:
 def tie_in_force(tie: Tie, as_of: date) -> bool:
     """A KNOWS / COOPERATES_WITH tie counts from its ``since`` on (always, without one)."""
     return tie.since is None or tie.since <= as_of
+
+
+def ties_in_force(ties: Iterable[Tie], as_of: date) -> list[Tie]:
+    """The ties of `ties` in force on `as_of` (:func:`tie_in_force`, for many ties at once)."""
+    return [tie for tie in ties if tie.since is None or tie.since <= as_of]
 
 
 def alliance_live(alliance: Alliance, as_of: date) -> bool:

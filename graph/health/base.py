@@ -3,7 +3,8 @@
 Owns :class:`HealthConfig` (thresholds), :class:`Flag` and :class:`AllianceReport`
 (results and their JSON form, docs/design.md, "Bündnis-Check"), the date helpers
 the messages use, :class:`AllianceIndex` (lookups built once per run) and
-:func:`member_network` (the network among an alliance's members).
+:func:`member_network` (the network among an alliance's members as a networkx graph;
+the check itself uses the plain :mod:`graph.health.network`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFound, Problem
-from ..model import Dataset, Offer
-from ..partners import memberships_by_alliance
-from ..rules import MIN_PARTNERS, alliance_live, tie_in_force
+from ..model import Dataset, Membership, Offer
+from ..rules import MIN_PARTNERS, alliance_live, gives_youth_voice, is_administration, ties_in_force
+from .network import member_ties
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "german_date",
            "member_network", "months_before", "select_alliances"]
@@ -121,30 +123,93 @@ def months_before(day: date, months: int) -> date:
 
 
 class AllianceIndex:
-    """Lookups built once per check so that many alliances stay cheap."""
+    """Lookups built once per check so that many alliances stay cheap.
+
+    Attributes
+    ----------
+    memberships : dict
+        Alliance id -> all its memberships (current, ended, planned).
+    members : dict
+        Alliance id -> ids of its current members, sorted (:func:`graph.partners.current_members`).
+    alliances_of : dict
+        Member id -> ids of the alliances it is a current member of.
+    neighbours : dict
+        Node id -> ids of the nodes it has a tie in force with.
+    offers : dict
+        Alliance id -> its offers.
+    last_event : dict
+        Alliance id -> the latest day on or before the date with a founding, an offer, or a
+        membership starting or ending (alliances without such a day are missing).
+
+    :meth:`place`, :meth:`youth_voice` and :meth:`administration` ask the shared
+    rules once per member, however many alliances it belongs to.
+    """
 
     def __init__(self, ds: Dataset, as_of: date):
         self.ds = ds
         self.as_of = as_of
-        self.memberships = memberships_by_alliance(ds)
+        self.memberships: dict[str, list[Membership]] = defaultdict(list)
         self.alliances_of: dict[str, set[str]] = defaultdict(set)
-        for membership in ds.memberships.values():
-            if membership.is_current(as_of):
-                self.alliances_of[membership.member].add(membership.alliance)
-        self.neighbours: dict[str, set[str]] = defaultdict(set)
-        for tie in ds.ties.values():
-            if tie_in_force(tie, as_of):
-                self.neighbours[tie.source].add(tie.target)
-                self.neighbours[tie.target].add(tie.source)
         self.offers: dict[str, list[Offer]] = defaultdict(list)
+        self.last_event: dict[str, date] = {}
+        members: dict[str, set[str]] = defaultdict(set)
+        for alliance in ds.alliances.values():
+            self._event(alliance.id, alliance.founded)
         for offer in ds.offers.values():
             if offer.alliance:
                 self.offers[offer.alliance].append(offer)
+                self._event(offer.alliance, offer.date)
+        for membership in ds.memberships.values():
+            self.memberships[membership.alliance].append(membership)
+            if membership.is_current(as_of):
+                self.alliances_of[membership.member].add(membership.alliance)
+                members[membership.alliance].add(membership.member)
+            self._event(membership.alliance, membership.since)
+            self._event(membership.alliance, membership.until)
+        self.members: dict[str, list[str]] = {alliance: sorted(ids) for alliance, ids in members.items()}
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        neighbours = self.neighbours
+        for tie in ties_in_force(ds.ties.values(), as_of):
+            neighbours[tie.source].add(tie.target)
+            neighbours[tie.target].add(tie.source)
+        self._places: dict[str, str | None] = {}
+        self._youth: dict[str, bool] = {}
+        self._administration: dict[str, bool] = {}
+
+    def _event(self, alliance: str, day: date | None) -> None:
+        if day is not None and day <= self.as_of:
+            last = self.last_event.get(alliance)
+            if last is None or day > last:
+                self.last_event[alliance] = day
+
+    def place(self, member: str) -> str | None:
+        """:meth:`graph.model.Dataset.municipality_of_member`, looked up once per member."""
+        try:
+            return self._places[member]
+        except KeyError:
+            found = self._places[member] = self.ds.municipality_of_member(member)
+            return found
+
+    def youth_voice(self, member: str) -> bool:
+        """:func:`graph.rules.gives_youth_voice`, once per member."""
+        try:
+            return self._youth[member]
+        except KeyError:
+            found = self._youth[member] = gives_youth_voice(self.ds, member)
+            return found
+
+    def administration(self, member: str) -> bool:
+        """:func:`graph.rules.is_administration`, once per member."""
+        try:
+            return self._administration[member]
+        except KeyError:
+            found = self._administration[member] = is_administration(self.ds, member)
+            return found
 
 
 def member_network(ds: Dataset, members: Iterable[str], neighbours: dict[str, set[str]] | None = None,
                    as_of: date | None = None) -> nx.Graph:
-    """The network among an alliance's members.
+    """The network among an alliance's members, as a networkx graph (:func:`~graph.health.network.member_ties`).
 
     Nodes are the member ids. Edges are the KNOWS / COOPERATES_WITH ties among
     them (those with ``since`` on or before `as_of`), a person's link to their
@@ -162,28 +227,13 @@ def member_network(ds: Dataset, members: Iterable[str], neighbours: dict[str, se
     >>> sorted(member_network(ds, ["a", "b", "c"]).edges())
     [('a', 'b'), ('b', 'c')]
     """
-    members = set(members)
     if neighbours is None:
         neighbours = defaultdict(set)
-        for tie in ds.ties.values():
-            if as_of is None or tie_in_force(tie, as_of):
-                neighbours[tie.source].add(tie.target)
-                neighbours[tie.target].add(tie.source)
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(members))
-    staff: dict[str, list[str]] = defaultdict(list)
-    for member in members:
-        for other in neighbours.get(member, ()):
-            if other in members and other != member:
-                graph.add_edge(member, other)
-        actor = ds.actors.get(member)
-        if actor is not None and actor.institution:
-            staff[actor.institution].append(member)
-            if actor.institution in members:
-                graph.add_edge(member, actor.institution)
-    for colleagues in staff.values():
-        graph.add_edges_from(combinations(sorted(colleagues), 2))
-    return graph
+        ties = ds.ties.values() if as_of is None else ties_in_force(ds.ties.values(), as_of)
+        for tie in ties:
+            neighbours[tie.source].add(tie.target)
+            neighbours[tie.target].add(tie.source)
+    return member_ties(ds, set(members), neighbours).to_networkx()
 
 
 def select_alliances(ds: Dataset, as_of: date, alliance_ids: Iterable[str] | None) -> list[str]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import networkx as nx
-
-from ..model import Dataset
-from ..partners import current_members, is_local, partner_units
+from ..collector import collector_paused
+from ..model import Dataset, kreis_of
+from ..partners import non_local, partner_units, place_is_local
 from ..rules import status_of, status_rank
-from .base import AllianceIndex, AllianceReport, Flag, HealthConfig, member_network, select_alliances
+from .base import AllianceIndex, AllianceReport, Flag, HealthConfig, select_alliances
 from .flags import FLAGS, AllianceFacts, key_person_figures
+from .network import member_ties
 from .scoring import score_parts
 
 __all__ = ["check_alliances"]
@@ -60,26 +60,30 @@ def check_alliances(ds: Dataset, as_of: date, config: HealthConfig | None = None
     """
     config = config or HealthConfig()
     ids = select_alliances(ds, as_of, alliance_ids)
-    index = AllianceIndex(ds, as_of)
-    reports = [_check_one(index, alliance_id, config) for alliance_id in ids]
+    with collector_paused():  # many small acyclic objects (graph.collector)
+        index = AllianceIndex(ds, as_of)
+        reports = [_check_one(index, alliance_id, config) for alliance_id in ids]
     return sorted(reports, key=lambda r: (status_rank(r.status), r.alliance))
 
 
 def _facts(index: AllianceIndex, alliance_id: str, config: HealthConfig) -> AllianceFacts:
-    ds, as_of = index.ds, index.as_of
-    members = current_members(ds, alliance_id, as_of, index.memberships)
-    local = [m for m in members if is_local(ds, alliance_id, m)]
-    partners = partner_units(ds, local)
-    return AllianceFacts(ds, ds.alliances[alliance_id], as_of, config, index, members, local, partners,
+    ds, as_of, place = index.ds, index.as_of, index.place
+    alliance = ds.alliances[alliance_id]
+    members = index.members.get(alliance_id, [])
+    home = kreis_of(alliance.municipality)
+    local = [m for m in members if place_is_local(place(m), home)]
+    partners = partner_units(ds, local, place)
+    outside = non_local(ds, alliance_id, members, place) if len(local) < len(members) else []
+    return AllianceFacts(ds, alliance, as_of, config, index, members, local, partners,
                          sorted({p.sector for p in partners if p.sector}),
-                         member_network(ds, members, index.neighbours))
+                         member_ties(ds, members, index.neighbours), outside)
 
 
 def _check_one(index: AllianceIndex, alliance_id: str, config: HealthConfig) -> AllianceReport:
     facts = _facts(index, alliance_id, config)
     flags = [Flag(rule.code, rule.severity, message) for rule in FLAGS for message in rule.check(facts)]
     network, partners = facts.network, facts.partners
-    density = nx.density(network) if network.number_of_nodes() > 1 else 0.0
+    density = network.density() if network.number_of_nodes() > 1 else 0.0
     parts = score_parts(len(partners), len(facts.sectors), density, {f.code for f in flags}, config)
     top_member, _, top_share = key_person_figures(network)
     metrics = {
@@ -88,7 +92,7 @@ def _check_one(index: AllianceIndex, alliance_id: str, config: HealthConfig) -> 
         "members": len(facts.members),
         "sectors": facts.sectors,
         "density": round(density, 3),
-        "ties": network.number_of_edges(),
+        "ties": network.edges,
         "top_member": top_member,
         "top_member_share": round(top_share, 3),
         "brokers": _brokers(alliance_id, facts.members, index),
@@ -99,14 +103,20 @@ def _check_one(index: AllianceIndex, alliance_id: str, config: HealthConfig) -> 
 
 
 def _brokers(alliance_id: str, members: list[str], index: AllianceIndex) -> list[str]:
-    """Members who are in another alliance too, or tied to an outsider who is a member of another alliance."""
+    """Members who are in another alliance too, or tied to an outsider who is a member of another alliance.
+
+    A tie to a fellow member reaches other alliances only through that member, the broker.
+    """
+    alliances_of, neighbours = index.alliances_of, index.neighbours
     out = []
     for member in members:
-        reach = set(index.alliances_of.get(member, ()))
-        for other in index.neighbours.get(member, ()):
-            # a tie to a fellow member reaches other alliances only through that member, the broker
-            if alliance_id not in index.alliances_of.get(other, ()):
-                reach |= index.alliances_of.get(other, set())
-        if reach - {alliance_id}:
+        mine = alliances_of.get(member, ())
+        if len(mine) > 1 or (mine and alliance_id not in mine):
             out.append(member)
+            continue
+        for other in neighbours.get(member, ()):
+            theirs = alliances_of.get(other)
+            if theirs and alliance_id not in theirs:
+                out.append(member)
+                break
     return out

@@ -23,12 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..model import Dataset
 from ..rules import tie_in_force
 from .base import AllianceIndex, select_alliances
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["BETWEENNESS_SAMPLE", "NetworkFigures", "alliance_network", "betweenness", "betweenness_centralization",
            "degree_centralization", "network_figures"]
@@ -42,6 +44,8 @@ def alliance_network(ds: Dataset, as_of: date, alliance_ids: Iterable[str] | Non
     """
     ids = select_alliances(ds, as_of, alliance_ids)
     chosen = set(ids)
+    import networkx as nx  # imported when needed: the health check itself does not use it
+
     index = AllianceIndex(ds, as_of)
     graph = nx.Graph()
     graph.add_nodes_from(ids)
@@ -73,6 +77,7 @@ def degree_centralization(graph: nx.Graph) -> float:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> degree_centralization(nx.star_graph(4))
     1.0
     >>> degree_centralization(nx.cycle_graph(5))
@@ -93,6 +98,8 @@ def betweenness(graph: nx.Graph, sample: int | None = None) -> dict[str, float]:
     otherwise the pivot estimate of Brandes & Pich (2007) with a fixed seed, so
     the same graph always gives the same figures.
     """
+    import networkx as nx
+
     n = graph.number_of_nodes()
     if sample is None or sample >= n:
         return nx.betweenness_centrality(graph, normalized=True)
@@ -111,6 +118,7 @@ def betweenness_centralization(graph: nx.Graph, values: dict[str, float] | None 
 
     Examples
     --------
+    >>> import networkx as nx
     >>> betweenness_centralization(nx.star_graph(4))
     1.0
     >>> betweenness_centralization(nx.complete_graph(4))
@@ -185,6 +193,8 @@ def network_figures(ds: Dataset, as_of: date, alliance_ids: Iterable[str] | None
     ----------
     Freeman (1979) [1]_ and Provan & Kenis (2008) [2]_, see the module docstring.
     """
+    import networkx as nx
+
     graph = alliance_network(ds, as_of, alliance_ids)
     chosen = set(graph.nodes)
     bridging: dict[str, list[str]] = defaultdict(list)

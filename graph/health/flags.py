@@ -36,12 +36,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import networkx as nx
-
 from ..model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, SECTORS, Alliance, Dataset, kreis_of
-from ..partners import Partner, non_local_members, partner_units
-from ..rules import CRITICAL, INFO, WARNING, gives_youth_voice, is_administration
+from ..partners import NonLocalMember, Partner, partner_units
+from ..rules import CRITICAL, INFO, WARNING
 from .base import AllianceIndex, HealthConfig, german_date, months_before
+from .network import MemberNetwork, cut_vertices, top_member
 
 __all__ = ["FLAGS", "FLAG_LABELS", "FLAG_SEVERITY", "NOTES", "AllianceFacts", "FlagRule", "key_person_figures"]
 
@@ -59,7 +58,8 @@ class AllianceFacts:
     local: list[str]          # current members that count as local
     partners: list[Partner]   # partner units of the local members
     sectors: list[str]        # the partners' sectors, sorted
-    network: nx.Graph         # among the current members (:func:`~graph.health.base.member_network`)
+    network: MemberNetwork    # among the current members (:func:`~graph.health.network.member_ties`)
+    outside: list[NonLocalMember]  # current members in another Kreis (:func:`graph.partners.non_local`)
 
     @property
     def below_minimum(self) -> bool:
@@ -94,7 +94,7 @@ def _below_minimum(f: AllianceFacts) -> list[str]:
     else:
         message = (f"Nur {n} lokale{'r' if n == 1 else ''} Partner am {german_date(f.as_of)} "
                    f"(Minimum {minimum}): {_names(f.ds, [p.unit for p in f.partners])}.")
-    outside = non_local_members(f.ds, f.alliance.id, f.as_of, f.index.memberships)
+    outside = f.outside
     if outside:
         message += f" Nicht gezählt, weil in einem anderen Kreis: {_names(f.ds, [o.member for o in outside])}."
     return [message]
@@ -119,7 +119,7 @@ def _at_risk(f: AllianceFacts) -> list[str]:
             del ending[membership.member]
     if not ending:
         return []
-    left = partner_units(ds, [m for m in local if m not in ending])
+    left = partner_units(ds, [m for m in local if m not in ending], f.index.place)
     if len(left) >= f.config.min_partners:
         return []
     lost_units = {ds.unit_of(m) for m in local} - {p.unit for p in left}
@@ -140,42 +140,38 @@ def _single_sector(f: AllianceFacts) -> list[str]:
 
 
 def _no_youth_voice(f: AllianceFacts) -> list[str]:
-    if any(gives_youth_voice(f.ds, m) for m in f.members):
+    if any(map(f.index.youth_voice, f.members)):
         return []
     return ["Unter den aktuellen Mitgliedern sind weder geflüchtete junge Menschen noch eine Migrantenorganisation."]
 
 
 def _no_administration(f: AllianceFacts) -> list[str]:
-    if any(is_administration(f.ds, m) for m in f.members):
+    if any(map(f.index.administration, f.members)):
         return []
     kinds = ", ".join(INSTITUTION_TYPES[t] for t in INSTITUTION_TYPES if t in ADMINISTRATION_TYPES)
     return [f"Keine kommunale Verwaltung unter den aktuellen Mitgliedern (z. B. {kinds})."]
 
 
-def key_person_figures(network: nx.Graph) -> tuple[str | None, int, float]:
+def key_person_figures(network: MemberNetwork) -> tuple[str | None, int, float]:
     """The member with the most ties in the alliance's network: (id, ties, share of all ties)."""
-    edges = network.number_of_edges()
-    if edges == 0:
+    top, top_degree, _ = top_member(network)
+    if top is None:
         return None, 0, 0.0
-    top, top_degree = min(network.degree, key=lambda item: (-item[1], item[0]))
-    return top, top_degree, top_degree / edges
+    return top, top_degree, top_degree / network.edges
 
 
 def _key_person(f: AllianceFacts) -> list[str]:
     network, ds = f.network, f.ds
-    top, top_degree, share = key_person_figures(network)
+    top, top_degree, unique_top = top_member(network)
     if top is None or network.number_of_nodes() < 3:
         return []
-    messages = []
-    cuts = sorted(nx.articulation_points(network))
-    for cut in cuts:
-        component = nx.node_connected_component(network, cut) - {cut}
-        parts = nx.number_connected_components(network.subgraph(component))
-        messages.append(f"{ds.name_of(cut)} hält das Netz des Bündnisses zusammen: ohne dieses Mitglied "
-                        f"zerfiele es in {parts} Teile, die untereinander keine Verbindung haben.")
-    unique_top = sum(1 for _, d in network.degree if d == top_degree) == 1
+    cuts = cut_vertices(network)
+    messages = [f"{ds.name_of(cut)} hält das Netz des Bündnisses zusammen: ohne dieses Mitglied "
+                f"zerfiele es in {parts} Teile, die untereinander keine Verbindung haben."
+                for cut, parts in cuts.items()]
+    share = top_degree / network.edges
     if unique_top and share >= f.config.key_person_share and top not in cuts:
-        messages.append(f"{ds.name_of(top)} trägt {top_degree} von {network.number_of_edges()} Verbindungen "
+        messages.append(f"{ds.name_of(top)} trägt {top_degree} von {network.edges} Verbindungen "
                         f"im Bündnis ({round(100 * share)} %).")
     return messages
 
@@ -183,39 +179,36 @@ def _key_person(f: AllianceFacts) -> list[str]:
 def _dormant(f: AllianceFacts) -> list[str]:
     ds, alliance, as_of = f.ds, f.alliance, f.as_of
     start = months_before(as_of, f.config.dormant_months)
-    events: list[tuple[date, str]] = []
-    if alliance.founded:
-        events.append((alliance.founded, "Gründung"))
-    for offer in f.index.offers.get(alliance.id, []):
-        events.append((offer.date, f"Angebot „{offer.title}“"))
-    for membership in f.index.memberships.get(alliance.id, []):
-        if membership.since:
-            events.append((membership.since, f"Eintritt {ds.name_of(membership.member)}"))
-        if membership.until:
-            events.append((membership.until, f"Austritt {ds.name_of(membership.member)}"))
-    past = [e for e in events if e[0] <= as_of]
-    if any(day >= start for day, _ in past):
+    last = f.index.last_event.get(alliance.id)  # the latest event on or before the date
+    if last is not None and last >= start:
         return []
     message = (f"Seit {f.config.dormant_months} Monaten (seit {german_date(start)}) kein Angebot und "
                f"keine Änderung der Mitgliedschaften.")
-    if past:
-        day, what = max(past)
-        message += f" Letzte Aktivität: {what} am {german_date(day)}."
-    else:
-        message += " Keine Aktivität mit Datum erfasst."
-    return [message]
+    if last is None:
+        return [message + " Keine Aktivität mit Datum erfasst."]
+    # Only the events of that day are described; among several, the last by description is named.
+    events: list[str] = []
+    if alliance.founded == last:
+        events.append("Gründung")
+    events += [f"Angebot „{offer.title}“" for offer in f.index.offers.get(alliance.id, []) if offer.date == last]
+    for membership in f.index.memberships.get(alliance.id, []):
+        if membership.since == last:
+            events.append(f"Eintritt {ds.name_of(membership.member)}")
+        if membership.until == last:
+            events.append(f"Austritt {ds.name_of(membership.member)}")
+    return [message + f" Letzte Aktivität: {max(events)} am {german_date(last)}."]
 
 
 def _place_unknown(f: AllianceFacts) -> list[str]:
     return [f"Für {f.ds.name_of(m)} ist kein Ort bekannt; zählt nach der Partnerregel als lokal."
-            for m in f.members if f.ds.municipality_of_member(m) is None]
+            for m in f.members if f.index.place(m) is None]
 
 
 def _not_local(f: AllianceFacts) -> list[str]:
     ds = f.ds
     home = kreis_of(f.alliance.municipality)
     messages = []
-    for o in non_local_members(ds, f.alliance.id, f.as_of, f.index.memberships):
+    for o in f.outside:
         where = _place_name(ds, o.municipality)
         if o.municipality != o.kreis:
             where += f", Kreis {_place_name(ds, o.kreis)}"
