@@ -210,6 +210,26 @@ def _known_codes(net: Network) -> np.ndarray:
     return found
 
 
+def _known_by_alliance(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """(alliance, node) index arrays of every membership record, sorted by alliance then node (built once)."""
+    found = net.cache.get("membership_known_by_alliance")
+    if found is None:
+        n, known = len(net.graph.nodes), _known_codes(net)
+        order = np.lexsort((known // n, known % n))
+        found = net.cache["membership_known_by_alliance"] = (known[order] % n, known[order] // n)
+    return found
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(starts[i], ends[i])`` for all i, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
 def _kreis_pools(net: Network) -> dict[int, np.ndarray]:
     """Kreis code -> ascending indices of the persons and institutions placed there (built once)."""
     found = net.cache.get("membership_pools")
@@ -488,14 +508,16 @@ def _best_of_kreis(net: Network, profiles: _Profiles, pool: np.ndarray, cols: np
     # 1. Pairs scored one by one: a path of length two or three, or the same partner unit.
     paths = _path_matrix(net)[pool][:, net._alliance_col[cols]].tocoo()
     path_codes = pool[paths.row] * n + cols[paths.col]
-    unit_rows, unit_cols = [], []
-    pool_units = profiles.unit[pool]
-    for c in cols.tolist():
-        mine = profiles.unit_keys[(profiles.unit_keys // n) == c] % n if len(profiles.unit_keys) else []
-        hit = pool[np.isin(pool_units, mine)]
-        unit_rows.append(hit)
-        unit_cols.append(np.full(len(hit), c, dtype=np.int64))
-    unit_codes = np.concatenate(unit_rows) * n + np.concatenate(unit_cols)
+    # (alliance, unit) of each alliance's units, then the pool's members of that unit: by ranges
+    # of sorted arrays, so the work grows with the pairs found, not with pool × alliances.
+    keys = profiles.unit_keys
+    at = _ranges(np.searchsorted(keys, cols * n), np.searchsorted(keys, (cols + 1) * n))
+    key_cols, key_units = keys[at] // n, keys[at] % n
+    by_unit = pool[np.argsort(profiles.unit[pool], kind="stable")]
+    sorted_units = profiles.unit[by_unit]
+    left, right = np.searchsorted(sorted_units, key_units, "left"), np.searchsorted(sorted_units, key_units, "right")
+    hit = _ranges(left, right)
+    unit_codes = by_unit[hit] * n + np.repeat(key_cols, right - left)
     codes, first = np.unique(np.concatenate([path_codes, unit_codes]), return_index=True)
     values = np.concatenate([paths.data, np.zeros(len(unit_codes))])[first]
     rows, pair_cols = codes // n, codes % n
@@ -504,22 +526,27 @@ def _best_of_kreis(net: Network, profiles: _Profiles, pool: np.ndarray, cols: np
     scores = _scores(profiles, rows, pair_cols, values)
 
     # 2. The rest by class of candidate: excluded are the pairs above and every membership record.
-    known = _known_codes(net)
-    excluded = np.union1d(codes, known[np.isin(known % n, cols)])
+    known_cols, known_rows = _known_by_alliance(net)
+    at = _ranges(np.searchsorted(known_cols, cols, "left"), np.searchsorted(known_cols, cols, "right"))
+    excluded = np.union1d(codes, known_rows[at] * n + known_cols[at])
+    # excluded rows grouped by alliance, ascending within each
+    excluded_order = np.lexsort((excluded // n, excluded % n))
+    excluded_cols, excluded_rows = excluded[excluded_order] % n, excluded[excluded_order] // n
     classes, inverse = np.unique(np.stack([profiles.sector[pool], profiles.youth[pool].astype(np.int64),
                                            profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1),
                                  axis=0, return_inverse=True)
     inverse = inverse.ravel()
     rank = net.id_rank()
-    members = [pool[inverse == q] for q in range(len(classes))]
-    members = [m[np.argsort(rank[m], kind="stable")] for m in members]
+    # each class's members in id order: sorted by (class, id rank), then split at the class boundaries
+    grouped = pool[np.lexsort((rank[pool], inverse))]
+    members = np.split(grouped, np.cumsum(np.bincount(inverse, minlength=len(classes)))[:-1])
     representative = np.array([m[0] for m in members], dtype=np.int64)
     more_rows, more_cols = [rows], [pair_cols]
     more_scores = [scores]
     for c in cols.tolist():
         class_scores = _scores(profiles, representative, np.full(len(representative), c, dtype=np.int64),
                                np.zeros(len(representative)), np.zeros(len(representative), dtype=bool))
-        skip = excluded[(excluded % n) == c] // n
+        skip = excluded_rows[np.searchsorted(excluded_cols, c, "left"):np.searchsorted(excluded_cols, c, "right")]
         taken, last = 0, None
         for q in np.lexsort((np.arange(len(classes)), -class_scores)).tolist():
             score = class_scores[q]

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from ..linkpred import SparseGraph, symmetric_adjacency
 from ..model import Dataset, kreis_of
 from ..partners import unit_sector
-from ..rules import alliance_live, gives_youth_voice, institution_of, is_administration, tie_in_force
+from ..rules import alliance_live, gives_youth_voice, institution_of, is_administration, ties_in_force
 
 __all__ = ["Network", "build_network"]
 
@@ -53,32 +53,35 @@ class Network:
             if m.is_current(as_of) and m.alliance in live and (m.member in ds.actors or m.member in ds.institutions):
                 self.members[m.alliance].add(m.member)
                 self.alliances_of[m.member].add(m.alliance)
-        edges = []
-        for tie in ds.ties.values():
-            if tie_in_force(tie, as_of):
-                edges.append((tie.source, tie.target))
-        for alliance, members in self.members.items():
-            edges.extend((member, alliance) for member in members)
-        for actor in ds.actors.values():
-            if actor.institution in ds.institutions:
-                edges.append((actor.id, actor.institution))
         index = {node: i for i, node in enumerate(nodes)}
-        ends = np.array([(index.get(u, -1), index.get(v, -1)) for u, v in edges], dtype=np.int64).reshape(-1, 2)
-        ends = ends[(ends >= 0).all(axis=1) & (ends[:, 0] != ends[:, 1])]
-        self.graph = SparseGraph(tuple(nodes), index, symmetric_adjacency(len(nodes), ends[:, 0], ends[:, 1]))
+        get = index.get
+        ties = ties_in_force(ds.ties.values(), as_of)
+        works_at = [actor for actor in ds.actors.values() if actor.institution in ds.institutions]
+        # Edges: ties in force, current memberships (member–alliance), WORKS_AT (person–institution).
+        ends = [[get(t.source, -1) for t in ties], [get(t.target, -1) for t in ties]]
+        for alliance, members in self.members.items():
+            ends[0] += [index[m] for m in members]
+            ends[1] += [index[alliance]] * len(members)
+        ends[0] += [index[a.id] for a in works_at]
+        ends[1] += [index[a.institution] for a in works_at]  # type: ignore[index]
+        rows, cols = np.array(ends, dtype=np.int64).reshape(2, -1)
+        keep = (rows >= 0) & (cols >= 0) & (rows != cols)
+        self.graph = SparseGraph(tuple(nodes), index, symmetric_adjacency(len(nodes), rows[keep], cols[keep]))
         self.index = self.graph.index
         self.degrees = self.graph.degrees
 
         # Kreis per node: the place by the partner rule, else the Kreis of the person's alliances.
+        first_alliance = len(actors) + len(institutions)
+        #: person or institution -> its place by the partner rule (Dataset.municipality_of_member)
+        self.places: dict[str, str | None] = {node: ds.municipality_of_member(node) for node in nodes[:first_alliance]}
         self.kreis_code: dict[str, int] = {}
         kreis = np.full(len(nodes), -1, dtype=np.int64)
         code_of_place: dict[str, int] = {}
-        first_alliance = len(actors) + len(institutions)
         for i, node in enumerate(nodes):
             if i >= first_alliance:
                 place = ds.alliances[node].municipality
             else:
-                place = ds.municipality_of_member(node)
+                place = self.places[node]
                 if place is None and self.alliances_of.get(node):
                     place = ds.alliances[min(self.alliances_of[node])].municipality
             if place:
