@@ -110,7 +110,8 @@ def place_is_local(place: str | None, alliance_kreis: str) -> bool:
 
 
 def partners_of(ds: Dataset, alliance_id: str, as_of: date,
-                memberships: Mapping[str, list[Membership]] | None = None) -> list[Partner]:
+                memberships: Mapping[str, list[Membership]] | None = None,
+                place_of: PlaceOf | None = None) -> list[Partner]:
     """The alliance's partners as of a date, by the programme's partner rule.
 
     Parameters
@@ -122,8 +123,10 @@ def partners_of(ds: Dataset, alliance_id: str, as_of: date,
     as_of : datetime.date
         The day the rule is applied to; a membership ending that day still counts.
     memberships : mapping, optional
-        Output of :func:`memberships_by_alliance`, to avoid regrouping when
-        checking many alliances.
+        Output of :func:`memberships_by_alliance` (or any grouping of the memberships by
+        alliance), to avoid regrouping when checking many alliances.
+    place_of : callable, optional
+        A memo of :meth:`~graph.model.Dataset.municipality_of_member` (same values).
 
     Returns
     -------
@@ -144,9 +147,10 @@ def partners_of(ds: Dataset, alliance_id: str, as_of: date,
     >>> [(p.unit, p.members) for p in partners_of(ds, "b1", date(2026, 1, 1))]
     [('ja', ('a1', 'a2'))]
     """
-    local = [m for m in current_members(ds, alliance_id, as_of, memberships)
-             if is_local(ds, alliance_id, m)]
-    return partner_units(ds, local)
+    place_of = place_of or ds.municipality_of_member
+    home = kreis_of(ds.alliances[alliance_id].municipality)
+    local = [m for m in current_members(ds, alliance_id, as_of, memberships) if place_is_local(place_of(m), home)]
+    return partner_units(ds, local, place_of)
 
 
 def non_local_members(ds: Dataset, alliance_id: str, as_of: date,

@@ -97,27 +97,37 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     host_office = np.array([offices[h] or "" for h in hosts], dtype=object)
     host_health = np.array([reports[h].score for h in hosts], dtype=float)
     host_index = np.arange(len(hosts))
-    host_ids = np.array(hosts, dtype=object)
     host_involved = np.array([involved is None or h in involved for h in hosts])
     wanted = top + len(dismissed) if per_visitor is None else min(top + len(dismissed), per_visitor)
-    found = []  # (critical first, -score, visitor, host)
+    # Visitors with the same problems, topics, region and involvement see the same hosts with the
+    # same scores: each such class is matched once, then each visitor drops itself from the list.
+    classes: dict[tuple, list[str]] = {}
     for visitor in visitors:
         if involved is not None and visitor not in involved and not host_involved.any():
             continue
-        v_problems = incidence([visitor], problems.get, codes)[0]
-        v_topics = incidence([visitor], lambda a: ds.alliances[a].topics, topics)[0]
+        key = (frozenset(problems[visitor]), frozenset(ds.alliances[visitor].topics), offices[visitor],
+               involved is None or visitor in involved)
+        classes.setdefault(key, []).append(visitor)
+    found = []  # (critical first, -score, visitor, host)
+    for (_, _, office, visitor_involved), members in classes.items():
+        first = members[0]
+        v_problems = incidence([first], problems.get, codes)[0]
+        v_topics = incidence([first], lambda a: ds.alliances[a].topics, topics)[0]
         shared = host_topics @ v_topics
-        ok = (shared > 0) & (host_problems @ v_problems == 0) & (host_ids != visitor)
-        if involved is not None and visitor not in involved:
+        ok = (shared > 0) & (host_problems @ v_problems == 0)
+        if not visitor_involved:
             ok &= host_involved
-        same_region = (host_office == offices[visitor]) if offices[visitor] else np.zeros(len(hosts), dtype=bool)
+        same_region = (host_office == office) if office else np.zeros(len(hosts), dtype=bool)
         score = (WEIGHTS["hospitation_topic"] * shared + WEIGHTS["same_region"] * same_region
                  + WEIGHTS["host_health"] * host_health / 100)
-        critical = reports[visitor].status == STATUS_CRITICAL
-        # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top.
+        # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top;
+        # one more per class, in case the visitor itself is among them.
         candidates = host_index[ok]
-        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted]]
-        found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in best.tolist()]
+        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted + 1]].tolist()
+        for visitor in members:
+            critical = reports[visitor].status == STATUS_CRITICAL
+            mine = [i for i in best if hosts[i] != visitor][:wanted]
+            found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in mine]
     found.sort()
     out = []
     for _, _, visitor, host in found:

@@ -37,8 +37,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..model import SECTORS, Dataset
-from ..partners import memberships_by_alliance, partners_of
+from ..model import SECTORS, Dataset, Membership
+from ..partners import partners_of, unit_sector
+from ..rules import gives_youth_voice, is_administration
 from ..survey import survey_reasons
 from ..validate import RawRecord
 from .base import ACCEPT_SOURCE, MIN_PARTNERS, Suggestion, SuggestionContext
@@ -54,8 +55,8 @@ __all__ = ["WEIGHTS", "AllianceState", "alliance_states", "find", "membership_ca
 
 NAME = "membership"
 #: Up to this many candidate × alliance pairs in a Kreis every pair is scored; above, only
-#: those that can reach the top (:func:`_best_of_kreis`, same result).
-DENSE_PAIRS = 50_000
+#: those that can reach the top (:func:`_best_pairs`, same result; the tests compare both).
+DENSE_PAIRS = 0
 
 #: Score weights; each part's reason is written where the part is added. Gap weights are
 #: half the network's: on the demo data and on synthetic data (bench/generate.py) this
@@ -88,17 +89,23 @@ class AllianceState:
 def alliance_states(net: Network, alliance_ids: Iterable[str]) -> dict[str, AllianceState]:
     """Partners (by :func:`graph.partners.partners_of`) and gaps of each alliance."""
     ds, as_of = net.ds, net.as_of
-    grouped = memberships_by_alliance(ds)
+    grouped: dict[str, list[Membership]] = defaultdict(list)
+    for membership in ds.memberships.values():
+        grouped[membership.alliance].append(membership)
+    unit, _, youth, admin, _, _, units, _ = _nodes(net)
+    unit_names = [name for name, _ in units]
+    unit_of, youth_of, admin_of = unit.tolist(), youth.tolist(), admin.tolist()
+    index = net.index
     out = {}
     for alliance in alliance_ids:
-        partners = partners_of(ds, alliance, as_of, grouped)
-        members = net.members.get(alliance, set())
+        partners = partners_of(ds, alliance, as_of, grouped, net.place_of)
+        rows = [index[m] for m in net.members.get(alliance, ())]
         out[alliance] = AllianceState(
             alliance, len(partners),
-            frozenset(ds.unit_of(m) for m in members),
+            frozenset(unit_names[unit_of[i]] for i in rows),
             frozenset(p.sector for p in partners if p.sector),
-            any(net.is_youth_voice(m) for m in members),
-            any(net.is_administration(m) for m in members),
+            any(youth_of[i] for i in rows),
+            any(admin_of[i] for i in rows),
         )
     return out
 
@@ -114,9 +121,7 @@ class _Profiles:
     def __init__(self, net: Network, states: dict[str, AllianceState]):
         self.net = net
         self.n = n = len(net.graph.nodes)
-        nodes = net.cache.get("membership_nodes")
-        if nodes is None:
-            nodes = net.cache["membership_nodes"] = _node_profiles(net)
+        nodes = _nodes(net)
         self.unit, self.sector, self.youth, self.admin, self.topics, self.topic_masks, units, sectors = nodes
         units, sectors = dict(units), dict(sectors)
         self.n_sectors = np.zeros(n, dtype=np.int64)
@@ -156,20 +161,40 @@ class _Profiles:
         return np.where(same_unit, 0.0, gap)
 
 
+def _nodes(net: Network):
+    """:func:`_node_profiles`, built once per network."""
+    found = net.cache.get("membership_nodes")
+    if found is None:
+        found = net.cache["membership_nodes"] = _node_profiles(net)
+    return found
+
+
 def _node_profiles(net: Network):
-    n, nodes = len(net.graph.nodes), net.graph.nodes
+    """Per node: partner unit and sector (as codes, in order of first appearance), youth voice,
+    administration, topic mask; persons and institutions only (alliances keep -1 / False)."""
+    n, nodes, ds = len(net.graph.nodes), net.graph.nodes, net.ds
     units: dict[str, int] = {}
     sectors: dict[str, int] = {}
+    sector_of_unit: list[int] = []  # by unit code: a member's sector is its unit's (unit_sector)
+    people = np.flatnonzero(net.kind != Network.ALLIANCE)
+    unit_codes, sector_codes, voices, administrations = [], [], [], []
+    for node in map(nodes.__getitem__, people.tolist()):
+        u = ds.unit_of(node)
+        code = units.get(u)
+        if code is None:
+            code = units[u] = len(units)
+            x = unit_sector(ds, node)
+            sector_of_unit.append(sectors.setdefault(x, len(sectors)) if x else -1)
+        unit_codes.append(code)
+        sector_codes.append(sector_of_unit[code])
+        voices.append(gives_youth_voice(ds, node))
+        administrations.append(is_administration(ds, node))
     unit = np.full(n, -1, dtype=np.int64)
     sector = np.full(n, -1, dtype=np.int64)
     youth = np.zeros(n, dtype=bool)
     admin = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(net.kind != Network.ALLIANCE).tolist():
-        u, x, y, a = net.profile(nodes[i])
-        unit[i] = units.setdefault(u, len(units))
-        if x:
-            sector[i] = sectors.setdefault(x, len(sectors))
-        youth[i], admin[i] = y, a
+    unit[people], sector[people] = unit_codes, sector_codes
+    youth[people], admin[people] = voices, administrations
     count = net.node_topics.shape[1]
     masks = count <= 62
     topics = np.zeros(n, dtype=np.int64)
@@ -451,26 +476,37 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
     pools = _kreis_pools(net)
     rank = net.id_rank()
     empty = np.zeros(0, dtype=np.int64)
-    # One Kreis at a time (candidates come from the alliance's Kreis), keeping the best `wanted`
-    # of each by the final order: memory stays bounded by a Kreis, and the overall best are kept.
+    chosen = net.index.get(candidate, -1) if candidate is not None else None
     ranked = []
-    for kreis in sorted(by_kreis):
-        cols = np.asarray(by_kreis[kreis], dtype=np.int64)
-        pool = pools.get(kreis, empty)
-        if candidate is not None:
-            pool = pool[pool == net.index.get(candidate, -1)]
-        if len(pool) * len(cols) <= DENSE_PAIRS:
-            rows, cols = np.repeat(pool, len(cols)), np.tile(cols, len(pool))
-            keep = membership_eligible(net, rows, cols)
-            rows, cols = rows[keep], cols[keep]
-            scores = membership_scores(net, rows, cols, states)
-        else:
-            rows, cols, scores = _best_of_kreis(net, profiles, pool, cols, wanted)
+
+    def keep_best(rows, cols, scores):
         keep = scores > 0
         rows, cols, scores = rows[keep], cols[keep], scores[keep]
         order = np.lexsort((rank[rows], cols, -scores, ~below[cols]))[:wanted]
-        ranked += [(not below[c], -float(scores[i]), nodes[c], nodes[r])
-                   for i, r, c in zip(order.tolist(), rows[order].tolist(), cols[order].tolist())]
+        return [(not below[c], -float(scores[i]), nodes[c], nodes[r])
+                for i, r, c in zip(order.tolist(), rows[order].tolist(), cols[order].tolist())]
+
+    # Kreise with few pairs: every pair scored (the reference the bounded ranking is tested against).
+    bounded = []
+    for kreis in sorted(by_kreis):
+        cols = np.asarray(by_kreis[kreis], dtype=np.int64)
+        pool = pools.get(kreis, empty)
+        if chosen is not None:
+            pool = pool[pool == chosen]
+        if len(pool) * len(cols) > DENSE_PAIRS:
+            bounded.append(cols)
+            continue
+        rows, cols = np.repeat(pool, len(cols)), np.tile(cols, len(pool))
+        keep = membership_eligible(net, rows, cols)
+        rows, cols = rows[keep], cols[keep]
+        ranked += keep_best(rows, cols, membership_scores(net, rows, cols, states))
+    # All other Kreise in one pass that never lists candidates × alliances (which grows with a Kreis squared).
+    if bounded:
+        cols = np.concatenate(bounded)
+        candidates = (net.kind != Network.ALLIANCE) & np.isin(net.kreis, net.kreis[cols])
+        if chosen is not None:
+            candidates &= np.arange(len(nodes)) == chosen
+        ranked += keep_best(*_best_pairs(net, profiles, cols, candidates, below, wanted))
     out = []
     for _, negative_score, target, source in sorted(ranked):
         if ("membership", source, target) in dismissed:
@@ -491,74 +527,95 @@ def _path_matrix(net: Network):
     return found
 
 
-def _best_of_kreis(net: Network, profiles: _Profiles, pool: np.ndarray, cols: np.ndarray,
-                   wanted: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Eligible pairs of `pool` × `cols` that can reach the best `wanted` of each alliance, with their scores.
+def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates: np.ndarray, below: np.ndarray,
+                wanted: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eligible pairs of candidates × alliances `cols` (same Kreis) among which are the best `wanted`, with scores.
 
-    Gives the same best pairs as scoring every pair, without enumerating the
-    Kreis' candidates × alliances (which grows with the square of a Kreis):
+    Gives the same best pairs, by the final order (below the minimum first, score,
+    alliance, candidate id), as scoring every pair, without listing them:
 
-    - pairs with a path to the alliance, or whose unit is already in it, are scored one by one;
-    - every other pair scores ``topic + gap``, which depends on the candidate only through
-      its sector, youth voice, administration and topics (a handful of classes). Per
-      alliance the classes are taken best first, each in id order, until `wanted`
-      candidates and every candidate tied with the last one are in.
+    - pairs with a path of length two or three to the alliance, or whose unit is
+      already in it, are scored one by one (they are few: the path matrix is sparse);
+    - every other pair scores ``topic + gap``, which depends on the candidate only
+      through its class: Kreis, sector, youth voice, administration and topics. Each
+      (class, alliance) group is scored once; groups are taken best first, each with
+      its first `wanted` members in id order, until `wanted` pairs and every group
+      tied with the last one are in.
+
+    `candidates` is a mask over the nodes (persons and institutions with a Kreis).
     """
     n = len(net.graph.nodes)
+    kreis = net.kreis
+    target = np.zeros(n, dtype=bool)
+    target[cols] = True
     # 1. Pairs scored one by one: a path of length two or three, or the same partner unit.
-    paths = _path_matrix(net)[pool][:, net._alliance_col[cols]].tocoo()
-    path_codes = pool[paths.row] * n + cols[paths.col]
-    # (alliance, unit) of each alliance's units, then the pool's members of that unit: by ranges
-    # of sorted arrays, so the work grows with the pairs found, not with pool × alliances.
+    paths = _path_pairs(net)
+    path_rows, path_cols, path_values = paths
+    keep = candidates[path_rows] & target[path_cols] & (kreis[path_rows] == kreis[path_cols])
+    path_codes, path_values = path_rows[keep] * n + path_cols[keep], path_values[keep]
+    # (alliance, unit) of each alliance's units, then the candidates of that unit, by sorted ranges
     keys = profiles.unit_keys
     at = _ranges(np.searchsorted(keys, cols * n), np.searchsorted(keys, (cols + 1) * n))
     key_cols, key_units = keys[at] // n, keys[at] % n
+    pool = np.flatnonzero(candidates)
     by_unit = pool[np.argsort(profiles.unit[pool], kind="stable")]
     sorted_units = profiles.unit[by_unit]
     left, right = np.searchsorted(sorted_units, key_units, "left"), np.searchsorted(sorted_units, key_units, "right")
-    hit = _ranges(left, right)
-    unit_codes = by_unit[hit] * n + np.repeat(key_cols, right - left)
+    unit_rows, unit_cols = by_unit[_ranges(left, right)], np.repeat(key_cols, right - left)
+    same_kreis = kreis[unit_rows] == kreis[unit_cols]
+    unit_codes = unit_rows[same_kreis] * n + unit_cols[same_kreis]
     codes, first = np.unique(np.concatenate([path_codes, unit_codes]), return_index=True)
-    values = np.concatenate([paths.data, np.zeros(len(unit_codes))])[first]
+    values = np.concatenate([path_values, np.zeros(len(unit_codes))])[first]
     rows, pair_cols = codes // n, codes % n
     keep = membership_eligible(net, rows, pair_cols)
     rows, pair_cols, values = rows[keep], pair_cols[keep], values[keep]
-    scores = _scores(profiles, rows, pair_cols, values)
+    found_rows, found_cols, found_scores = [rows], [pair_cols], [_scores(profiles, rows, pair_cols, values)]
 
     # 2. The rest by class of candidate: excluded are the pairs above and every membership record.
     known_cols, known_rows = _known_by_alliance(net)
     at = _ranges(np.searchsorted(known_cols, cols, "left"), np.searchsorted(known_cols, cols, "right"))
     excluded = np.union1d(codes, known_rows[at] * n + known_cols[at])
-    # excluded rows grouped by alliance, ascending within each
-    excluded_order = np.lexsort((excluded // n, excluded % n))
-    excluded_cols, excluded_rows = excluded[excluded_order] % n, excluded[excluded_order] // n
-    classes, inverse = np.unique(np.stack([profiles.sector[pool], profiles.youth[pool].astype(np.int64),
+    excluded = excluded[np.lexsort((excluded // n, excluded % n))]  # by alliance, then candidate
+    excluded_cols, excluded_rows = excluded % n, excluded // n
+    classes, inverse = np.unique(np.stack([kreis[pool], profiles.sector[pool], profiles.youth[pool].astype(np.int64),
                                            profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1),
                                  axis=0, return_inverse=True)
     inverse = inverse.ravel()
     rank = net.id_rank()
-    # each class's members in id order: sorted by (class, id rank), then split at the class boundaries
-    grouped = pool[np.lexsort((rank[pool], inverse))]
-    members = np.split(grouped, np.cumsum(np.bincount(inverse, minlength=len(classes)))[:-1])
-    representative = np.array([m[0] for m in members], dtype=np.int64)
-    more_rows, more_cols = [rows], [pair_cols]
-    more_scores = [scores]
-    for c in cols.tolist():
-        class_scores = _scores(profiles, representative, np.full(len(representative), c, dtype=np.int64),
-                               np.zeros(len(representative)), np.zeros(len(representative), dtype=bool))
+    members = pool[np.lexsort((rank[pool], inverse))]  # by class, in id order within a class
+    starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(classes)))])
+    # groups: every class with every target alliance of its Kreis
+    by_kreis = cols[np.argsort(kreis[cols], kind="stable")]
+    lo = np.searchsorted(kreis[by_kreis], classes[:, 0], "left")
+    hi = np.searchsorted(kreis[by_kreis], classes[:, 0], "right")
+    group_class, group_col = np.repeat(np.arange(len(classes)), hi - lo), by_kreis[_ranges(lo, hi)]
+    group_scores = _scores(profiles, members[starts[group_class]], group_col, np.zeros(len(group_col)),
+                           np.zeros(len(group_col), dtype=bool))
+    positive = np.flatnonzero(group_scores > 0)
+    taken, last = 0, None
+    for g in positive[np.lexsort((group_col[positive], -group_scores[positive], ~below[group_col[positive]]))].tolist():
+        c, score = int(group_col[g]), group_scores[g]
+        if taken >= wanted and (c, score) != last:
+            break
         skip = excluded_rows[np.searchsorted(excluded_cols, c, "left"):np.searchsorted(excluded_cols, c, "right")]
-        taken, last = 0, None
-        for q in np.lexsort((np.arange(len(classes)), -class_scores)).tolist():
-            score = class_scores[q]
-            if score <= 0 or (taken >= wanted and score != last):
-                break
-            head = members[q][:wanted + len(skip)]
-            head = head[~np.isin(head, skip)][:wanted]
-            more_rows.append(head)
-            more_cols.append(np.full(len(head), c, dtype=np.int64))
-            more_scores.append(np.full(len(head), score))
-            taken, last = taken + len(head), score
-    return np.concatenate(more_rows), np.concatenate(more_cols), np.concatenate(more_scores)
+        q = group_class[g]
+        head = members[starts[q]:min(starts[q + 1], starts[q] + wanted + len(skip))]
+        head = head[~np.isin(head, skip)][:wanted]
+        found_rows.append(head)
+        found_cols.append(np.full(len(head), c, dtype=np.int64))
+        found_scores.append(np.full(len(head), score))
+        taken, last = taken + len(head), (c, score)
+    return np.concatenate(found_rows), np.concatenate(found_cols), np.concatenate(found_scores)
+
+
+def _path_pairs(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(node, alliance node, P2 + P3) of every stored entry of :func:`_path_matrix` (built once)."""
+    found = net.cache.get("membership_path_pairs")
+    if found is None:
+        coo = _path_matrix(net).tocoo()
+        alliances = np.flatnonzero(net.kind == Network.ALLIANCE)
+        found = net.cache["membership_path_pairs"] = (coo.row.astype(np.int64), alliances[coo.col], coo.data)
+    return found
 
 
 def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | None = None, top: int = 10,

@@ -20,6 +20,8 @@ from ..rules import alliance_live, gives_youth_voice, institution_of, is_adminis
 
 __all__ = ["Network", "build_network"]
 
+_UNKNOWN = object()
+
 class Network:
     """Actors, institutions and alliances as one graph, with the lookups scoring needs.
 
@@ -115,6 +117,7 @@ class Network:
         #: what the kinds derive from this network and reuse (kind modules own their keys)
         self.cache: dict = {}
         self._profiles: dict[str, tuple] = {}
+        self._unit_sectors: dict[str, object] = {}
 
     # -- small lookups ------------------------------------------------------------------
     def neighbours(self, node: str) -> set[str]:
@@ -130,6 +133,11 @@ class Network:
             found = self.cache["id_rank"] = np.empty(len(order), dtype=np.int64)
             found[order] = np.arange(len(order))
         return found
+
+    def place_of(self, member: str) -> str | None:
+        """:meth:`graph.model.Dataset.municipality_of_member`, looked up once per person or institution."""
+        found = self.places.get(member, _UNKNOWN)
+        return self.ds.municipality_of_member(member) if found is _UNKNOWN else found  # type: ignore[return-value]
 
     def kreis_of_node(self, node: str) -> str | None:
         code = int(self.kreis[self.index[node]])
@@ -152,9 +160,12 @@ class Network:
         """(partner unit, sector, is youth voice, is administration) of a person or institution."""
         found = self._profiles.get(node)
         if found is None:
-            found = self._profiles[node] = (self.ds.unit_of(node), self.sector_of(node),
-                                            self.is_youth_voice(node), self.is_administration(node))
-        return found
+            unit = self.ds.unit_of(node)
+            sector = self._unit_sectors.get(unit, _UNKNOWN)
+            if sector is _UNKNOWN:  # a member's sector is its unit's (graph.partners.unit_sector)
+                sector = self._unit_sectors[unit] = self.sector_of(node)
+            found = self._profiles[node] = (unit, sector, self.is_youth_voice(node), self.is_administration(node))
+        return found  # type: ignore[return-value]
 
     def topics_of_member(self, node: str) -> dict[str, list[str]]:
         """Topic id -> the node's current alliances that work on it."""
