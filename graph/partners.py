@@ -148,9 +148,9 @@ def partners_of(ds: Dataset, alliance_id: str, as_of: date,
     [('ja', ('a1', 'a2'))]
     """
     place_of = place_of or ds.municipality_of_member
+    members = current_members(ds, alliance_id, as_of, memberships)  # NotFound for an unknown alliance
     home = kreis_of(ds.alliances[alliance_id].municipality)
-    local = [m for m in current_members(ds, alliance_id, as_of, memberships) if place_is_local(place_of(m), home)]
-    return partner_units(ds, local, place_of)
+    return partner_units(ds, [m for m in members if place_is_local(place_of(m), home)], place_of)
 
 
 def non_local_members(ds: Dataset, alliance_id: str, as_of: date,
