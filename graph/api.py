@@ -6,7 +6,9 @@ returns plain data; formatting is the caller's business.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +110,23 @@ class ImportResult:
         return total
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that makes many objects and no cycles.
+
+    An import of a million rows creates millions of records, items and rows, all alive until
+    it ends; the collector would walk them again and again (a fifth of the import's time at ×10).
+    Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_records(store: Store, records: list[RawRecord], *, user: User | str = DEFAULT_USER,
                    action: str = "import", dry_run: bool = False, progress: Progress | None = None,
                    before_write: Callable[[], None] | None = None) -> ImportResult:
@@ -120,7 +139,12 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     Raises :class:`~graph.errors.InputError` listing every problem, or
     :class:`~graph.access.AccessDenied` when the user may not write an item; then nothing is written.
     """
-    user = as_user(user)
+    with collector_paused():
+        return _import_records(store, records, as_user(user), action, dry_run, progress, before_write)
+
+
+def _import_records(store: Store, records: list[RawRecord], user: User, action: str, dry_run: bool,
+                    progress: Progress | None, before_write: Callable[[], None] | None) -> ImportResult:
     for _ in range(WRITE_ATTEMPTS):
         existing, revision = store.read_with_revision()
         # names instead of ids (graph/io/resolve.py), looked up only among what this user may see
@@ -129,9 +153,10 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
         validated = validate(resolved, existing, visible=visible)
         if erased := erased_problems(store, validated.dataset, resolved):
             raise InputError(erased)
-        denied = check_write(user, existing, validated.dataset, records[0].file if records else "-",
-                             origins=record_origins(resolved))
-        if denied:
+        source = records[0].file if records else "-"
+        denied = check_write(user, existing, validated.dataset, source)
+        if denied:  # again, now with where each refused item came from (not worth it for every import)
+            denied = check_write(user, existing, validated.dataset, source, origins=record_origins(resolved))
             raise AccessDenied(user, denied)
         changes = plan_upsert(existing, validated.dataset)
         if dry_run:
@@ -151,7 +176,8 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
 
 def import_paths(store: Store, paths: list[str | Path], **kwargs) -> ImportResult:
     """Import JSON, CSV and XLSX files together as one all-or-nothing write."""
-    records = read_paths(paths)
+    with collector_paused():
+        records = read_paths(paths)
     kwargs.setdefault("action", "import " + " ".join(Path(p).name for p in paths))
     return import_records(store, records, **kwargs)
 

@@ -265,6 +265,7 @@ class _Fast:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.dates: dict[str, date] = {}
+        self.kinds: dict[str, str] = {}  # id -> "actor" / "institution", filled once all entities are in
 
     def ident(self, value):
         if type(value) is str:
@@ -318,7 +319,7 @@ class _Run:
 
     existing: Dataset
     visible: Dataset  # what the importing user may see of `existing`
-    attempted: set[tuple[str, str]]  # ids the input tries to define (list, id)
+    attempted: set[tuple[str, str]]  # ids the input tries to define (entity list, id)
     incoming: Dataset = field(default_factory=Dataset)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -558,7 +559,7 @@ def _membership_fast(run: _Run, record: RawRecord) -> Membership | None:
     role = data.get("role")
     role = None if role is None else fast.text(role)
     if (member is _SLOW or alliance is _SLOW or since is _SLOW or until is _SLOW or role is _SLOW
-            or run.kind_of(member) is None or not run.known("alliances", alliance)
+            or _kind_fast(run, member) is None or not run.known("alliances", alliance)
             or (since and until and until < since)):
         return None
     return Membership(member, alliance, since, until, role)
@@ -592,26 +593,47 @@ def _memberships(run: _Run, records: list[RawRecord]) -> None:
                 run.incoming.add(membership)
 
 
+def _kind_fast(run: _Run, value) -> str | None:
+    """:meth:`_Run.kind_of` of a clean id, cached (relations are checked after all entities); None: use the full check."""
+    kinds = run.fast.kinds
+    kind = kinds.get(value) if type(value) is str else None
+    if kind is None and run.fast.ident(value) is not _SLOW:
+        kind = run.kind_of(value)
+        if kind is not None:
+            kinds[value] = kind
+    return kind
+
+
 def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
     """The tie a clean record describes (before the stored direction is kept); None: use the full check."""
     data, fast = record.data, run.fast
-    source, target = fast.ident(data.get("source")), fast.ident(data.get("target"))
-    since = fast.date(data.get("since"))
-    strength = fast.number(data.get("strength"), 0, 100)
-    frequency = data.get("frequency")
-    trust, worth = fast.number(data.get("trust"), 1, 4), fast.number(data.get("value"), 1, 4)
-    wave, reported_by = fast.opt_ident(data.get("wave")), fast.opt_ident(data.get("reported_by"))
-    if (source is _SLOW or target is _SLOW or since is _SLOW or strength is _SLOW or trust is _SLOW
-            or worth is _SLOW or wave is _SLOW or reported_by is _SLOW
-            or (frequency is not None and (type(frequency) is not str or frequency not in _PLAIN_FREQUENCIES))
-            or (reported_by is not None and reported_by not in (source, target)) or source == target):
+    source, target = data.get("source"), data.get("target")
+    kind = _kind_fast(run, source)
+    if kind is None or source == target or _kind_fast(run, target) != kind:
         return None
-    kind = run.kind_of(source)
-    if kind is None or run.kind_of(target) != kind:
-        return None
-    return Tie(source, target, since, None if strength is None else round(strength, 3), frequency,
-               None if trust is None else round(trust, 3), None if worth is None else round(worth, 3),
-               wave, reported_by)
+    since = data.get("since")
+    if since is not None:
+        since = fast.date(since)
+        if since is _SLOW:
+            return None
+    strength, frequency, trust, worth = data.get("strength"), data.get("frequency"), data.get("trust"), data.get("value")
+    if strength is not None:
+        strength = fast.number(strength, 0, 100)
+        if strength is _SLOW:
+            return None
+        strength = round(strength, 3)
+    if frequency is not None or trust is not None or worth is not None:  # a tie reported in a survey
+        trust, worth = fast.number(trust, 1, 4), fast.number(worth, 1, 4)
+        if trust is _SLOW or worth is _SLOW or (frequency is not None and (type(frequency) is not str
+                                                                             or frequency not in _PLAIN_FREQUENCIES)):
+            return None
+        trust, worth = (None if x is None else round(x, 3) for x in (trust, worth))
+    wave, reported_by = data.get("wave"), data.get("reported_by")
+    if wave is not None or reported_by is not None:
+        wave, reported_by = fast.opt_ident(wave), fast.opt_ident(reported_by)
+        if wave is _SLOW or reported_by is _SLOW or (reported_by is not None and reported_by not in (source, target)):
+            return None
+    return Tie(source, target, since, strength, frequency, trust, worth, wave, reported_by)
 
 
 def _ties(run: _Run, records: list[RawRecord]) -> None:
@@ -738,7 +760,8 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
     """
     existing = existing or Dataset()
     run = _Run(existing, existing if visible is None else visible,
-               {(r.list_name, str(r.data.get("id", "")).strip()) for r in records if isinstance(r.data, dict)})
+               {(r.list_name, str(r.data.get("id", "")).strip()) for r in records
+                if r.list_name in ENTITY_LISTS and isinstance(r.data, dict)})
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
     for record in records:

@@ -99,6 +99,8 @@ def fast_dumps(value) -> str:
     checks every code point), so it decodes to the same values and a search for a stored
     value finds the same rows. What orjson refuses (a lone surrogate) goes through :func:`dumps`.
     """
+    if not value and type(value) is dict:
+        return "{}"  # most relationships have no properties
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
@@ -123,7 +125,8 @@ def audit_items(changes: ChangeSet, redact: bool = False) -> list[list]:
         items += [[rel_target(c.key), None, None] for c in changes.rels]
         return items
     items = [[f"{c.label}:{c.id}", c.before, c.props] for c in changes.nodes]
-    items += [[rel_target(c.key), c.before, c.props] for c in changes.rels]
+    items += [[f"{k[0]}:{k[2]}->{k[4]}@{k[5]}" if k[5] else f"{k[0]}:{k[2]}->{k[4]}", c.before, c.props]
+              for c in changes.rels for k in (c.key,)]  # rel_target, inlined: one per relationship
     return items
 
 
