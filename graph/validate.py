@@ -618,10 +618,13 @@ def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
             return None
     strength, frequency, trust, worth = data.get("strength"), data.get("frequency"), data.get("trust"), data.get("value")
     if strength is not None:
-        strength = fast.number(strength, 0, 100)
-        if strength is _SLOW:
-            return None
-        strength = round(strength, 3)
+        if type(strength) is int and 0 <= strength <= 100:
+            strength = float(strength)  # round(…, 3) would change nothing
+        else:
+            strength = fast.number(strength, 0, 100)
+            if strength is _SLOW:
+                return None
+            strength = round(strength, 3)
     if frequency is not None or trust is not None or worth is not None:  # a tie reported in a survey
         trust, worth = fast.number(trust, 1, 4), fast.number(worth, 1, 4)
         if trust is _SLOW or worth is _SLOW or (frequency is not None and (type(frequency) is not str
@@ -638,15 +641,16 @@ def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
 
 def _ties(run: _Run, records: list[RawRecord]) -> None:
     seen: dict[tuple, RawRecord] = {}
-    existing = run.existing.ties
+    existing, incoming = run.existing.ties, run.incoming.ties
     for record in records:
         tie = _tie_fast(run, record)
-        if tie is not None and tie.key not in seen:
-            seen[tie.key] = record
-            old = existing.get(tie.key)
+        key = tie.key if tie is not None else None
+        if key is not None and key not in seen:
+            seen[key] = record
+            old = existing.get(key)
             if old is not None and (old.source, old.target) != (tie.source, tie.target):
                 tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
-            run.incoming.ties[tie.key] = tie
+            incoming[key] = tie
             continue
         c = run.checker(record)
         source = c.ident("source")
