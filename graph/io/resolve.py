@@ -110,14 +110,6 @@ class _Index:
         return f"{_KIND[list_name]} {ident}" + (f" in {kreis} ({where})" if where else "")
 
 
-def _known_id(value: str, lists: tuple[str, ...], tables: dict[str, dict], created: set[tuple[str, str]]) -> bool:
-    """Whether `value` is the id of an item of `lists`, stored or created by the same import."""
-    for name in lists:
-        if value in tables[name] or (name, value) in created:
-            return True
-    return False
-
-
 def resolve_names(records: list[RawRecord], full: Dataset,
                   visible: Dataset | Callable[[], Dataset] | None = None) -> list[RawRecord]:
     """Records with names in reference fields replaced by ids (see the module docstring).
@@ -126,16 +118,27 @@ def resolve_names(records: list[RawRecord], full: Dataset,
     (names are looked up there only); it may be given as a function, called only when a name
     actually needs resolving. Raises :class:`InputError` with one problem per ambiguous name.
     """
-    created = {(r.list_name, r.data["id"]) for r in records if isinstance(r.data.get("id"), str)}
+    created: dict[str, set[str]] = {name: set() for name in _KIND}  # ids the same import creates, per list
+    for r in records:
+        if r.list_name in created and isinstance(r.data.get("id"), str):
+            created[r.list_name].add(r.data["id"])
     index: _Index | None = None
     problems: list[Problem] = []
     out: list[RawRecord] = []
-    tables = {name: getattr(full, name) for name in _KIND}
+    known = {name: (getattr(full, name), created[name]) for name in _KIND}  # stored, created
     for record in records:
         changed: dict | None = None
         for field_name, lists in _FIELDS_OF.get(record.list_name, ()):
             value = record.data.get(field_name)
-            if not isinstance(value, str) or _known_id(value, lists, tables, created) or not value.strip():
+            if not isinstance(value, str):
+                continue
+            hit = False
+            for name in lists:  # the common case: the id of an item stored or created by this import
+                stored, new = known[name]
+                if value in stored or value in new:
+                    hit = True
+                    break
+            if hit or not value.strip():
                 continue
             if lists == ("municipalities",) and _AGS.match(value.strip()):
                 continue  # an AGS: validation says whether it exists
