@@ -69,6 +69,8 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 _BATCH = 5000
+_BIG_WRITE = 50_000  # changes; above this a write gets a larger page cache for its transaction
+_BIG_WRITE_CACHE_KIB = 65_536
 _NODE_KEY = itemgetter(0, 1)  # primary keys; a stable sort keeps the order of repeated keys
 _REL_KEY = itemgetter(0, 1, 2, 3, 4, 5)
 ENV_BUSY_TIMEOUT = "BUENDNISNETZ_BUSY_TIMEOUT"
@@ -274,6 +276,19 @@ class SQLiteStore(Store):
         """
         self._require_schema()
         total = len(changes.nodes) + len(changes.rels)
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        if total > _BIG_WRITE:  # a page cache that holds the index pages being filled (else re-read from disk)
+            self.conn.execute(f"PRAGMA cache_size = -{_BIG_WRITE_CACHE_KIB}")
+        try:
+            self._write_locked(changes, audit, progress, expected_revision, total)
+        finally:
+            if total > _BIG_WRITE:
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")  # and the memory is given back
+        if progress:
+            progress(total, total)
+
+    def _write_locked(self, changes: ChangeSet, audit: list[tuple[str, str, str, list[list]]],
+                      progress: Progress | None, expected_revision: int | None, total: int) -> None:
         done = 0
         with self._immediate() as cur:
             if expected_revision is not None and self._meta("revision") != expected_revision:
@@ -305,8 +320,6 @@ class SQLiteStore(Store):
             cur.executemany("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,'',NULL,?)",
                             [(at, user, action, encode_audit_chunk(items)) for at, user, action, items in audit])
             cur.execute(_BUMP_REVISION)
-        if progress:
-            progress(total, total)
 
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
         """Newest first; a chunk row (``after`` a blob) expands into its entries, newest first."""
