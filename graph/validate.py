@@ -594,7 +594,10 @@ def _memberships(run: _Run, records: list[RawRecord]) -> None:
 
 
 def _kind_fast(run: _Run, value) -> str | None:
-    """:meth:`_Run.kind_of` of a clean id, cached (relations are checked after all entities); None: use the full check."""
+    """:meth:`_Run.kind_of` of a clean id, cached (relations are checked after all entities).
+
+    None: not known here, use the full check.
+    """
     kinds = run.fast.kinds
     kind = kinds.get(value) if type(value) is str else None
     if kind is None and run.fast.ident(value) is not _SLOW:
@@ -616,7 +619,8 @@ def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
         since = fast.date(since)
         if since is _SLOW:
             return None
-    strength, frequency, trust, worth = data.get("strength"), data.get("frequency"), data.get("trust"), data.get("value")
+    strength, frequency = data.get("strength"), data.get("frequency")
+    trust, worth = data.get("trust"), data.get("value")
     if strength is not None:
         if type(strength) is int and 0 <= strength <= 100:
             strength = float(strength)  # round(…, 3) would change nothing

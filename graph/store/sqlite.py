@@ -47,6 +47,8 @@ from .sqlitefile import (
 )
 from .survey_sqlite import MIGRATION as SURVEY_MIGRATION
 
+_RELS_BY_DST = "CREATE INDEX IF NOT EXISTS rels_by_dst ON rels (dst_label, dst_id)"
+
 #: version -> statements that bring a store from version-1 to version.
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -57,7 +59,7 @@ MIGRATIONS: dict[int, list[str]] = {
                type TEXT NOT NULL, src_label TEXT NOT NULL, src_id TEXT NOT NULL,
                dst_label TEXT NOT NULL, dst_id TEXT NOT NULL, key TEXT NOT NULL, props TEXT NOT NULL,
                PRIMARY KEY (type, src_label, src_id, dst_label, dst_id, key)) WITHOUT ROWID""",
-        "CREATE INDEX IF NOT EXISTS rels_by_dst ON rels (dst_label, dst_id)",
+        _RELS_BY_DST,
         """CREATE TABLE IF NOT EXISTS audit (
                seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user TEXT NOT NULL,
                action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT)""",
@@ -311,12 +313,20 @@ class SQLiteStore(Store):
                     progress(done, total)
             rel_upserts = sorted([(*c.key, fast_dumps(c.props)) for c in changes.rels if c.props is not None],
                                  key=_REL_KEY)
+            # More new relationships than stored ones (a first import): the index by target is built
+            # once afterwards, from sorted entries, instead of being filled in random order.
+            rebuild = (len(rel_upserts) > _BIG_WRITE
+                       and len(rel_upserts) > cur.execute("SELECT count(*) FROM rels").fetchone()[0])
+            if rebuild:
+                cur.execute("DROP INDEX IF EXISTS rels_by_dst")
             for start in range(0, len(rel_upserts), _BATCH):
                 batch = rel_upserts[start:start + _BATCH]
                 cur.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
                 done += len(batch)
                 if progress:
                     progress(done, total)
+            if rebuild:
+                cur.execute(_RELS_BY_DST)
             cur.executemany("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,'',NULL,?)",
                             [(at, user, action, encode_audit_chunk(items)) for at, user, action, items in audit])
             cur.execute(_BUMP_REVISION)
