@@ -648,7 +648,6 @@ def person_erase(obj: Context, person_id, yes):
 @click.pass_obj
 def serve(obj: Context, port, address):
     """Die Streamlit-App starten."""
-    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     env = dict(os.environ)
     if obj.store_uri:
         env[ENV_STORE] = obj.store_uri
@@ -658,7 +657,8 @@ def serve(obj: Context, port, address):
     if accounts.mode() == "unset":
         raise accounts.NotConfigured(accounts.not_configured_message())
     _say(f"Bündnisnetz läuft auf http://{address}:{port}  (Beenden mit Strg+C)")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+    # ui.serve runs `streamlit run ui/app.py` in-process and warms its caches while it starts
+    cmd = [sys.executable, "-m", "ui.serve", "--server.port", str(port),
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--client.toolbarMode", "minimal"]
     raise click.exceptions.Exit(subprocess.call(cmd, env=env))

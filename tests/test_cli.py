@@ -240,6 +240,7 @@ def test_serve_binds_to_localhost_by_default(store_uri, monkeypatch):
     assert main(["--store", store_uri, "serve"]) == 0
     cmd, env = calls[0]
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[1:3] == ["-m", "ui.serve"]  # Streamlit with the warm-up (ui/serve.py)
     assert env["BUENDNISNETZ_STORE"] == store_uri
 
 

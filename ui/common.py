@@ -273,7 +273,7 @@ def current_user() -> User | None:
                 return user
     how = accounts.mode()
     if how == "single-user":
-        return User(APP_USER, "admin")
+        return single_user()
     if how == "accounts":
         token = _cookie()
         restored = sessions.verify(token)
@@ -297,6 +297,16 @@ _seen_revision: dict[str, int] = {}
 
 def view_key(revision: int, user: User) -> tuple:
     return (revision, user.name, user.role, user.office, user.kreis)
+
+
+def single_user() -> User:
+    """The one user of a single-user install (no login): admin, named by $BUENDNISNETZ_USER."""
+    return User(APP_USER, "admin")
+
+
+def note_revision(uri: str, revision: int) -> None:
+    """Remember the first revision this process saw of a store (:func:`app_context` compares with it)."""
+    _seen_revision.setdefault(uri, revision)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Daten werden geladen …")
@@ -357,10 +367,12 @@ def app_context() -> AppContext:
 
 
 def clear_caches() -> None:
-    """After a write: drop cached snapshots and derived data (the session's connection stays)."""
-    full_snapshot.clear()
-    snapshot.clear()
-    health_reports.clear()
+    """After a write: drop cached snapshots and everything derived from them (the session's connection stays).
+
+    All of Streamlit's caches, not a list of functions: maps, office views and suggestions of the old
+    revision hold names too, and an erased person must not stay in the server's memory.
+    """
+    st.cache_resource.clear()
     st.cache_data.clear()
 
 
@@ -551,6 +563,34 @@ def network_map(uri: str, view: tuple, as_of: date, **filters):
 
     reports = {r.alliance: r for r in health_reports(uri, view, as_of)}
     return map_for(snapshot(uri, view), as_of, MapFilter(**filters), health=reports)
+
+
+def map_filters(sel) -> dict:
+    """A :class:`graph.netmap.MapFilter` as the keyword arguments of :func:`network_map` and :func:`map_data`.
+
+    One place for their names and order: the caches key on both, so the map page and the warm-up
+    (:func:`warm_view`) must pass them alike.
+    """
+    return {"state": sel.state, "kreis": sel.kreis, "alliance": sel.alliance, "office": sel.office,
+            "topic": sel.topic, "sector": sel.sector, "ego": sel.ego, "depth": sel.depth}
+
+
+#: The map page's first view: Bund level (no filter), coloured by kind, the browser's layout on.
+FIRST_MAP = {"colour_by": "kind", "physics": True}
+
+
+def warm_view(uri: str, view: tuple, as_of: date | None = None) -> None:
+    """Compute what the first visit of this view needs – the check of its alliances and the map page's
+    first map – into the caches the pages read (called by the server's warm-up, :mod:`ui.serve`).
+
+    Only ``st.cache_resource`` entries: they live in the process; ``st.cache_data`` lives in the
+    runtime, which the warm-up runs before.
+    """
+    from graph.netmap import MapFilter
+
+    as_of = as_of or date.today()
+    health_reports(uri, view, as_of)
+    network_map(uri, view, as_of, **map_filters(MapFilter()))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -22,7 +22,7 @@ from graph.netmap import (
     level_of,
     render_html,
 )
-from ui.common import app_context, empty_hint, kreis_name, map_data, md, network_map, state_of
+from ui.common import FIRST_MAP, app_context, empty_hint, kreis_name, map_data, map_filters, md, network_map, state_of
 from ui.karte_komponente import map_component
 
 MAP_HEIGHT = 470
@@ -101,6 +101,7 @@ alliance_ids = sorted((a for a, ags in places.items()
 alliance = choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids},
                   column=c3)
 colour_by = c4.selectbox("Farbe nach", ["kind", "type", "sector"], key="karte_farbe",
+                         index=["kind", "type", "sector"].index(FIRST_MAP["colour_by"]),
                          format_func={"kind": "Art", "type": "Typ", "sector": "Sektor"}.get)
 with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
     e1, e2, e3, e4 = st.columns(4)
@@ -113,7 +114,7 @@ with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
     depth = e4.slider("Tiefe des Ego-Netzes", 1, 3, 1, key="karte_tiefe",
                       help="Schritte vom Mittelpunkt; ein Ego-Netz öffnen Sie mit Doppelklick auf eine Person "
                            "oder Einrichtung in der Karte oder im Bereich Details.")
-    physics = e4.toggle("Physik", value=True, key="karte_physik",
+    physics = e4.toggle("Physik", value=FIRST_MAP["physics"], key="karte_physik",
                         help="An: kleine Karten ordnen sich beim Öffnen selbst an. Aus: feste, vorab berechnete "
                              "Anordnung.")
 
@@ -122,8 +123,7 @@ if ego is not None and ego not in ds.actors and ego not in ds.institutions:
     ego = state_["karte_ego"] = None
 sel = MapFilter(state=state, kreis=kreis, alliance=alliance, office=office, topic=topic, sector=sector, ego=ego,
                 depth=depth if ego else 1)
-filters = {"state": sel.state, "kreis": sel.kreis, "alliance": sel.alliance, "office": sel.office,
-           "topic": sel.topic, "sector": sel.sector, "ego": sel.ego, "depth": sel.depth}
+filters = map_filters(sel)
 level = level_of(sel)
 
 
