@@ -258,4 +258,9 @@ def test_every_map_view_has_a_table_with_the_same_nodes(app_url, page):
     frame = open_kreis(page, app_url)
     total = frame.evaluate("() => nodes.length")
     edges = frame.evaluate("() => edges.length")
-    assert page.get_by_text(f"Karte als Tabelle: {total} Knoten, {edges} Verbindungen").is_visible()
+    label = page.get_by_text(f"Karte als Tabelle: {total} Knoten, {edges} Verbindungen")
+    assert label.is_visible()
+    label.click()  # the tables are built once the expander is opened
+    tables = page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]')
+    tables.nth(1).wait_for(timeout=30_000)
+    assert tables.count() == 2

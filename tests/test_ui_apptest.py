@@ -86,6 +86,21 @@ def test_kreis_filter_changes_the_map(demo_store):
     assert at.selectbox(key="karte_buendnis").options  # alliances of Köln offered
 
 
+def test_the_map_as_a_table_has_every_node_and_edge_once_opened(demo_store):
+    at = app("seiten/karte.py")
+    at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln
+    [box] = [e for e in at.expander if e.label.startswith("Karte als Tabelle")]
+    assert not box.dataframe  # closed: no table built or sent before someone opens it
+    at.session_state["karte_tabelle"] = True  # what opening the expander does
+    at.run()
+    [box] = [e for e in at.expander if e.label.startswith("Karte als Tabelle")]
+    [nodes] = [f.value for f in box.dataframe if "Name" in f.value.columns]
+    [edges] = [f.value for f in box.dataframe if "Verbindung" in f.value.columns]
+    assert sorted(nodes["Name"]) == sorted(at.selectbox(key="karte_knoten").options)
+    assert box.label == f"Karte als Tabelle: {len(nodes)} Knoten, {len(edges)} Verbindungen"
+    assert len(edges) and set(edges["Von"]) | set(edges["Zu"]) <= set(nodes["Name"])
+
+
 def test_selecting_a_node_shows_its_details(demo_store):
     at = app("seiten/karte.py")
     at.selectbox(key="karte_buendnis").set_value("demo-b09").run()

@@ -224,7 +224,9 @@ st.download_button("Karte als HTML herunterladen", standalone_page, file_name=f"
                    help="Eigenständige Datei, die ohne Internetverbindung geöffnet werden kann. Ein Bild der "
                         "aktuellen Ansicht speichert die Schaltfläche „PNG“ über der Karte.")
 
-with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edges)} Verbindungen"):
+
+def show_tables() -> None:
+    """The map's nodes and edges as two tables (BITV 2.0: what the graphic shows, also as text)."""
     st.caption("Dieselben Knoten und Verbindungen wie in der Karte, als Text.")
     st.dataframe(pd.DataFrame([{"Name": node_names[n.id], "Art": KIND_LABELS.get(n.kind, n.kind),
                                 "Status": STATUS_LABELS.get(n.status, "") if n.status else "",
@@ -236,3 +238,11 @@ with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edge
                                 "Zu": node_names.get(e.target, e.target), "Angaben": e.tooltip}
                                for e in graph.edges], columns=["Von", "Verbindung", "Zu", "Angaben"]),
                  hide_index=True, width="stretch", key="karte_tabelle_verbindungen")
+
+
+# The tables are built when the expander is open (Streamlit tracks its state with a key and reruns on a
+# change): closed, they would only cost the first draw of the page – their data and the browser's table code.
+with st.expander(f"Karte als Tabelle: {len(graph.nodes)} Knoten, {len(graph.edges)} Verbindungen",
+                 key="karte_tabelle", on_change="rerun") as table_box:
+    if table_box.open:
+        show_tables()
