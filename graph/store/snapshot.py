@@ -81,14 +81,7 @@ class _Pickler(pickle.Pickler):
 
 def save(path: Path, key: tuple, ds: Dataset) -> None:
     """Write atomically (a temporary file, then rename), readable by the owner only; failures are ignored."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((FORMAT, key, ds))
-        os.replace(tmp, path)
-    except OSError:
-        invalidate(tmp)
+    _save_object(path, key, ds)
 
 
 def invalidate(path: Path) -> None:
@@ -191,6 +184,9 @@ def kreis_slice(ds: Dataset, kreis: str, lookups: _Lookups | None = None) -> Dat
     return alliance_closure(ds, ids, look, around=look.located.get(kreis, ()))
 
 
+_REFERENCE = ("states", "municipalities", "service_offices", "topics")
+
+
 def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
     """One file per Kreis with its :func:`kreis_slice`, and an index (alliance and Kreis -> file)."""
     from ..model import kreis_of
@@ -204,13 +200,15 @@ def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
     by_kreis: dict[str, list[str]] = {kreis: [] for kreis in lookups.located}
     for alliance in ds.alliances.values():
         by_kreis.setdefault(kreis_of(alliance.municipality) if alliance.municipality else "-", []).append(alliance.id)
-    index: dict[str, dict[str, str]] = {"alliances": {}, "kreise": {}}
+    index: dict[str, dict] = {"alliances": {}, "kreise": {},
+                              "reference": {name: getattr(ds, name) for name in _REFERENCE}}
     for number, (kreis, ids) in enumerate(sorted(by_kreis.items())):
         name = f"shard-{number}"
-        save(directory / name, key, alliance_closure(ds, ids, lookups, around=lookups.located.get(kreis, ())))
+        part = alliance_closure(ds, ids, lookups, around=lookups.located.get(kreis, ()))
+        save(directory / name, key, dataclasses.replace(part, **{name: {} for name in _REFERENCE}))
         index["alliances"].update(dict.fromkeys(ids, name))
         index["kreise"][kreis] = name
-    _save_object(directory / "index", key, index)
+    _save_object(directory / "index", key, index)  # the reference data once, not in every shard
 
 
 def load_shard(db_path: Path, key: tuple, *, alliance: str | None = None, kreis: str | None = None):
@@ -225,7 +223,8 @@ def load_shard(db_path: Path, key: tuple, *, alliance: str | None = None, kreis:
     name = index["alliances"].get(alliance) if alliance is not None else index["kreise"].get(kreis)
     if name is None:
         return False
-    return load(shard_dir(db_path) / name, key)
+    part = load(shard_dir(db_path) / name, key)
+    return dataclasses.replace(part, **index["reference"]) if part is not None else None
 
 
 def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
@@ -270,7 +269,7 @@ def _save_object(path: Path, key: tuple, value) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((FORMAT, key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((FORMAT, key, value))
         os.replace(tmp, path)
     except OSError:
         invalidate(tmp)
