@@ -89,6 +89,14 @@ _BUMP_REVISION = ("INSERT INTO meta VALUES ('revision', '1') "
                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
+def _decoded(cursor, size: int = 20000):
+    """The rows of `cursor` in chunks, each with the JSON of its last column decoded: one
+    ``json.loads`` of a chunk's texts as one array instead of one call per row (about twice
+    as fast; the chunks bound the memory of the joined text)."""
+    while rows := cursor.fetchmany(size):
+        yield rows, json.loads("[" + ",".join([row[-1] for row in rows]) + "]")
+
+
 class SQLiteStore(Store):
     def __init__(self, path: str | Path, uri: str | None = None):
         self.path = Path(path)
@@ -240,11 +248,13 @@ class SQLiteStore(Store):
         # One read transaction, so nodes and rels come from the same moment.
         self.conn.execute("BEGIN")
         try:
-            for label, ident, props in self.conn.execute("SELECT label, id, props FROM nodes"):
-                nodes.setdefault(label, {})[ident] = json.loads(props)
-            for *key, props in self.conn.execute(
-                    "SELECT type, src_label, src_id, dst_label, dst_id, key, props FROM rels"):
-                rels[tuple(key)] = json.loads(props)
+            for rows, decoded in _decoded(self.conn.execute("SELECT label, id, props FROM nodes")):
+                for (label, ident, _), props in zip(rows, decoded):
+                    nodes.setdefault(label, {})[ident] = props
+            for rows, decoded in _decoded(self.conn.execute(
+                    "SELECT type, src_label, src_id, dst_label, dst_id, key, props FROM rels")):
+                for row, props in zip(rows, decoded):
+                    rels[row[:6]] = props
         finally:
             self.conn.execute("COMMIT")
         return nodes, rels
