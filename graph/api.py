@@ -56,10 +56,12 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None,
     return scope(ds, as_user(user))
 
 
-def office_inputs(store: Store, user: User | str, as_of) -> tuple[Dataset, list, list]:
-    """What :func:`graph.office.office_view` reads for `user` as of a date, computed from the whole graph:
-    the reference data, alliances and offers the user sees, the health reports of all their alliances
-    and the offer recommendations (hospitation hosts are paired across the country).
+def office_inputs(store: Store, user: User | str, as_of, office: str) -> tuple[Dataset, list, list]:
+    """What :func:`graph.office.office_view` reads for one Servicebüro as `user` sees it, as of a date:
+    the reference data, alliances and offers (the view counts offers and reach over all of them),
+    and the health reports and offer recommendations of the office's alliances. These are
+    computed from the whole graph (hospitation hosts are paired across the country), the same
+    as ``office_view`` computes them when not given.
 
     A store that keeps derived results (the embedded one) keeps these until its next write, so a
     second ``office`` command on the same data does not check every alliance again.
@@ -69,18 +71,21 @@ def office_inputs(store: Store, user: User | str, as_of) -> tuple[Dataset, list,
     def compute():
         from .health import check_alliances
         from .offers import recommend
+        from .rules import alliances_of_office
 
         ds = read(store, user)
         reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
         recommendations = recommend(ds, as_of, reports, dismissed=dismissals(store, user))
+        mine = alliances_of_office(ds, office) if office in ds.service_offices else set()
         used = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
                        topics=ds.topics, alliances=ds.alliances, offers=ds.offers)
-        return used, reports, recommendations
+        return (used, [r for r in reports if r.alliance in mine],
+                [r for r in recommendations if r.alliance in mine])
 
     derived = getattr(store, "derived", None)
     if derived is None:
         return compute()
-    return derived("office", (as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
+    return derived("office", (office, as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
 
 
 def revision(store: Store) -> int:

@@ -468,7 +468,7 @@ def office(obj: Context, office_id, as_of, fmt, out):
     from . import office as office_mod
 
     as_of_date = _date_option(as_of)
-    ds, reports, recommendations = api.office_inputs(obj.store, obj.user, as_of_date)
+    ds, reports, recommendations = api.office_inputs(obj.store, obj.user, as_of_date, office_id)
     _require(ds, "--office", office_id, office=True)
     view = office_mod.office_view(ds, office_id, as_of_date, reports=reports, recommendations=recommendations)
     if fmt == "json":

@@ -191,7 +191,7 @@ def test_office_results_are_kept_per_user_and_date_until_the_next_write(demo_sto
 
     admin, coordinator = User("admin", "admin"), User("k", "coordinator", kreis="05315")
     day = date(2026, 6, 1)
-    first = api.office_inputs(demo_store, admin, day)
+    first = api.office_inputs(demo_store, admin, day, "sb-koeln")
     files = [p for p in snapshot.shard_dir(demo_store.path).iterdir() if p.name.startswith("derived-")]
     assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
 
@@ -199,12 +199,30 @@ def test_office_results_are_kept_per_user_and_date_until_the_next_write(demo_sto
         raise AssertionError("checked every alliance again")
 
     monkeypatch.setattr(graph.health, "check_alliances", no_check)
-    again = api.office_inputs(demo_store, admin, day)
+    again = api.office_inputs(demo_store, admin, day, "sb-koeln")
     assert [r.as_dict() for r in again[1]] == [r.as_dict() for r in first[1]]
     assert [r.as_dict() for r in again[2]] == [r.as_dict() for r in first[2]]
-    for other_user, other_day in ((coordinator, day), (admin, date(2026, 6, 2))):
+    for other_user, other_day, office in ((coordinator, day, "sb-koeln"), (admin, date(2026, 6, 2), "sb-koeln"),
+                                          (admin, day, "sb-magdeburg")):
         with pytest.raises(AssertionError, match="again"):
-            api.office_inputs(demo_store, other_user, other_day)
+            api.office_inputs(demo_store, other_user, other_day, office)
     monkeypatch.undo()
     api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
     assert not any(snapshot.shard_dir(demo_store.path).iterdir())
+
+
+def test_one_alliance_builds_only_its_kreis_shard_and_another_kreis_comes_from_the_snapshot(demo_store, monkeypatch):
+    from graph.model import kreis_of
+
+    ds = demo_store.read()
+    home = kreis_of(ds.alliances["demo-b09"].municipality)
+    other = next(kreis_of(a.municipality) for a in ds.alliances.values() if kreis_of(a.municipality) != home)
+    demo_store.read_alliance("demo-b09")
+    assert sorted(p.name for p in snapshot.shard_dir(demo_store.path).iterdir()) == ["index", f"kreis-{home}"]
+    monkeypatch.setattr(demo_store, "_read_rows", lambda: pytest.fail("read every row for a second Kreis"))
+    part = demo_store.read_kreis(other)
+    assert any(kreis_of(a.municipality) == other for a in part.alliances.values())
+    assert len(part.actors) < len(ds.actors)
+    assert (snapshot.shard_dir(demo_store.path) / f"kreis-{other}").exists()
+    assert demo_store.read_kreis("../../x") is not None  # not a Kreis: the whole graph, no file
+    assert len(list(snapshot.shard_dir(demo_store.path).iterdir())) == 3

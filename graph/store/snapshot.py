@@ -9,7 +9,8 @@ the store's current revision and last audit entry.
 For commands about one alliance or one Kreis (``health --alliance``, ``map --kreis``) the
 store also keeps *shards*: per Kreis, the neighbourhood of its alliances (:func:`alliance_closure`)
 and everyone placed there (:func:`kreis_slice`), so such a command loads a few hundred records
-instead of the country.
+instead of the country. A shard is built when a command first asks for its Kreis (from the
+snapshot), not all of them after every write.
 
 Next to the shards a command may keep a result it computed from the whole graph
 (:func:`save_derived`, e.g. the health reports and offer recommendations ``office`` needs),
@@ -36,8 +37,8 @@ from pathlib import Path
 from .. import model
 from ..model import Dataset
 
-__all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_alliance", "load_shard",
-           "load_derived", "save", "save_derived", "save_shards", "shard_dir", "snapshot_path"]
+__all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_derived", "load_shard",
+           "save", "save_derived", "save_shard", "shard_dir", "snapshot_path"]
 
 FORMAT = 3
 
@@ -91,44 +92,13 @@ def invalidate(path: Path) -> None:
         pass
 
 
-# -- shards: the neighbourhood of each alliance, grouped by Kreis ---------------------------------
+# -- shards: what a command about one Kreis or one of its alliances reads --------------------------
 
 def shard_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".shards")
 
 
-class _Lookups:
-    """Memberships by alliance and by member, ties by end, persons and institutions by the Kreis of their place,
-    and every item's position (built once)."""
-
-    def __init__(self, ds: Dataset):
-        from ..model import kreis_of
-
-        self.by_alliance: dict[str, list] = {}
-        self.by_member: dict[str, list] = {}
-        self.ties_of: dict[str, list] = {}
-        for membership_key, m in ds.memberships.items():
-            self.by_alliance.setdefault(m.alliance, []).append(membership_key)
-            self.by_member.setdefault(m.member, []).append(membership_key)
-        for tie_key, tie in ds.ties.items():
-            self.ties_of.setdefault(tie.source, []).append(tie_key)
-            if tie.target != tie.source:
-                self.ties_of.setdefault(tie.target, []).append(tie_key)
-        self.offers_of: dict[str, list] = {}
-        for offer_id, offer in ds.offers.items():
-            if offer.alliance:
-                self.offers_of.setdefault(offer.alliance, []).append(offer_id)
-        self.located: dict[str, list[str]] = {}  # Kreis -> persons and institutions placed there (partner rule)
-        for table in (ds.institutions, ds.actors):
-            for ident in table:
-                place = ds.municipality_of_member(ident)
-                if place:
-                    self.located.setdefault(kreis_of(place), []).append(ident)
-        self.position = {name: {key: i for i, key in enumerate(getattr(ds, name))}
-                         for name in ("memberships", "ties", "offers", "alliances", "actors", "institutions")}
-
-
-def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None, *, around=()) -> Dataset:
+def alliance_closure(ds: Dataset, alliance_ids, *, around=()) -> Dataset:
     """What analysing these alliances on their own needs: a small dataset instead of the country.
 
     The reference data (states, municipalities, Servicebüros, topics); the
@@ -141,31 +111,30 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None,
     `around` adds more persons and institutions (a Kreis map shows everyone placed in
     the Kreis): they come with their institutions, and then every tie between two
     persons or institutions kept is kept as well.
+
+    A few passes over the tables, no index: it is built for one Kreis at a time.
     """
-    look = lookups or _Lookups(ds)
-    wanted = [a for a in dict.fromkeys(alliance_ids) if a in ds.alliances]
-    members = {ds.memberships[k].member for a in wanted for k in look.by_alliance.get(a, ())}
-    tie_keys = {k for m in members for k in look.ties_of.get(m, ())}
+    wanted = {a for a in alliance_ids if a in ds.alliances}
+    members = {m.member for m in ds.memberships.values() if m.alliance in wanted}
+    tie_keys = {k for k, t in ds.ties.items() if t.source in members or t.target in members}
     nodes = set(members)
     for key in tie_keys:
         tie = ds.ties[key]
         nodes.update((tie.source, tie.target))
-    membership_keys = {k for n in nodes for k in look.by_member.get(n, ())}
-    alliances = set(wanted) | {ds.memberships[k].alliance for k in membership_keys
-                               if ds.memberships[k].alliance in ds.alliances}
+    membership_keys = {k for k, m in ds.memberships.items() if m.member in nodes}
+    alliances = wanted | {ds.memberships[k].alliance for k in membership_keys
+                          if ds.memberships[k].alliance in ds.alliances}
     nodes.update(around)
     actors = {n for n in nodes if n in ds.actors}
     institutions = {n for n in nodes if n not in ds.actors and n in ds.institutions}
     institutions |= {i for a in actors if (i := ds.actors[a].institution) is not None and i in ds.institutions}
     if around:
         kept = actors | institutions
-        tie_keys.update(k for n in kept for k in look.ties_of.get(n, ())
-                        if ds.ties[k].source in kept and ds.ties[k].target in kept)
-    offer_keys = {k for a in wanted for k in look.offers_of.get(a, ())}
+        tie_keys.update(k for k, t in ds.ties.items() if t.source in kept and t.target in kept)
+    offer_keys = {k for k, o in ds.offers.items() if o.alliance in wanted}
 
     def ordered(name: str, keys) -> dict:
-        table, position = getattr(ds, name), look.position[name]
-        return {key: table[key] for key in sorted(keys, key=position.__getitem__)}
+        return {key: item for key, item in getattr(ds, name).items() if key in keys}
 
     return Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
                    topics=ds.topics, alliances=ordered("alliances", alliances), actors=ordered("actors", actors),
@@ -174,63 +143,84 @@ def alliance_closure(ds: Dataset, alliance_ids, lookups: _Lookups | None = None,
                    offers=ordered("offers", offer_keys))
 
 
-def kreis_slice(ds: Dataset, kreis: str, lookups: _Lookups | None = None) -> Dataset:
-    """Everything a command about one Kreis reads: the :func:`alliance_closure` of the Kreis' alliances
-    with everyone placed in the Kreis (``health --alliance``, ``map --kreis``)."""
+#: The Kreis of alliances without a place (they get a shard of their own).
+NO_PLACE = "-"
+
+
+def kreis_of_alliance(ds: Dataset, alliance_id: str) -> str:
     from ..model import kreis_of
 
-    look = lookups or _Lookups(ds)
-    ids = [a.id for a in ds.alliances.values() if a.municipality and kreis_of(a.municipality) == kreis]
-    return alliance_closure(ds, ids, look, around=look.located.get(kreis, ()))
+    place = ds.alliances[alliance_id].municipality
+    return kreis_of(place) if place else NO_PLACE
+
+
+def kreis_slice(ds: Dataset, kreis: str) -> Dataset:
+    """Everything a command about one Kreis or one of its alliances reads: the :func:`alliance_closure`
+    of the Kreis' alliances with everyone placed in the Kreis (``health --alliance``, ``map --kreis``)."""
+    from ..model import kreis_of
+
+    ids = [a for a in ds.alliances if kreis_of_alliance(ds, a) == kreis]
+    placed = [n for table in (ds.institutions, ds.actors) for n in table
+              if (place := ds.municipality_of_member(n)) and kreis_of(place) == kreis] if kreis != NO_PLACE else []
+    return alliance_closure(ds, ids, around=placed)
 
 
 _REFERENCE = ("states", "municipalities", "service_offices", "topics")
 
 
-def save_shards(db_path: Path, key: tuple, ds: Dataset) -> None:
-    """One file per Kreis with its :func:`kreis_slice`, and an index (alliance and Kreis -> file)."""
-    from ..model import kreis_of
+def _shard_path(db_path: Path, kreis: str) -> Path:
+    return shard_dir(db_path) / f"kreis-{kreis}"
 
-    directory = shard_dir(db_path)
-    try:
-        directory.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return
-    lookups = _Lookups(ds)
-    by_kreis: dict[str, list[str]] = {kreis: [] for kreis in lookups.located}
-    for alliance in ds.alliances.values():
-        by_kreis.setdefault(kreis_of(alliance.municipality) if alliance.municipality else "-", []).append(alliance.id)
-    index: dict[str, dict] = {"alliances": {}, "kreise": {},
-                              "reference": {name: getattr(ds, name) for name in _REFERENCE}}
-    for number, (kreis, ids) in enumerate(sorted(by_kreis.items())):
-        name = f"shard-{number}"
-        part = alliance_closure(ds, ids, lookups, around=lookups.located.get(kreis, ()))
-        save(directory / name, key, dataclasses.replace(part, **{name: {} for name in _REFERENCE}))
-        index["alliances"].update(dict.fromkeys(ids, name))
-        index["kreise"][kreis] = name
-    _save_object(directory / "index", key, index)  # the reference data once, not in every shard
+
+def _shard_kreis(index: dict, alliance: str | None, kreis: str | None) -> str | None:
+    """The Kreis whose shard holds this alliance or this Kreis; None when the data has neither."""
+    if alliance is not None:
+        return index["alliances"].get(alliance)
+    if kreis is not None and kreis.isdigit() and kreis in index["reference"]["municipalities"]:
+        return kreis
+    return None
 
 
 def load_shard(db_path: Path, key: tuple, *, alliance: str | None = None, kreis: str | None = None):
     """The shard saved under `key` holding this alliance, or this Kreis (:func:`kreis_slice`).
 
-    Returns the dataset; ``False`` when the shards are current but none holds it (nothing to
-    build); None when there are no current shards.
+    Returns the dataset; ``False`` when the data has no such alliance or Kreis (nothing to
+    build: the command says so); None when the shard is not built (yet) at this key.
     """
     index = _load_object(shard_dir(db_path) / "index", key)
     if not isinstance(index, dict):
         return None
-    name = index["alliances"].get(alliance) if alliance is not None else index["kreise"].get(kreis)
-    if name is None:
+    found = _shard_kreis(index, alliance, kreis)
+    if found is None:
         return False
-    part = load(shard_dir(db_path) / name, key)
+    part = load(_shard_path(db_path, found), key)
     return dataclasses.replace(part, **index["reference"]) if part is not None else None
 
 
-def load_alliance(db_path: Path, key: tuple, alliance: str) -> Dataset | None:
-    """The closure of `alliance` saved under `key` (with the rest of its Kreis), or None."""
-    found = load_shard(db_path, key, alliance=alliance)
-    return found or None
+def save_shard(db_path: Path, key: tuple, ds: Dataset, *, alliance: str | None = None,
+               kreis: str | None = None) -> Dataset | None:
+    """Build and keep the shard holding this alliance or Kreis (only that one: the others are built
+    when a command asks for them); returns it, or None when `ds` has no such alliance or Kreis.
+
+    The index (alliance -> Kreis, and the reference data every shard shares) is written with
+    the first shard after a write.
+    """
+    directory = shard_dir(db_path)
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    index = _load_object(directory / "index", key)
+    if not isinstance(index, dict):
+        index = {"alliances": {a: kreis_of_alliance(ds, a) for a in ds.alliances},
+                 "reference": {name: getattr(ds, name) for name in _REFERENCE}}
+        _save_object(directory / "index", key, index)
+    found = _shard_kreis(index, alliance, kreis)
+    if found is None:
+        return None
+    part = kreis_slice(ds, found)
+    save(_shard_path(db_path, found), key, dataclasses.replace(part, **{name: {} for name in _REFERENCE}))
+    return part
 
 
 def derived_path(db_path: Path, name: str, params: tuple) -> Path:

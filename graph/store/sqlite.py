@@ -202,20 +202,19 @@ class SQLiteStore(Store):
         return self._read_shard(kreis=kreis)
 
     def _read_shard(self, **which):
-        """The shard holding `which` (one alliance or Kreis); the whole graph when there is none.
-
-        The first such read after a write builds every shard, in one pass over the whole graph.
-        """
+        """The shard holding `which` (one alliance or Kreis), built from the whole graph when missing;
+        the whole graph when the data has no such alliance or Kreis (the command then says so)."""
         key = self._snapshot_key()
-        found = snapshot.load_shard(self.path, key, **which) if key else None
+        found = snapshot.load_shard(self.path, key, **which) if key else False
         if found:
             return found
         full = self.read()
-        if key and found is None:
-            snapshot.save_shards(self.path, key, full)
-            if self._snapshot_key() != key:
-                snapshot.invalidate_shards(self.path)
-        return full
+        if found is False:
+            return full
+        part = snapshot.save_shard(self.path, key, full, **which)
+        if self._snapshot_key() != key:  # written meanwhile: leave no outdated shard behind
+            snapshot.invalidate_shards(self.path)
+        return part if part is not None else full
 
     def derived(self, name: str, params: tuple, compute):
         """``compute()``, a result computed from the data; kept until the next write
