@@ -197,30 +197,19 @@ def load_shard(db_path: Path, key: tuple, *, alliance: str | None = None, kreis:
     return dataclasses.replace(part, **index["reference"]) if part is not None else None
 
 
-def save_shard(db_path: Path, key: tuple, ds: Dataset, *, alliance: str | None = None,
-               kreis: str | None = None) -> Dataset | None:
-    """Build and keep the shard holding this alliance or Kreis (only that one: the others are built
-    when a command asks for them); returns it, or None when `ds` has no such alliance or Kreis.
-
-    The index (alliance -> Kreis, and the reference data every shard shares) is written with
-    the first shard after a write.
-    """
+def save_shard(db_path: Path, key: tuple, part: Dataset, kreis: str, kreis_of_alliances: dict[str, str]) -> None:
+    """Keep the shard of one Kreis (:func:`kreis_slice`; the others are built when a command asks
+    for them). The index (alliance -> Kreis, and the reference data every shard shares) is
+    written with the first shard after a write."""
     directory = shard_dir(db_path)
     try:
         directory.mkdir(mode=0o700, exist_ok=True)
     except OSError:
-        return None
-    index = _load_object(directory / "index", key)
-    if not isinstance(index, dict):
-        index = {"alliances": {a: kreis_of_alliance(ds, a) for a in ds.alliances},
-                 "reference": {name: getattr(ds, name) for name in _REFERENCE}}
-        _save_object(directory / "index", key, index)
-    found = _shard_kreis(index, alliance, kreis)
-    if found is None:
-        return None
-    part = kreis_slice(ds, found)
-    save(_shard_path(db_path, found), key, dataclasses.replace(part, **{name: {} for name in _REFERENCE}))
-    return part
+        return
+    if not isinstance(_load_object(directory / "index", key), dict):
+        _save_object(directory / "index", key, {"alliances": kreis_of_alliances,
+                                                 "reference": {name: getattr(part, name) for name in _REFERENCE}})
+    save(_shard_path(db_path, kreis), key, dataclasses.replace(part, **{name: {} for name in _REFERENCE}))
 
 
 def derived_path(db_path: Path, name: str, params: tuple) -> Path:

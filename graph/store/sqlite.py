@@ -35,7 +35,8 @@ from .base import (
     value_needles,
 )
 from .erasure import Ledger, audit_ids, reapply
-from .graphmap import ChangeSet, RelKey
+from .graphmap import ChangeSet, RelKey, dataset_from_rows
+from .slices import kreis_rows
 from .sqlitefile import (
     DIGEST_KEY,
     check_candidate,
@@ -202,19 +203,27 @@ class SQLiteStore(Store):
         return self._read_shard(kreis=kreis)
 
     def _read_shard(self, **which):
-        """The shard holding `which` (one alliance or Kreis), built from the whole graph when missing;
-        the whole graph when the data has no such alliance or Kreis (the command then says so)."""
+        """The shard holding `which` (one alliance or Kreis); when missing, read from the rows it needs
+        (:func:`graph.store.slices.kreis_rows`, not the whole graph) and kept. The whole graph when the
+        data has no such alliance or Kreis (the command then says so)."""
         key = self._snapshot_key()
         found = snapshot.load_shard(self.path, key, **which) if key else False
         if found:
             return found
-        full = self.read()
-        if found is False:
-            return full
-        part = snapshot.save_shard(self.path, key, full, **which)
-        if self._snapshot_key() != key:  # written meanwhile: leave no outdated shard behind
-            snapshot.invalidate_shards(self.path)
-        return part if part is not None else full
+        if found is None:
+            self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
+            try:
+                rows = kreis_rows(self.conn, **which)
+            finally:
+                self.conn.execute("COMMIT")
+            if rows is not None:
+                kreis, kreis_of_alliances, nodes, rels = rows
+                part = dataset_from_rows(nodes, rels)
+                snapshot.save_shard(self.path, key, part, kreis, kreis_of_alliances)
+                if self._snapshot_key() != key:  # written meanwhile: leave no outdated shard behind
+                    snapshot.invalidate_shards(self.path)
+                return part
+        return self.read()
 
     def derived(self, name: str, params: tuple, compute):
         """``compute()``, a result computed from the data; kept until the next write
