@@ -535,7 +535,12 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
     alliance, candidate id), as scoring every pair, without listing them:
 
     - pairs with a path of length two or three to the alliance, or whose unit is
-      already in it, are scored one by one (they are few: the path matrix is sparse);
+      already in it, come from the sparse path matrix and the units. Only those that can
+      reach the best `wanted` of their group (below the minimum or not) are scored: a
+      pair's score is at most ``proximity × paths + topic × (topics of the alliance) +``
+      every gap, and some `wanted` pairs of the group are known to score at least the
+      cut-off (the best by paths, scored first). If enough pairs below the minimum
+      exist, the others cannot come first and are left out;
     - every other pair scores ``topic + gap``, which depends on the candidate only
       through its class: Kreis, sector, youth voice, administration and topics. Each
       (class, alliance) group is scored once; groups are taken best first, each with
@@ -548,12 +553,12 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
     kreis = net.kreis
     target = np.zeros(n, dtype=bool)
     target[cols] = True
-    # 1. Pairs scored one by one: a path of length two or three, or the same partner unit.
-    paths = _path_pairs(net)
-    path_rows, path_cols, path_values = paths
+    known = _known_codes(net)
+    # 1a. Pairs with a path (codes ascending, as the path matrix is stored) and pairs of an existing unit.
+    path_rows, path_cols, path_values = _path_pairs(net)
     keep = candidates[path_rows] & target[path_cols] & (kreis[path_rows] == kreis[path_cols])
-    path_codes, path_values = path_rows[keep] * n + path_cols[keep], path_values[keep]
-    # (alliance, unit) of each alliance's units, then the candidates of that unit, by sorted ranges
+    path_rows, path_cols, path_values = path_rows[keep], path_cols[keep], path_values[keep]
+    path_codes = path_rows * n + path_cols
     keys = profiles.unit_keys
     at = _ranges(np.searchsorted(keys, cols * n), np.searchsorted(keys, (cols + 1) * n))
     key_cols, key_units = keys[at] // n, keys[at] % n
@@ -563,20 +568,41 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
     left, right = np.searchsorted(sorted_units, key_units, "left"), np.searchsorted(sorted_units, key_units, "right")
     unit_rows, unit_cols = by_unit[_ranges(left, right)], np.repeat(key_cols, right - left)
     same_kreis = kreis[unit_rows] == kreis[unit_cols]
-    unit_codes = unit_rows[same_kreis] * n + unit_cols[same_kreis]
-    codes, first = np.unique(np.concatenate([path_codes, unit_codes]), return_index=True)
-    values = np.concatenate([path_values, np.zeros(len(unit_codes))])[first]
-    rows, pair_cols = codes // n, codes % n
-    keep = membership_eligible(net, rows, pair_cols)
-    rows, pair_cols, values = rows[keep], pair_cols[keep], values[keep]
+    unit_codes = np.unique(unit_rows[same_kreis] * n + unit_cols[same_kreis])
+    unit_codes = unit_codes[~_in_sorted(unit_codes, path_codes)]  # a path pair keeps its path value
+    eligible = ~_in_sorted(path_codes, known)
+    unit_eligible = ~_in_sorted(unit_codes, known)
+    rows = np.concatenate([path_rows[eligible], unit_codes[unit_eligible] // n])
+    pair_cols = np.concatenate([path_cols[eligible], unit_codes[unit_eligible] % n])
+    values = np.concatenate([path_values[eligible], np.zeros(int(unit_eligible.sum()))])
+    # 1b. Leave out what cannot reach the best `wanted` of its group, then score the rest.
+    topic_counts = np.asarray(net.alliance_topics.sum(axis=1)).ravel()  # at least the topics shared
+    most = (WEIGHTS["proximity"] * values + WEIGHTS["topic"] * topic_counts[pair_cols]
+            + (WEIGHTS["new_sector"] + WEIGHTS["only_sector"] + WEIGHTS["youth_voice"] + WEIGHTS["administration"]))
+    chosen = np.zeros(len(rows), dtype=bool)
+    group_below = below[pair_cols]
+    for group in (np.flatnonzero(group_below), np.flatnonzero(~group_below)):
+        sample = group if len(group) <= 4 * wanted else group[np.argpartition(-values[group], 4 * wanted)[:4 * wanted]]
+        sure = _scores(profiles, rows[sample], pair_cols[sample], values[sample])
+        sure = sure[sure > 0]
+        if len(sure) < wanted:
+            chosen[group] = True
+            continue
+        cutoff = np.partition(sure, len(sure) - wanted)[len(sure) - wanted]
+        chosen[group[most[group] >= cutoff - 1e-9]] = True  # the margin covers rounding in the bound
+        if len(group) and group_below[group[0]]:
+            break  # `wanted` pairs below the minimum: no other pair can come first
+    rows, pair_cols, values = rows[chosen], pair_cols[chosen], values[chosen]
     found_rows, found_cols, found_scores = [rows], [pair_cols], [_scores(profiles, rows, pair_cols, values)]
 
     # 2. The rest by class of candidate: excluded are the pairs above and every membership record.
     known_cols, known_rows = _known_by_alliance(net)
-    at = _ranges(np.searchsorted(known_cols, cols, "left"), np.searchsorted(known_cols, cols, "right"))
-    excluded = np.union1d(codes, known_rows[at] * n + known_cols[at])
-    excluded = excluded[np.lexsort((excluded // n, excluded % n))]  # by alliance, then candidate
-    excluded_cols, excluded_rows = excluded % n, excluded // n
+    unit_rows, unit_cols = unit_codes // n, unit_codes % n
+
+    def excluded(c: int) -> np.ndarray:
+        known_here = known_rows[np.searchsorted(known_cols, c, "left"):np.searchsorted(known_cols, c, "right")]
+        return np.concatenate([path_rows[path_cols == c], unit_rows[unit_cols == c], known_here])
+
     classes, inverse = np.unique(np.stack([kreis[pool], profiles.sector[pool], profiles.youth[pool].astype(np.int64),
                                            profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1),
                                  axis=0, return_inverse=True)
@@ -593,11 +619,14 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
                            np.zeros(len(group_col), dtype=bool))
     positive = np.flatnonzero(group_scores > 0)
     taken, last = 0, None
+    skips: dict[int, np.ndarray] = {}
     for g in positive[np.lexsort((group_col[positive], -group_scores[positive], ~below[group_col[positive]]))].tolist():
         c, score = int(group_col[g]), group_scores[g]
         if taken >= wanted and (c, score) != last:
             break
-        skip = excluded_rows[np.searchsorted(excluded_cols, c, "left"):np.searchsorted(excluded_cols, c, "right")]
+        skip = skips.get(c)
+        if skip is None:
+            skip = skips[c] = excluded(c)
         q = group_class[g]
         head = members[starts[q]:min(starts[q + 1], starts[q] + wanted + len(skip))]
         head = head[~np.isin(head, skip)][:wanted]
@@ -612,7 +641,9 @@ def _path_pairs(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(node, alliance node, P2 + P3) of every stored entry of :func:`_path_matrix` (built once)."""
     found = net.cache.get("membership_path_pairs")
     if found is None:
-        coo = _path_matrix(net).tocoo()
+        matrix = _path_matrix(net)
+        matrix.sort_indices()  # row by row, alliances ascending: codes ``node * n + alliance`` ascend
+        coo = matrix.tocoo()
         alliances = np.flatnonzero(net.kind == Network.ALLIANCE)
         found = net.cache["membership_path_pairs"] = (coo.row.astype(np.int64), alliances[coo.col], coo.data)
     return found
