@@ -414,3 +414,27 @@ def test_membership_without_enumerating_every_pair_gives_the_same_suggestions(sy
     assert [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top,
                                          dismissed=dismissed)] == every_pair_dismissed
     assert len(every_pair) == top
+
+
+def test_alliance_states_from_the_health_reports_equal_the_partner_rule(synthetic):
+    """suggest --all takes partners and sectors from the health check it runs anyway: the same values."""
+    from graph.health import check_alliances
+    from graph.suggest import alliance_states, build_network
+
+    as_of = date(2026, 11, 1)
+    net = build_network(synthetic, as_of)
+    reports = check_alliances(synthetic, as_of)
+    assert alliance_states(net, net.alliance_ids, reports) == alliance_states(net, net.alliance_ids)
+    assert any(s.below_minimum() for s in alliance_states(net, net.alliance_ids).values())
+
+
+def test_pairs_that_cannot_reach_the_top_are_left_out_without_changing_it(synthetic, monkeypatch):
+    """The bounded ranking skips low path pairs only when `top` better ones are certain (any top)."""
+    from graph.suggest import membership
+
+    as_of = date(2026, 11, 1)
+    for top in (1, 3, 40):
+        monkeypatch.setattr(membership, "DENSE_PAIRS", 10**12)
+        every_pair = [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)]
+        monkeypatch.setattr(membership, "DENSE_PAIRS", 0)
+        assert [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)] == every_pair

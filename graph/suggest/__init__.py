@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..collector import collector_paused
 from ..errors import InputError, NotFound, Problem
 from ..model import Dataset
 from ..validate import RawRecord
@@ -133,12 +134,15 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
     """
     kinds = _check_arguments(ds, alliance, actor, kind, top)
     ctx = SuggestionContext(ds, as_of, min_partners=min_partners, reports=reports)
-    if actor is not None:
-        _ = ctx.network  # every kind restricts an actor through the network's current memberships
     dismissed = frozenset(tuple(d) for d in dismissed)
     out: list[Suggestion] = []
-    for each in kinds:
-        out += each.find(ctx, alliance=alliance, actor=actor, top=top, dismissed=dismissed, reveal=reveal)
+    with collector_paused():  # many small acyclic objects (graph.collector)
+        if actor is not None:
+            _ = ctx.network  # every kind restricts an actor through the network's current memberships
+        if any(each.name == "hospitation" for each in kinds):
+            _ = ctx.reports  # needed anyway; the membership kind then takes the partners from them
+        for each in kinds:
+            out += each.find(ctx, alliance=alliance, actor=actor, top=top, dismissed=dismissed, reveal=reveal)
     return out
 
 

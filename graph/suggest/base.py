@@ -71,6 +71,9 @@ class SuggestionContext:
     def has_network(self) -> bool:
         return "network" in self.__dict__
 
+    def has_reports(self) -> bool:
+        return "reports" in self.__dict__
+
 
 # -- helpers for reasons --------------------------------------------------------------------
 

@@ -86,9 +86,14 @@ class AllianceState:
         return self.partners < min_partners
 
 
-def alliance_states(net: Network, alliance_ids: Iterable[str]) -> dict[str, AllianceState]:
-    """Partners (by :func:`graph.partners.partners_of`) and gaps of each alliance."""
+def alliance_states(net: Network, alliance_ids: Iterable[str], reports=None) -> dict[str, AllianceState]:
+    """Partners (by :func:`graph.partners.partners_of`) and gaps of each alliance.
+
+    `reports` (:func:`graph.health.check_alliances` for the network's date), when the run
+    has them already, give the partners and their sectors without applying the rule again.
+    """
     ds, as_of = net.ds, net.as_of
+    checked = {r.alliance: r for r in reports} if reports is not None else {}
     grouped: dict[str, list[Membership]] = defaultdict(list)
     for membership in ds.memberships.values():
         grouped[membership.alliance].append(membership)
@@ -98,12 +103,17 @@ def alliance_states(net: Network, alliance_ids: Iterable[str]) -> dict[str, Alli
     index = net.index
     out = {}
     for alliance in alliance_ids:
-        partners = partners_of(ds, alliance, as_of, grouped, net.place_of)
+        report = checked.get(alliance)
+        if report is not None:  # the same partner rule, applied by the health check
+            count, sectors = report.partners, frozenset(report.metrics["sectors"])
+        else:
+            partners = partners_of(ds, alliance, as_of, grouped, net.place_of)
+            count, sectors = len(partners), frozenset(p.sector for p in partners if p.sector)
         rows = [index[m] for m in net.members.get(alliance, ())]
         out[alliance] = AllianceState(
-            alliance, len(partners),
+            alliance, count,
             frozenset(unit_names[unit_of[i]] for i in rows),
-            frozenset(p.sector for p in partners if p.sector),
+            sectors,
             any(youth_of[i] for i in rows),
             any(admin_of[i] for i in rows),
         )
@@ -433,7 +443,8 @@ def _membership_reasons(net: Network, node: str, alliance: str, state: AllianceS
 
 def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = None, candidate: str | None = None,
                            top: int = 10, dismissed=frozenset(), reveal: bool = False,
-                           min_partners: int = MIN_PARTNERS, network: Network | None = None) -> list[Suggestion]:
+                           min_partners: int = MIN_PARTNERS, network: Network | None = None,
+                           reports=None) -> list[Suggestion]:
     """Who could join which alliance: alliances below the minimum first, then by score.
 
     Parameters
@@ -452,6 +463,8 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
         Show refugee young people by name instead of pseudonym in reasons.
     min_partners : int
         The programme's minimum (3).
+    reports : list of AllianceReport, optional
+        :func:`graph.health.check_alliances` for `as_of`, when already computed (partners are taken from it).
 
     Returns
     -------
@@ -461,7 +474,7 @@ def membership_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = N
     net = network or build_network(ds, as_of)
     targets = [alliance] if alliance else net.alliance_ids
     targets = [a for a in targets if a in net.index]
-    states = alliance_states(net, targets)
+    states = alliance_states(net, targets, reports)
     profiles = _Profiles.of(net, states)
     nodes = net.graph.nodes
     wanted = top + len(dismissed)
@@ -654,7 +667,7 @@ def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | No
     """The registry's entry point: :func:`membership_suggestions` on the shared network."""
     return membership_suggestions(ctx.ds, ctx.as_of, alliance=alliance, candidate=actor, top=top,
                                   dismissed=dismissed, reveal=reveal, min_partners=ctx.min_partners,
-                                  network=ctx.network)
+                                  network=ctx.network, reports=ctx.reports if ctx.has_reports() else None)
 
 
 def to_records(s: Suggestion, as_of: date, ds: Dataset | None = None) -> list[RawRecord]:
