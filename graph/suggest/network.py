@@ -72,31 +72,32 @@ class Network:
         self.index = self.graph.index
         self.degrees = self.graph.degrees
 
-        # Kreis per node: the place by the partner rule, else the Kreis of the person's alliances.
         first_alliance = len(actors) + len(institutions)
+        people = nodes[:first_alliance]
+        places = [ds.municipality_of_member(node) for node in people]
         #: person or institution -> its place by the partner rule (Dataset.municipality_of_member)
-        self.places: dict[str, str | None] = {node: ds.municipality_of_member(node) for node in nodes[:first_alliance]}
+        self.places: dict[str, str | None] = dict(zip(people, places))
+        # Kreis per node: the place by the partner rule, else the Kreis of the person's alliances.
+        for i in [i for i, place in enumerate(places) if place is None]:
+            mine = self.alliances_of.get(people[i])
+            if mine:
+                places[i] = ds.alliances[min(mine)].municipality
+        places += [ds.alliances[a].municipality for a in alliances]
         self.kreis_code: dict[str, int] = {}
-        kreis = np.full(len(nodes), -1, dtype=np.int64)
         code_of_place: dict[str, int] = {}
-        for i, node in enumerate(nodes):
-            if i >= first_alliance:
-                place = ds.alliances[node].municipality
-            else:
-                place = self.places[node]
-                if place is None and self.alliances_of.get(node):
-                    place = ds.alliances[min(self.alliances_of[node])].municipality
-            if place:
-                code = code_of_place.get(place)
-                if code is None:
-                    code = code_of_place[place] = self.kreis_code.setdefault(kreis_of(place), len(self.kreis_code))
-                kreis[i] = code
-        self.kreis = kreis
+        codes = []
+        for place in places:
+            code = code_of_place.get(place) if place else -1
+            if code is None:
+                code = code_of_place[place] = self.kreis_code.setdefault(kreis_of(place), len(self.kreis_code))
+            codes.append(code)
+        self.kreis = np.array(codes, dtype=np.int64).reshape(-1)
         self.kreis_names = {code: k for k, code in self.kreis_code.items()}
 
-        self.unit = np.array([self.index.get(ds.unit_of(n), i) if self.kind[i] != self.ALLIANCE else i
-                              for i, n in enumerate(nodes)], dtype=np.int64)
-        self.youth = np.array([n in ds.actors and ds.actors[n].is_refugee_youth for n in nodes])
+        unit_of = ds.unit_of
+        self.unit = np.array([get(unit_of(n), i) for i, n in enumerate(people)]
+                             + list(range(first_alliance, len(nodes))), dtype=np.int64).reshape(-1)
+        self.youth = np.array([n in ds.actors and ds.actors[n].is_refugee_youth for n in nodes], dtype=bool)
         topic_ids = sorted({t for a in alliances for t in ds.alliances[a].topics})
         self.topic_index = {t: j for j, t in enumerate(topic_ids)}
         rows, cols = [], []
