@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFound, Problem
@@ -109,11 +110,13 @@ class AllianceReport:
         return any(f.code == code for f in self.flags)
 
 
+@lru_cache(maxsize=4096)
 def german_date(day: date) -> str:
     """TT.MM.JJJJ, as users write dates."""
     return day.strftime("%d.%m.%Y")
 
 
+@lru_cache(maxsize=256)
 def months_before(day: date, months: int) -> date:
     """The same calendar day `months` earlier (the month's last day if it has fewer days)."""
     index = day.year * 12 + day.month - 1 - months
@@ -134,7 +137,7 @@ class AllianceIndex:
     alliances_of : dict
         Member id -> ids of the alliances it is a current member of.
     neighbours : dict
-        Node id -> ids of the nodes it has a tie in force with.
+        Member id -> ids of the current members (of any alliance) it has a tie in force with.
     offers : dict
         Alliance id -> its offers.
     last_event : dict
@@ -153,34 +156,33 @@ class AllianceIndex:
         self.offers: dict[str, list[Offer]] = defaultdict(list)
         self.last_event: dict[str, date] = {}
         members: dict[str, set[str]] = defaultdict(set)
-        for alliance in ds.alliances.values():
-            self._event(alliance.id, alliance.founded)
+        events = [(alliance.id, alliance.founded) for alliance in ds.alliances.values()]
         for offer in ds.offers.values():
             if offer.alliance:
                 self.offers[offer.alliance].append(offer)
-                self._event(offer.alliance, offer.date)
+                events.append((offer.alliance, offer.date))
         for membership in ds.memberships.values():
             self.memberships[membership.alliance].append(membership)
             if membership.is_current(as_of):
                 self.alliances_of[membership.member].add(membership.alliance)
                 members[membership.alliance].add(membership.member)
-            self._event(membership.alliance, membership.since)
-            self._event(membership.alliance, membership.until)
+            events.append((membership.alliance, membership.since))
+            events.append((membership.alliance, membership.until))
+        last = self.last_event
+        for alliance, day in events:
+            if day is not None and day <= as_of and (alliance not in last or day > last[alliance]):
+                last[alliance] = day
         self.members: dict[str, list[str]] = {alliance: sorted(ids) for alliance, ids in members.items()}
+        # Only ties between current members matter: the members' networks and the brokers.
         self.neighbours: dict[str, set[str]] = defaultdict(set)
-        neighbours = self.neighbours
+        neighbours, current = self.neighbours, self.alliances_of
         for tie in ties_in_force(ds.ties.values(), as_of):
-            neighbours[tie.source].add(tie.target)
-            neighbours[tie.target].add(tie.source)
+            if tie.source in current and tie.target in current:
+                neighbours[tie.source].add(tie.target)
+                neighbours[tie.target].add(tie.source)
         self._places: dict[str, str | None] = {}
         self._youth: dict[str, bool] = {}
         self._administration: dict[str, bool] = {}
-
-    def _event(self, alliance: str, day: date | None) -> None:
-        if day is not None and day <= self.as_of:
-            last = self.last_event.get(alliance)
-            if last is None or day > last:
-                self.last_event[alliance] = day
 
     def place(self, member: str) -> str | None:
         """:meth:`graph.model.Dataset.municipality_of_member`, looked up once per member."""
