@@ -20,11 +20,11 @@ below the minimum of partners come first, whatever the scores. A person or
 institution whose membership in the alliance *ended* (or one that is planned)
 is never suggested for it: leaving may have been on purpose.
 
-Why one module of ~550 lines: candidate generation, the vectorised scores and
+Why one module of ~680 lines: candidate generation, the vectorised scores and
 the German reasons of one suggestion kind belong together (one kind, one
 module, as the registry in :mod:`graph.suggest` expects); the exhaustive scoring
-of small Kreise stays beside the bounded ranking of large ones, which the tests
-compare against it.
+of every pair (:data:`DENSE_PAIRS`) stays beside the bounded ranking
+(:func:`_best_pairs`), which the tests compare against it.
 """
 
 from __future__ import annotations
