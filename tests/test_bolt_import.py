@@ -166,3 +166,31 @@ def test_planned_batches_never_exceed_batch_bytes_and_number_every_entry_once(se
     assert sum(step.changes for step in steps) == len(changes.nodes) + len(changes.rels)
     assert sorted(riding + [row["seq"] for batch in apart for row in batch]) == list(range(numbers))
     assert len(riding) >= len(audit) - 1  # all but the offer with its long note ride along
+
+
+@pytest.mark.bolt
+def test_a_failing_statement_stops_the_pipelined_write_before_the_next_phase(falkordb_uri, monkeypatch):
+    sent: list[str] = []
+    original = Neo4jStore._runner
+
+    def failing_runner(self, target):
+        run = original(self, target)
+
+        def wrapped(query, params=None):
+            sent.append(query)
+            if "MERGE (n:`Actor`" in query and sum("MERGE (n:`Actor`" in q for q in sent) == 2:
+                raise RuntimeError("Verbindung abgebrochen")
+            return run(query, params)
+        return wrapped
+
+    with open_store(falkordb_uri) as store:
+        init_store(store)
+        monkeypatch.setattr(Neo4jStore, "_runner", failing_runner)
+        with pytest.raises(RuntimeError, match="abgebrochen"):
+            import_document(store, hostile_document(), "eins.json")
+        monkeypatch.setattr(Neo4jStore, "_runner", original)
+        written = set(store.read().actors)
+        audited = {e.target.split(":", 1)[1] for e in store.audit_log() if e.target.startswith("Actor:")}
+
+    assert not any("MERGE (a)-[" in query for query in sent)  # relationships come after all nodes
+    assert written <= audited
