@@ -169,7 +169,7 @@ def test_planned_batches_never_exceed_batch_bytes_and_number_every_entry_once(se
 
 
 @pytest.mark.bolt
-def test_a_failing_statement_stops_the_pipelined_write_before_the_next_phase(falkordb_uri, monkeypatch):
+def test_a_failing_statement_stops_the_write_before_the_relationships(falkordb_uri, monkeypatch):
     sent: list[str] = []
     original = Neo4jStore._runner
 

@@ -36,13 +36,10 @@ import json
 import os
 import re
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import groupby
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from neo4j import GraphDatabase
@@ -71,8 +68,6 @@ _PROPERTY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: Labels of the store's own bookkeeping nodes; never part of the domain graph.
 INTERNAL_LABELS = frozenset({"BuendnisnetzMeta", "AuditEntry", "Dismissal"})
 
-#: connections a FalkorDB write uses at once (see Neo4jStore._pipelined)
-PIPELINE = 2
 CONNECT_TIMEOUT = 5.0  # seconds for TCP connect
 ACQUIRE_TIMEOUT = 15.0  # seconds for connect + handshake + waiting for a pooled connection
 
@@ -382,7 +377,6 @@ class _Step:
     changes: int  # domain changes this batch carries (for progress)
     check_count: bool = False  # every row must match (rel upserts: both ends must exist)
     shared: dict | None = None  # e.g. who/when/what of the audit entries
-    phase: int = 0  # steps of one phase are independent of each other; phases run in order
 
 
 class _Escaped(dict):
@@ -451,7 +445,6 @@ class Neo4jStore(Store):
         self.uri = uri
         self.settings = parse_bolt_uri(uri)
         self.round_trips = 0  # statements sent; the benchmark reports it
-        self._count_lock = threading.Lock()
         self._schema_ok = False
         user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
         auth = (user or "neo4j", password or "") if (user or password) else None
@@ -523,8 +516,7 @@ class Neo4jStore(Store):
         escape = self.server == "falkordb"
 
         def run(query: str, params: dict | None = None) -> list[dict]:
-            with self._count_lock:  # _pipelined runs statements from two threads
-                self.round_trips += 1
+            self.round_trips += 1
             params = params or {}
             if escape and type(params) is not _Escaped:
                 params = falkordb_escaped(params)
@@ -693,8 +685,7 @@ class Neo4jStore(Store):
                 query = _rel_upsert(*what, keys, audit_mode)
             rows, sizes = groups[key]
             for batch in _split(rows, sizes, limit, with_audit if audit_mode else without):
-                steps.append(_Step(query, batch, len(batch), kind == "rel+", shared if audit_mode else None,
-                                   order[kind]))
+                steps.append(_Step(query, batch, len(batch), kind == "rel+", shared if audit_mode else None))
         return steps, batches(apart_rows, limit, apart_size), offset
 
     def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
@@ -702,24 +693,6 @@ class Neo4jStore(Store):
         self._require_schema()
         steps, audit_batches, numbers = self._plan(changes, audit)  # may refuse before the first write
         total = len(changes.nodes) + len(changes.rels)
-        done = 0
-
-        def execute(run: Run, step: _Step, seq: int) -> int:
-            params = _Escaped(step.shared or ())
-            params["r"] = step.rows
-            if step.shared is not None:
-                params["s"] = seq
-            result = run(step.query, params)
-            if step.check_count and result and result[0]["n"] != len(step.rows):
-                raise RuntimeError(f"{len(step.rows) - result[0]['n']} Beziehung(en) verweisen auf Knoten, "
-                                   "die es im Speicher nicht gibt")
-            return step.changes
-
-        def advance(changed: int) -> None:
-            nonlocal done
-            done += changed
-            if progress and changed:
-                progress(done, total)
 
         def work(run: Run) -> None:
             seq = self._reserve(run, numbers, expected_revision)
@@ -727,52 +700,26 @@ class Neo4jStore(Store):
             # the store is already on record when it lands (the others ride in their batch).
             for batch in audit_batches:
                 run(_AUDIT_APART, {"r": batch, "s": seq})
-            if self.settings.tx == "autocommit" and self.server == "falkordb" and len(steps) > 1:
-                self._pipelined(steps, lambda run, step: execute(run, step, seq), advance)
-            else:
-                for step in steps:
-                    advance(execute(run, step, seq))
+            # One statement after the other, also with autocommit: FalkorDB 4.16 aborts when
+            # writes from two connections overlap (measured, see docs/neo4j.md).
+            done = 0
+            for step in steps:
+                params = _Escaped(step.shared or ())
+                params["r"] = step.rows
+                if step.shared is not None:
+                    params["s"] = seq
+                result = run(step.query, params)
+                if step.check_count and result and result[0]["n"] != len(step.rows):
+                    raise RuntimeError(f"{len(step.rows) - result[0]['n']} Beziehung(en) verweisen auf Knoten, "
+                                       "die es im Speicher nicht gibt")
+                done += step.changes
+                if progress and step.changes:
+                    progress(done, total)
             self._finish(run)
 
         self._transact(work, write=True)
         if progress:
             progress(total, total)
-
-    def _pipelined(self, steps: list[_Step], execute: Callable[[Run, _Step], int],
-                   advance: Callable[[int], None]) -> None:
-        """Run the steps of each phase over :data:`PIPELINE` connections at once (FalkorDB, autocommit).
-
-        FalkorDB executes one write at a time per graph, so this changes no result: it
-        lets the next statement be encoded and sent while the server executes the
-        previous one. Phases (deletes, node upserts, relationship upserts) stay in
-        order. On the first error nothing further is sent; statements already sent finish.
-        """
-        local = threading.local()
-        sessions: list = []
-
-        def run_step(step: _Step) -> int:
-            run = getattr(local, "run", None)
-            if run is None:
-                session = self._session()
-                sessions.append(session)
-                run = local.run = self._runner(session)
-            with self._unavailable_as_error():
-                return execute(run, step)
-
-        try:
-            with ThreadPoolExecutor(PIPELINE, thread_name_prefix="bolt-write") as pool:
-                for _, phase in groupby(steps, key=lambda step: step.phase):
-                    futures = [pool.submit(run_step, step) for step in phase]
-                    try:
-                        for future in as_completed(futures):
-                            advance(future.result())
-                    except BaseException:
-                        for future in futures:
-                            future.cancel()
-                        raise
-        finally:
-            for session in sessions:
-                session.close()
 
     def _reserve(self, run: Run, audit_count: int, expected_revision: int | None = None) -> int:
         """Bump the revision and reserve audit numbers; return the first one.
