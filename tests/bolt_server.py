@@ -9,8 +9,11 @@ What we measured with FalkorDB 4.16 and shaped the store around:
 - The database name in the URI is ignored: every name reaches one graph
   (``GRAPH.LIST`` shows ``db``). Tests therefore share one graph and
   :func:`wipe` it before each test.
-- A request over about 4 KB crashes the server: tests use ``batch_bytes=3000``.
+- A request over about 4 KB (query text and parameters together) crashes the
+  server: tests use ``batch_bytes=3000``.
 - Explicit transactions lose their statements: tests use ``tx=autocommit``.
+- Writes from two connections at the same time crash it (an assertion in
+  ``QueryCtx_LockForCommit``): the store sends its statements one after the other.
 - After a client says GOODBYE, the next connection's handshake goes
   unanswered; connections are therefore dropped without it
   (:func:`graph.store.neo4j.close_driver`).

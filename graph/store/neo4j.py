@@ -2,7 +2,9 @@
 
 The graph is stored as itself: one node per entity with its label, one
 relationship per relation (docs/design.md, Graph schema), written with batched
-``UNWIND`` statements through the official ``neo4j`` driver. Bookkeeping lives
+``UNWIND`` statements through the official ``neo4j`` driver: rows as lists in a
+fixed column order, each upsert's audit entry in the statement that writes it
+(docs/neo4j.md, "Wie geschrieben wird"). Bookkeeping lives
 in internal nodes: ``(:BuendnisnetzMeta {id: 'store'})`` holds the schema
 version, the revision and the last audit number; ``(:AuditEntry)`` and
 ``(:Dismissal)`` hold the audit log and dismissed suggestions.
