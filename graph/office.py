@@ -259,11 +259,11 @@ def _offer_place(ds: Dataset, offer: Offer) -> str | None:
     return alliance.municipality if alliance else None
 
 
-def _offer_office(ds: Dataset, offer: Offer) -> str | None:
+def _offer_office(ds: Dataset, offer: Offer, office_of: dict[str, str | None] | None = None) -> str | None:
     if offer.office:
         return offer.office
     if offer.alliance in ds.alliances:
-        found = office_of_alliance(ds, offer.alliance)
+        found = office_of[offer.alliance] if office_of is not None else office_of_alliance(ds, offer.alliance)
         if found:
             return found
     serving = offices_serving(ds, state_of_place(ds, _offer_place(ds, offer)))
@@ -326,8 +326,9 @@ def reach(ds: Dataset, *, by: str = "office", as_of: date | None = None) -> list
     if by == "year":
         return _reach_by_year(ds, alliances, offers, as_of)
     if by == "office":
-        group_alliance = lambda a: office_of_alliance(ds, a.id)  # noqa: E731
-        group_offer = lambda o: _offer_office(ds, o)  # noqa: E731
+        office_of = {a: office_of_alliance(ds, a) for a in ds.alliances}  # once per alliance, not per use
+        group_alliance = lambda a: office_of[a.id]  # noqa: E731
+        group_offer = lambda o: _offer_office(ds, o, office_of)  # noqa: E731
         keys = set(ds.service_offices)
     else:
         group_alliance = lambda a: state_of_alliance(ds, a.id)  # noqa: E731
