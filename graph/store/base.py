@@ -119,15 +119,21 @@ def audit_items(changes: ChangeSet, redact: bool = False) -> list[list]:
 
     The same entries as :func:`audit_entries` without who/when/what, which a chunk holds once.
     """
-    items: list[list]
-    if redact:
-        items = [[f"{c.label}:{c.id}", None, None] for c in changes.nodes]
-        items += [[rel_target(c.key), None, None] for c in changes.rels]
-        return items
-    items = [[f"{c.label}:{c.id}", c.before, c.props] for c in changes.nodes]
-    items += [[f"{k[0]}:{k[2]}->{k[4]}@{k[5]}" if k[5] else f"{k[0]}:{k[2]}->{k[4]}", c.before, c.props]
-              for c in changes.rels for k in (c.key,)]  # rel_target, inlined: one per relationship
-    return items
+    return [item for chunk in audit_chunks(changes, redact) for item in chunk]
+
+
+def audit_chunks(changes: ChangeSet, redact: bool = False):
+    """:func:`audit_items` in chunks of at most :data:`AUDIT_CHUNK`, each made when it is needed."""
+    size = AUDIT_CHUNK
+    for start in range(0, len(changes.nodes), size):
+        nodes = changes.nodes[start:start + size]
+        yield ([[f"{c.label}:{c.id}", None, None] for c in nodes] if redact else
+               [[f"{c.label}:{c.id}", c.before, c.props] for c in nodes])
+    for start in range(0, len(changes.rels), size):
+        rels = changes.rels[start:start + size]
+        yield ([[rel_target(c.key), None, None] for c in rels] if redact else
+               [[f"{k[0]}:{k[2]}->{k[4]}@{k[5]}" if k[5] else f"{k[0]}:{k[2]}->{k[4]}", c.before, c.props]
+                for c in rels for k in (c.key,)])  # rel_target, inlined: one per relationship
 
 
 def encode_audit_chunk(items: list[list]) -> bytes:
@@ -152,13 +158,6 @@ def decode_audit_chunk(blob: bytes) -> list[list]:
     if not isinstance(items, list) or not all(isinstance(i, list) and len(i) == 3 for i in items):
         raise ValueError("Protokollblock hat nicht die erwartete Form")
     return items
-
-
-def chunk_items(items: list[list], size: int | None = None):
-    """`items` in chunks of at most `size` (default :data:`AUDIT_CHUNK`)."""
-    size = size or AUDIT_CHUNK
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 class Store(ABC):

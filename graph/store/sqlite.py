@@ -11,9 +11,9 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing, contextmanager
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import InputError, StoreBusy, StoreUnavailable
@@ -25,8 +25,7 @@ from .base import (
     StaleRevision,
     Store,
     audit_chunk_text,
-    audit_items,
-    chunk_items,
+    audit_chunks,
     decode_audit_chunk,
     dumps,
     encode_audit_chunk,
@@ -74,8 +73,8 @@ MIGRATIONS: dict[int, list[str]] = {
 _BATCH = 5000
 _BIG_WRITE = 50_000  # changes; above this a write gets a larger page cache for its transaction
 _BIG_WRITE_CACHE_KIB = 65_536
-_NODE_KEY = itemgetter(0, 1)  # primary keys; a stable sort keeps the order of repeated keys
-_REL_KEY = itemgetter(0, 1, 2, 3, 4, 5)
+_NODE_KEY = attrgetter("label", "id")  # primary keys; a stable sort keeps the order of repeated keys
+_REL_KEY = attrgetter("key")
 ENV_BUSY_TIMEOUT = "BUENDNISNETZ_BUSY_TIMEOUT"
 DEFAULT_BUSY_WAIT = 30.0  # seconds a write waits for another writer's lock
 
@@ -273,7 +272,7 @@ class SQLiteStore(Store):
         if changes.is_empty():
             return 0
         at = now()
-        chunks = [(at, user, action, chunk) for chunk in chunk_items(audit_items(changes, redact))]
+        chunks = ((at, user, action, items) for items in audit_chunks(changes, redact))  # made as written
         self._write_rows(changes, chunks, progress, expected_revision)
         return len(changes.nodes) + len(changes.rels)
 
@@ -287,7 +286,7 @@ class SQLiteStore(Store):
             chunks[-1][3].append([entry.target, entry.before, entry.after])
         self._write_rows(changes, chunks, progress, expected_revision)
 
-    def _write_rows(self, changes: ChangeSet, audit: list[tuple[str, str, str, list[list]]],
+    def _write_rows(self, changes: ChangeSet, audit: Iterable[tuple[str, str, str, list[list]]],
                     progress: Progress | None, expected_revision: int | None) -> None:
         """Apply a change set with its audit chunks ``(at, user, action, [[target, before, after], ...])``.
 
@@ -307,7 +306,7 @@ class SQLiteStore(Store):
         if progress:
             progress(total, total)
 
-    def _write_locked(self, changes: ChangeSet, audit: list[tuple[str, str, str, list[list]]],
+    def _write_locked(self, changes: ChangeSet, audit: Iterable[tuple[str, str, str, list[list]]],
                       progress: Progress | None, expected_revision: int | None, total: int) -> None:
         done = 0
         with self._immediate() as cur:
@@ -321,16 +320,16 @@ class SQLiteStore(Store):
             node_deletes = [(c.label, c.id) for c in changes.nodes if c.props is None]
             cur.executemany("DELETE FROM nodes WHERE label=? AND id=?", node_deletes)
             done += len(rel_deletes) + len(node_deletes)
-            upserts = sorted([(c.label, c.id, fast_dumps(c.props)) for c in changes.nodes if c.props is not None],
-                             key=_NODE_KEY)
+            # Sorted changes, their rows made batch by batch (a million rows' JSON at once costs memory).
+            upserts = sorted([c for c in changes.nodes if c.props is not None], key=_NODE_KEY)
             for start in range(0, len(upserts), _BATCH):
                 batch = upserts[start:start + _BATCH]
-                cur.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)", batch)
+                cur.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)",
+                                [(c.label, c.id, fast_dumps(c.props)) for c in batch])
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            rel_upserts = sorted([(*c.key, fast_dumps(c.props)) for c in changes.rels if c.props is not None],
-                                 key=_REL_KEY)
+            rel_upserts = sorted([c for c in changes.rels if c.props is not None], key=_REL_KEY)
             # More new relationships than stored ones (a first import): the index by target is built
             # once afterwards, from sorted entries, instead of being filled in random order.
             rebuild = (len(rel_upserts) > _BIG_WRITE
@@ -339,14 +338,15 @@ class SQLiteStore(Store):
                 cur.execute("DROP INDEX IF EXISTS rels_by_dst")
             for start in range(0, len(rel_upserts), _BATCH):
                 batch = rel_upserts[start:start + _BATCH]
-                cur.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
+                cur.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(*c.key, fast_dumps(c.props)) for c in batch])
                 done += len(batch)
                 if progress:
                     progress(done, total)
             if rebuild:
                 cur.execute(_RELS_BY_DST)
             cur.executemany("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,'',NULL,?)",
-                            [(at, user, action, encode_audit_chunk(items)) for at, user, action, items in audit])
+                            ((at, user, action, encode_audit_chunk(items)) for at, user, action, items in audit))
             cur.execute(_BUMP_REVISION)
 
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
