@@ -161,3 +161,20 @@ def test_a_backup_with_chunks_restores(tmp_path):
     assert [e for e in after if e.action in ("import", "init")][:len(before) - 1] == \
            [e for e in before if e.action in ("import", "init")][:len(before) - 1]
     store.close()
+
+
+def test_erasure_redacts_old_rows_and_chunks_alike(tmp_path):
+    """A store written before the chunk form, then imported into: both kinds of row lose the person."""
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    api.init_store(store)
+    changes = planned(store, PEOPLE)
+    legacy_write(store.path, audit_entries(changes, "alt", "import (alt)", at="2024-01-01T00:00:00+00:00"))
+    api.import_document(store, PEOPLE, "t")  # the data itself, audited in chunks
+    api.import_document(store, {"actors": [{**PEOPLE["actors"][4], "role": "Leitung"}]}, "t2", action="edit")
+    erase_person(store, "p4", user=User("admin"))
+    rows = store.conn.execute("SELECT target, before, after FROM audit WHERE typeof(after) != 'blob'").fetchall()
+    assert not [r for r in rows if any(v and ("p4" in v or "Person 4" in v) for v in r)]
+    log = store.audit_log()
+    assert not [e for e in log if "Person 4" in json.dumps(e.as_dict(), ensure_ascii=False)]
+    assert {e.action for e in log if e.target.startswith("gelöscht-")} >= {"import (alt)", "import", "edit"}
+    store.close()
