@@ -296,12 +296,28 @@ class _Fast:
             hit = self.dates.get(value)
             if hit is not None:
                 return hit
-            if _ISO_DATE.fullmatch(value):
-                try:
+            try:
+                if _ISO_DATE.fullmatch(value):
                     parsed = self.dates[value] = date.fromisoformat(value)
                     return parsed
-                except ValueError:
-                    pass
+                german = _GERMAN_DATE.fullmatch(value)  # TT.MM.JJJJ, as offices' CSV files have it
+                if german:
+                    day, month, year = (int(g) for g in german.groups())
+                    parsed = self.dates[value] = date(year, month, day)
+                    return parsed
+            except ValueError:
+                pass
+        return _SLOW
+
+    @staticmethod
+    def boolean(value):
+        if value is None or type(value) is bool:
+            return bool(value)
+        if type(value) is str:  # "ja"/"nein" and the like, as CSV files have them
+            if value in _TRUE:
+                return True
+            if value in _FALSE:
+                return False
         return _SLOW
 
     @staticmethod
@@ -458,11 +474,11 @@ def _actors_fast(run: _Run, record: RawRecord) -> bool:
     role = None if role is None else fast.text(role)
     institution = fast.opt_ident(data.get("institution"))
     municipality = fast.opt_ident(data.get("municipality"))
-    youth = data.get("is_refugee_youth", False)
+    youth = fast.boolean(data.get("is_refugee_youth"))
     pseudonym = data.get("pseudonym")
     pseudonym = None if pseudonym is None else fast.text(pseudonym, 60)
     if (ident is _SLOW or name is _SLOW or role is _SLOW or institution is _SLOW or municipality is _SLOW
-            or pseudonym is _SLOW or type(youth) is not bool
+            or pseudonym is _SLOW or youth is _SLOW
             or (institution is not None and not run.known("institutions", institution))
             or (municipality is not None and not run.known("municipalities", municipality))
             or ("actors", ident) in run.seen):

@@ -49,7 +49,8 @@ def reference():
 ODD = ["", " ", "  x  ", "x\n", "\tx", "a\x00b", "Zoë\u00a0Ü", "\ufdd0", "ä" * 301, "a" * 101, "syn p", "5",
        5, 5.5, -1, 101, 4.5, 0, 1, True, False, None, [], {}, ["a"], "2020-02-30", "2020-2-3", "01.02.2020",
        "2020-01-01T10:00:00", " 2020-01-01", "2020-01-01 ", "JUGENDAMT", "jugendamt", "Jugendamt", "woechentlich",
-       "WOECHENTLICH", " monatlich", "ja", "nein", "1,5", "nan", float("nan"), float("inf"), 10**30]
+       "WOECHENTLICH", " monatlich", "ja", "nein", "Ja", " ja", "x", "wahr", "vielleicht", "1,5", "nan",
+       float("nan"), float("inf"), 10**30, "1.2.2020", "31.02.2020", "01.13.2020", "1.2.20", "01.02.2020\n"]
 
 
 #: The fields of the lists with fast paths.
