@@ -328,9 +328,45 @@ def snapshot(uri: str, view: tuple) -> Dataset:
 
 @st.cache_resource(max_entries=16, show_spinner="Bündnis-Check läuft …")
 def health_reports(uri: str, view: tuple, as_of: date) -> list:
+    """The check of every alliance in the view; kept next to the store until its next write (a restarted
+    server, or another process, reads it instead of checking again; see :func:`kept_result`)."""
     from graph.health import check_alliances
 
-    return check_alliances(snapshot(uri, view), as_of)
+    ds = snapshot(uri, view)
+    return kept_result(uri, view[0], "health", (as_of.isoformat(), *view[1:]), lambda: check_alliances(ds, as_of))
+
+
+class _Outdated(Exception):
+    """The store was written while a result was computed from an older snapshot."""
+
+
+def kept_result(uri: str, revision: int, name: str, params: tuple, compute):
+    """``compute()`` from the snapshot at `revision`, kept by the store until its next write where it can.
+
+    The embedded store keeps such results as private files next to the database, keyed by its
+    revision and deleted by every write (``SQLiteStore.derived``, :mod:`graph.store.snapshot`). The
+    result is kept only when the store is still at `revision` after computing – never an older
+    snapshot's result under a newer key. `params` must name everything else it depends on (date, view).
+    """
+    store = api.connect(uri)
+    try:
+        derived = getattr(store, "derived", None)
+        if derived is None:
+            return compute()
+        computed: list = []
+
+        def checked():
+            computed.append(compute())
+            if api.revision(store) != revision:
+                raise _Outdated
+            return computed[0]
+
+        try:
+            return derived(name, params, checked)
+        except _Outdated:
+            return computed[0]
+    finally:
+        store.close()
 
 
 def show_store_error(uri: str, reason: str) -> None:
