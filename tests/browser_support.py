@@ -44,12 +44,17 @@ def chromium_browser() -> Iterator:
         browser.close()
 
 
-def start_app(folder: Path, env: dict) -> Iterator[str]:
-    """`streamlit run ui/app.py` on a free port with `env` added; yields its URL, stops it afterwards."""
+def start_app(folder: Path, env: dict, *, warm: bool = False) -> Iterator[str]:
+    """`streamlit run ui/app.py` on a free port with `env` added; yields its URL, stops it afterwards.
+
+    With `warm`, the app is started as ``buendnisnetz serve`` starts it (``python -m ui.serve``: the
+    caches are warmed before the server answers).
+    """
     port = free_port()
     log = open(folder / "streamlit.log", "w")
+    launcher = ["-m", "ui.serve"] if warm else ["-m", "streamlit", "run", str(APP)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port",
+        [sys.executable, *launcher, "--server.headless", "true", "--server.port",
          str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--client.toolbarMode", "minimal"],
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)

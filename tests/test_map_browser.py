@@ -1,6 +1,6 @@
 """The map page in a real Chromium at 1440×900: levels, labels, map ↔ panel, search, PNG export, no requests out.
 
-Runs the app on the demo store (``streamlit run`` on a free port) and drives the map component
+Runs the app on the demo store (as ``buendnisnetz serve`` does, warmed first) and drives the map component
 through its DOM and vis-network's own geometry: label boxes come from vis-network
 (``getPositions()`` and each label's measured size), so a label the viewer lets overlap another,
 or run off the frame, fails here. Screenshots of the Bund, Land, Kreis and ego views go to
@@ -52,13 +52,14 @@ LABEL_BOXES = """() => {
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """`streamlit run ui/app.py` on a free port with the demo store; stopped after the module."""
+    """The app on a free port with the demo store, started as ``buendnisnetz serve`` starts it (warmed
+    first, ui/serve.py: the map must draw from the warmed caches); stopped after the module."""
     folder = tmp_path_factory.mktemp("map_browser")
     uri = f"sqlite:///{folder / 'demo.db'}"
     store = open_store(uri)
     api.load_demo(store)
     store.close()
-    yield from start_app(folder, {ENV_STORE: uri})
+    yield from start_app(folder, {ENV_STORE: uri}, warm=True)
 
 
 @pytest.fixture
@@ -194,8 +195,9 @@ def test_click_on_a_node_fills_the_details_panel_and_the_panel_focuses_the_map(a
     details = page.locator('[data-testid="stText"]').filter(has_text="Bündnis: ")
     details.first.wait_for(timeout=20_000)
     assert details.first.inner_text().startswith("Bündnis: " + name.rstrip("…"))
-    assert page.get_by_role("button", name="Im Bündnis-Check öffnen").is_visible()
-    assert page.get_by_role("button", name="Vorschläge für dieses Bündnis").is_visible()
+    # the panel is drawn element by element: wait for its buttons, not only its first text
+    page.get_by_role("button", name="Im Bündnis-Check öffnen").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Vorschläge für dieses Bündnis").wait_for(timeout=20_000)
 
     # and back: a node chosen in the panel is selected and focused in the map
     other = frame.evaluate("() => nodes.getIds().find(id => id.startsWith('demo-i'))")
