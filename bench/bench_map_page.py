@@ -289,9 +289,10 @@ def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) 
             shoot(tab, shots / f"karte_{label}_kreis.png")
         person = frame.evaluate("() => nodes.get().filter(n => n.shape === 'dot')"
                                 ".sort((a, b) => b.size - a.size)[0].id")
+        frame.evaluate("() => { window.karte.replaced = true; }")  # the Kreis map: wait for the one after it
         tab.mouse.dblclick(*node_point(frame, person))
         tab.get_by_text("Ebene: Person").wait_for(timeout=60_000)
-        frame = map_frame(tab, f"n.id === {json.dumps(person)}")
+        frame = map_frame(tab, f"!window.karte.replaced && n.id === {json.dumps(person)}")
         tab.wait_for_timeout(300)
         results["ego_overlaps"] = label_overlaps(frame)
         if shots:
