@@ -623,16 +623,20 @@ def _kind_fast(run: _Run, value) -> str | None:
     return kind
 
 
-def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
-    """The tie a clean record describes (before the stored direction is kept); None: use the full check."""
+def _tie_fast(run: _Run, record: RawRecord) -> tuple[tuple[str, str], Tie] | None:
+    """``(key, tie)`` of a clean record (before the stored direction is kept); None: use the full check."""
     data, fast = record.data, run.fast
     source, target = data.get("source"), data.get("target")
-    kind = _kind_fast(run, source)
-    if kind is None or source == target or _kind_fast(run, target) != kind:
+    kinds = fast.kinds  # the cached kinds first (one lookup per end for 60k ties at x10), else _kind_fast
+    kind = kinds.get(source) if type(source) is str else None
+    if kind is None and (kind := _kind_fast(run, source)) is None:
+        return None
+    other = kinds.get(target) if type(target) is str else None
+    if source == target or (other or _kind_fast(run, target)) != kind:
         return None
     since = data.get("since")
     if since is not None:
-        since = fast.date(since)
+        since = (type(since) is str and fast.dates.get(since)) or fast.date(since)
         if since is _SLOW:
             return None
     strength, frequency = data.get("strength"), data.get("frequency")
@@ -656,20 +660,22 @@ def _tie_fast(run: _Run, record: RawRecord) -> Tie | None:
         wave, reported_by = fast.opt_ident(wave), fast.opt_ident(reported_by)
         if wave is _SLOW or reported_by is _SLOW or (reported_by is not None and reported_by not in (source, target)):
             return None
-    return Tie(source, target, since, strength, frequency, trust, worth, wave, reported_by)
+    return ((source, target) if source <= target else (target, source),  # Tie.key, without the property call
+            Tie(source, target, since, strength, frequency, trust, worth, wave, reported_by))
 
 
 def _ties(run: _Run, records: list[RawRecord]) -> None:
     seen: dict[tuple, RawRecord] = {}
     existing, incoming = run.existing.ties, run.incoming.ties
     for record in records:
-        tie = _tie_fast(run, record)
-        key = tie.key if tie is not None else None
-        if key is not None and key not in seen:
+        found = _tie_fast(run, record)
+        if found is not None and found[0] not in seen:
+            key, tie = found
             seen[key] = record
-            old = existing.get(key)
-            if old is not None and (old.source, old.target) != (tie.source, tie.target):
-                tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
+            if existing:
+                old = existing.get(key)
+                if old is not None and (old.source, old.target) != (tie.source, tie.target):
+                    tie = replace(tie, source=old.source, target=old.target)  # keep the stored direction
             incoming[key] = tie
             continue
         c = run.checker(record)
@@ -783,18 +789,21 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         so nothing can be half-written.
     """
     existing = existing or Dataset()
-    run = _Run(existing, existing if visible is None else visible,
-               {(r.list_name, str(r.data.get("id", "")).strip()) for r in records
-                if r.list_name in ENTITY_LISTS and isinstance(r.data, dict)})
+    run = _Run(existing, existing if visible is None else visible, set())
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
-    for record in records:
-        if record.list_name not in by_list:
-            run.problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {_echo(record.list_name)}"))
-        elif not isinstance(record.data, dict):
+    attempted, entity_lists = run.attempted, frozenset(ENTITY_LISTS)
+    for record in records:  # one pass: records by list, and the ids the input tries to define
+        list_name, data = record.list_name, record.data
+        if list_name not in by_list:
+            run.problems.append(Problem(record.file, record.line, "-", f"unbekannte Liste {_echo(list_name)}"))
+        elif type(data) is not dict and not isinstance(data, dict):
             run.problems.append(Problem(record.file, record.line, "-", "Eintrag muss ein Objekt sein"))
         else:
-            by_list[record.list_name].append(record)
+            by_list[list_name].append(record)
+            if list_name in entity_lists:
+                ident = data.get("id", "")
+                attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
 
     for list_name, check in _ENTITY_CHECKS:
         fast = _FAST_CHECKS.get(list_name)
