@@ -44,7 +44,7 @@ def test_a_long_offer_note_can_be_updated_and_its_audit_row_is_complete(store):
 
 
 def test_a_write_dying_half_way_leaves_every_written_batch_in_the_audit(store, monkeypatch):
-    doc = {"actors": [{"id": f"p{i:03d}", "name": f"Person {i}", "municipality": "05315"} for i in range(120)]}
+    doc = {"actors": [{"id": f"p{i:03d}", "name": f"Person {i}", "municipality": "05315"} for i in range(400)]}
     original = Neo4jStore._runner
     sent = []
 

@@ -9,6 +9,8 @@ the same import into SQLite.
 
 from __future__ import annotations
 
+import re
+
 import neo4j
 import pytest
 
@@ -158,7 +160,7 @@ def test_planned_batches_never_exceed_batch_bytes_and_number_every_entry_once(se
         params = {"r": step.rows}
         if step.shared is not None:
             params.update(step.shared, s=numbers)
-            column = -3 if "before: r[" in step.query else -2
+            column = int(re.search(r"seq: \$s \+ r\[(\d+)\]", step.query).group(1))
             riding += [row[column] for row in step.rows]
         assert param_size(params) <= LIMIT
     for batch in apart:

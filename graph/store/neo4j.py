@@ -35,6 +35,7 @@ SQLite twin. Splitting them apart would scatter one backend over several files.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import socket
@@ -314,16 +315,68 @@ def _props_map(keys: tuple[str, ...], first: int) -> str:
     return "{" + ", ".join(f"`{key}`: r[{first + i}]" for i, key in enumerate(keys)) + "}"
 
 
-def _audit_create(target: str, first: int, with_before: bool) -> str:
+def _audit_create(target: str, first: int, mode: str, keys: tuple[str, ...] = (), value_first: int = 0) -> str:
     """The audit entry of one row, written by the statement that writes the row.
 
-    Columns from `first`: the entry's offset in the write's audit numbers, its
-    ``after`` and (with `with_before`) ``before`` JSON; who, when and what come once
-    per statement as ``$at``, ``$u``, ``$a``. A null value sets no property, as before.
+    `mode` is ``after`` or ``before`` (the row carries an old state too), with
+    ``:`` and one letter per key (``s`` string, ``n`` number or boolean) when
+    Cypher writes the ``after`` JSON itself from the row's values (see
+    :func:`_after_json`). Columns from `first`: the entry's offset in the write's
+    audit numbers, the ``after`` JSON unless Cypher writes it, the ``before``
+    JSON for ``before``. Who, when and what come once per statement as ``$at``,
+    ``$u``, ``$a``. A null value sets no property, as before.
     """
-    before = f", before: r[{first + 2}]" if with_before else ""
+    which, built, types = mode.partition(":")
+    if built:
+        after, column = _after_json(keys, types, value_first), first + 1
+    else:
+        after, column = f"r[{first + 1}]", first + 2
+    before = f", before: r[{column}]" if which == "before" else ""
     return (f" CREATE (e:AuditEntry {{seq: $s + r[{first}], at: $at, user: $u, action: $a, target: {target}, "
-            f"after: r[{first + 1}]{before}}})")
+            f"after: {after}{before}}})")
+
+
+def _after_json(keys: tuple[str, ...], types: str, first: int) -> str:
+    """Cypher that writes a row's properties as JSON with sorted keys (``{"a":"x","b":1.5}``).
+
+    Only for rows whose strings need no JSON escaping and whose numbers the server
+    writes back exactly (:func:`_plain`); numbers and booleans go through ``toString``.
+    """
+    pieces: list[str] = ["{"]
+    for n, (key, column) in enumerate(sorted((key, first + i) for i, key in enumerate(keys))):
+        pieces.append(("," if n else "") + f'"{key}":')
+        if types[column - first] == "s":
+            pieces += ['"', f"r[{column}]", '"']
+        else:
+            pieces.append(f"toString(r[{column}])")
+    pieces.append("}")
+    out: list[str] = []
+    for piece in pieces:  # literal text between the row values, quoted for Cypher
+        if piece.startswith(("r[", "toString(")):
+            out.append(piece)
+        elif out and out[-1].startswith("'"):
+            out[-1] = out[-1][:-1] + piece + "'"
+        else:
+            out.append(f"'{piece}'")
+    return " + ".join(out)
+
+
+def _plain(props: dict, falkordb: bool) -> str | None:
+    """One letter per value (``s``/``n``) if Cypher can write `props` as the same JSON values, else None."""
+    types = []
+    for value in props.values():
+        kind = type(value)
+        if kind is str:
+            if '"' in value or "\\" in value or not value.isprintable():
+                return None
+            types.append("s")
+        elif kind is bool or kind is int:
+            types.append("n")
+        elif kind is float and math.isfinite(value) and (not falkordb or float(f"{value:f}") == value):
+            types.append("n")  # FalkorDB writes floats with six decimals
+        else:
+            return None
+    return "".join(types)
 
 
 # Rows are lists in a fixed column order, so a statement carries each property
@@ -331,11 +384,11 @@ def _audit_create(target: str, first: int, with_before: bool) -> str:
 # ``[src, dst, key, *values]``, then the audit columns (see _audit_create).
 
 def _node_upsert(label: str, keys: tuple[str, ...], audit: str | None = None) -> str:
-    """Upsert rows of one label with the property keys `keys`; `audit`: None, "after" or "before"."""
+    """Upsert rows of one label with the property keys `keys`; `audit`: None or a mode of :func:`_audit_create`."""
     # SET n = {...} replaces the whole property map, so dropped fields disappear.
     query = f"UNWIND $r AS r MERGE (n:{_label(label)} {{id: r[0]}}) SET n = {_props_map(keys, 1)}, n.id = r[0]"
     if audit:
-        query += _audit_create(f"'{label}:' + r[0]", 1 + len(keys), audit == "before")
+        query += _audit_create(f"'{label}:' + r[0]", 1 + len(keys), audit, keys, 1)
     return query
 
 
@@ -350,7 +403,7 @@ def _rel_upsert(type_: str, src: str, dst: str, keys: tuple[str, ...], audit: st
              f"MERGE (a)-[x:{type_} {{key: r[2]}}]->(b) SET x = {_props_map(keys, 3)}, x.key = r[2]")
     if audit:  # the target as base.rel_target writes it
         target = f"'{name}:' + r[0] + '->' + r[1] + CASE r[2] WHEN '' THEN '' ELSE '@' + r[2] END"
-        query += _audit_create(target, 3 + len(keys), audit == "before")
+        query += _audit_create(target, 3 + len(keys), audit, keys, 3)
     return query + " RETURN count(*) AS n"
 
 
@@ -637,17 +690,24 @@ class Neo4jStore(Store):
             rows.append(row)
             sizes.append(size)
 
-        def add(i: int, kind: tuple, values: list, target: str, upsert: bool) -> None:
+        def add(i: int, kind: tuple, values: list, target: str, props: dict | None) -> None:
             """Plan change `i` (called in the order of `audit`) and number its audit entry."""
             nonlocal offset
             if paired:
                 entry = audit[i]
-                if upsert and entry.target == target and (entry.at, entry.user, entry.action) == who:
+                if props is not None and entry.target == target and (entry.at, entry.user, entry.action) == who:
                     before = _json(entry.before)
-                    audit_columns = [offset, _json(entry.after)] + ([before] if before is not None else [])
-                    row, size = _sized_row(values + audit_columns, falkordb)
+                    mode = "after" if before is None else "before"
+                    types = _plain(props, falkordb) if entry.after is props else None
+                    if types is not None:  # Cypher writes the after JSON from the row's values
+                        mode += ":" + types
+                        audit_columns = [offset]
+                    else:
+                        audit_columns = [offset, _json(entry.after)]
+                    row, size = _sized_row(values + audit_columns + ([before] if before is not None else []),
+                                           falkordb)
                     if with_audit + size + 2 <= limit:
-                        group(kind + ("after" if before is None else "before",), row, size)
+                        group(kind + (mode,), row, size)
                         offset += 1
                         return
                 for part in _audit_parts(_audit_row(entry), limit, apart_size):
@@ -659,13 +719,13 @@ class Neo4jStore(Store):
         for i, c in enumerate(nodes):
             upsert = c.props is not None
             add(i, ("node+" if upsert else "node-", c.label, tuple(c.props or ())),
-                [c.id, *c.props.values()] if upsert else [c.id], f"{c.label}:{c.id}", upsert)
+                [c.id, *c.props.values()] if upsert else [c.id], f"{c.label}:{c.id}", c.props)
         for j, c in enumerate(rels):
             type_, src_label, src, dst_label, dst, key = c.key
             upsert = c.props is not None
             add(len(nodes) + j, ("rel+" if upsert else "rel-", (type_, src_label, dst_label), tuple(c.props or ())),
                 [src, dst, key, *c.props.values()] if upsert else [src, dst, key],
-                f"{type_}:{src}->{dst}" + (f"@{key}" if key else ""), upsert)
+                f"{type_}:{src}->{dst}" + (f"@{key}" if key else ""), c.props)
         if not paired:
             for entry in audit:
                 for part in _audit_parts(_audit_row(entry), limit, apart_size):
