@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFound, Problem
@@ -144,8 +144,8 @@ class AllianceIndex:
         Alliance id -> the latest day on or before the date with a founding, an offer, or a
         membership starting or ending (alliances without such a day are missing).
 
-    :meth:`place`, :meth:`youth_voice` and :meth:`administration` ask the shared
-    rules once per member, however many alliances it belongs to.
+    ``place``, ``youth_voice`` and ``administration`` ask the shared rules once per
+    member, however many alliances it belongs to.
     """
 
     def __init__(self, ds: Dataset, as_of: date):
@@ -180,33 +180,24 @@ class AllianceIndex:
             if tie.source in current and tie.target in current:
                 neighbours[tie.source].add(tie.target)
                 neighbours[tie.target].add(tie.source)
-        self._places: dict[str, str | None] = {}
-        self._youth: dict[str, bool] = {}
-        self._administration: dict[str, bool] = {}
+        #: :meth:`graph.model.Dataset.municipality_of_member`, :func:`graph.rules.gives_youth_voice` and
+        #: :func:`graph.rules.is_administration` of a member, each asked once per member (a plain
+        #: ``dict.__getitem__`` after that, cheap enough to call for every member of every alliance)
+        self.place: Callable[[str], str | None] = _Memo(ds.municipality_of_member).__getitem__
+        self.youth_voice: Callable[[str], bool] = _Memo(partial(gives_youth_voice, ds)).__getitem__
+        self.administration: Callable[[str], bool] = _Memo(partial(is_administration, ds)).__getitem__
 
-    def place(self, member: str) -> str | None:
-        """:meth:`graph.model.Dataset.municipality_of_member`, looked up once per member."""
-        try:
-            return self._places[member]
-        except KeyError:
-            found = self._places[member] = self.ds.municipality_of_member(member)
-            return found
 
-    def youth_voice(self, member: str) -> bool:
-        """:func:`graph.rules.gives_youth_voice`, once per member."""
-        try:
-            return self._youth[member]
-        except KeyError:
-            found = self._youth[member] = gives_youth_voice(self.ds, member)
-            return found
+class _Memo(dict):
+    """A dict that fills itself from `func` on the first look-up of a key."""
 
-    def administration(self, member: str) -> bool:
-        """:func:`graph.rules.is_administration`, once per member."""
-        try:
-            return self._administration[member]
-        except KeyError:
-            found = self._administration[member] = is_administration(self.ds, member)
-            return found
+    def __init__(self, func: Callable):
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key):
+        value = self[key] = self.func(key)
+        return value
 
 
 def member_network(ds: Dataset, members: Iterable[str], neighbours: dict[str, set[str]] | None = None,
