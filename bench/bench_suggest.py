@@ -1,8 +1,21 @@
-"""Benchmark: Adamic–Adar over all introduction candidates, scipy.sparse vs networkx.
+"""Benchmark: the analysis itself, health check and suggestions, against networkx baselines.
 
-Builds the synthetic graph of :func:`bench.generate.generate` at the given
-scale, then scores every pair at distance two in the suggestion network
-(ties, current memberships, WORKS_AT) twice in the same run:
+Two modes.
+
+``--store URI`` (an imported store, e.g. a copy of a ×10 or ×100 benchmark
+database) measures the analysis library phases of :mod:`bench.run` on its
+snapshot, each the best CPU time of ``--repeat`` runs next to its baseline in the
+same process, and prints the ratios:
+
+- ``check_alliances`` of all alliances against :func:`run.baseline_health`
+  (networkx member subgraph and cut vertices per alliance);
+- ``suggest`` of all kinds (top 10) and of introductions only against
+  :func:`run.baseline_adamic_adar` (hand-written networkx Adamic–Adar over all
+  same-Kreis person pairs at distance two).
+
+Without ``--store`` it builds the synthetic graph of :func:`bench.generate.generate`
+at the given scale and scores every pair at distance two in the suggestion
+network (ties, current memberships, WORKS_AT) twice in the same run:
 
 - ours: :func:`graph.linkpred.adamic_adar_index` (``A @ diag(1/log k) @ A``);
 - networkx: :func:`networkx.adamic_adar_index` over the same pairs, given
@@ -15,6 +28,7 @@ Usage::
 
     python bench/bench_suggest.py            # scale 1, fast
     python bench/bench_suggest.py --scale 10  # 20,000 persons, 60,000 ties
+    python bench/bench_suggest.py --store sqlite:////tmp/me/x10.db --repeat 3
 """
 
 from __future__ import annotations
@@ -48,12 +62,56 @@ def timed(label: str, func):
     return value, seconds
 
 
+def cpu_best(func, repeat: int) -> float:
+    """Best CPU seconds of `repeat` runs (as :func:`run.cpu`)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def library_phases(uri: str, repeat: int) -> int:
+    """The analysis phases of bench/run.py on an existing store, with their baselines, as ratios."""
+    from run import AS_OF as RUN_AS_OF
+    from run import baseline_adamic_adar, baseline_health
+
+    from graph.health import check_alliances
+    from graph.store import open_store
+
+    store = open_store(uri)
+    try:
+        ds = store.read()
+    finally:
+        store.close()
+    suggest(ds, RUN_AS_OF, kind="introduction", top=10)  # imports numpy/scipy once, outside the timings
+    phases = [
+        ("health (all alliances)", lambda: check_alliances(ds, RUN_AS_OF), "networkx cut vertices",
+         lambda: baseline_health(ds)),
+        ("suggest --all", lambda: suggest(ds, RUN_AS_OF, top=10), "networkx Adamic–Adar", None),
+        ("suggest introduction", lambda: suggest(ds, RUN_AS_OF, kind="introduction", top=10),
+         "networkx Adamic–Adar", None),
+    ]
+    adamic_adar = cpu_best(lambda: baseline_adamic_adar(ds), repeat)
+    print(f"{'phase':<26}{'CPU s':>9}  {'baseline':<24}{'CPU s':>9}{'ratio':>8}")
+    for phase, ours, label, baseline in phases:
+        seconds = cpu_best(ours, repeat)
+        base = cpu_best(baseline, repeat) if baseline else adamic_adar
+        print(f"{phase:<26}{seconds:>9.3f}  {label:<24}{base:>9.3f}{seconds / base:>8.3f}", flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-suggest", action="store_true", help="only the Adamic–Adar comparison")
+    parser.add_argument("--store", help="measure the analysis phases of bench/run.py on this store instead")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per phase with --store (best CPU time)")
     args = parser.parse_args(argv)
+    if args.store:
+        return library_phases(args.store, args.repeat)
 
     doc, _ = timed(f"generate(scale={args.scale:g}, seed={args.seed})", lambda: generate(args.scale, args.seed))
     ds, _ = timed("validate", lambda: validate(records_from_document(doc, "synthetisch")).dataset)

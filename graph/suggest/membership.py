@@ -655,7 +655,7 @@ def _path_pairs(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     found = net.cache.get("membership_path_pairs")
     if found is None:
         matrix = _path_matrix(net)
-        matrix.sort_indices()  # row by row, alliances ascending: codes ``node * n + alliance`` ascend
+        matrix.sum_duplicates()  # canonical: row by row, alliances ascending, so codes ``node * n + alliance`` ascend
         coo = matrix.tocoo()
         alliances = np.flatnonzero(net.kind == Network.ALLIANCE)
         found = net.cache["membership_path_pairs"] = (coo.row.astype(np.int64), alliances[coo.col], coo.data)

@@ -43,6 +43,8 @@ COMMANDS = [
      ["suggest", "--all", "--top", "60", "--as-of", SYNTH_AS_OF, "--format", "json"]),
     ("synth-suggest-introduction.json", "synth",
      ["suggest", "--kind", "introduction", "--top", "200", "--as-of", SYNTH_AS_OF, "--format", "json"]),
+    ("synth-suggest-membership.json", "synth",
+     ["suggest", "--kind", "membership", "--top", "100", "--as-of", SYNTH_AS_OF, "--format", "json"]),
 ]
 EXPORTS = ["json", "csv", "graphml", "gexf"]
 #: (name, data set, Kreis) of each map kept as a digest (``map --kreis``)
