@@ -78,12 +78,13 @@ def member_ties(ds: Dataset, members: Collection[str], neighbours: Mapping[str, 
     ({'a': ['b'], 'b': ['a', 'c'], 'c': ['b']}, 2)
     """
     adjacency: dict[str, set[str]] = {m: set() for m in sorted(members)}
+    everyone = set(adjacency)
     staff: dict[str, list[str]] = {}
     actors = ds.actors
     for member, mine in adjacency.items():
         around = neighbours.get(member)
         if around:
-            mine |= around.intersection(adjacency)  # iterates the few members, not all the ties
+            mine |= around & everyone  # walks the smaller of the two sets
             mine.discard(member)
         actor = actors.get(member)
         if actor is not None and actor.institution:
