@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from builders import healthy_alliance as shared_healthy_alliance
 
@@ -438,3 +439,24 @@ def test_pairs_that_cannot_reach_the_top_are_left_out_without_changing_it(synthe
         every_pair = [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)]
         monkeypatch.setattr(membership, "DENSE_PAIRS", 0)
         assert [s.as_dict() for s in suggest(synthetic, as_of, kind="membership", top=top)] == every_pair
+
+
+@pytest.mark.parametrize("topics", [3, 70])
+def test_shared_topics_by_bit_masks_equal_the_sparse_count(topics):
+    """Introductions count shared topics by bit masks up to 62 topics, else sparsely: same counts."""
+    from graph.suggest import build_network
+
+    ds = Dataset()
+    for i in range(topics):
+        ds.add(Alliance(f"b{i}", f"Bündnis {i}", "05334", topics=(f"t{i}", f"t{(i * 7) % topics}")))
+    for j in range(12):
+        ds.add(Actor(f"p{j:02d}", f"P{j}", municipality="05334"))
+        for i in range(j % 5, topics, 5):
+            ds.add(Membership(f"p{j:02d}", f"b{i}"))
+    net = build_network(ds, AS_OF)
+    rows = np.array([net.index[f"p{j:02d}"] for j in range(12) for _ in range(12)])
+    cols = np.array([net.index[f"p{k:02d}"] for _ in range(12) for k in range(12)])
+    member_topics = (net.node_topics > 0).astype(float)
+    expected = np.asarray(member_topics[rows].multiply(member_topics[cols]).sum(axis=1)).ravel()
+    assert np.array_equal(net.shared_member_topics(rows, cols), expected)
+    assert expected.max() > 0

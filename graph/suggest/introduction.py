@@ -162,7 +162,6 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
         restrict = members if restrict is None else np.intersect1d(restrict, members)
     # Keep the best `wanted` of each Kreis by the final order; the overall best are among them.
     wanted = top + len(dismissed)
-    topics = (net.node_topics > 0).astype(float)
     best_rows, best_cols, best_scores = [], [], []
     for rows, cols, network_score in introduction_blocks(net):
         if restrict is not None:
@@ -170,8 +169,7 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
             rows, cols, network_score = rows[keep], cols[keep], network_score[keep]
         if len(rows) == 0:
             continue
-        shared = np.asarray(topics[rows].multiply(topics[cols]).sum(axis=1)).ravel()
-        scores = network_score + WEIGHTS["introduction_topic"] * shared
+        scores = network_score + WEIGHTS["introduction_topic"] * net.shared_member_topics(rows, cols)
         order = np.lexsort((cols, rows, -scores))[:wanted]
         best_rows.append(rows[order])
         best_cols.append(cols[order])

@@ -48,7 +48,7 @@ from .base import kreis_label as _kreis_label
 from .base import names as _names
 from .base import quoted as _quoted
 from .base import topic_names as _topic_names
-from .network import Network, build_network
+from .network import Network, build_network, popcount
 
 __all__ = ["WEIGHTS", "AllianceState", "alliance_states", "find", "membership_candidates", "membership_eligible",
            "membership_scores", "membership_suggestions", "to_records"]
@@ -315,22 +315,10 @@ def membership_scores(net: Network, rows: np.ndarray, cols: np.ndarray,
     return _scores(_Profiles.of(net, states), rows, cols, p2 + p3)
 
 
-def _popcount(values: np.ndarray) -> np.ndarray:
-    """Set bits of each value, as float (the number of shared topics)."""
-    values = values.astype(np.uint64)
-    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
-        return np.bitwise_count(values).astype(float)
-    count = np.zeros(len(values))
-    while values.any():
-        count += values & np.uint64(1)
-        values = values >> np.uint64(1)
-    return count
-
-
 def _shared_topics(net: Network, profiles: _Profiles, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if profiles.topic_masks:
         both = profiles.topics[rows] & profiles.topics[cols]
-        return _popcount(both)
+        return popcount(both)
     node_topics = (net.node_topics > 0).astype(float)
     return np.asarray(node_topics[rows].multiply(net.alliance_topics[cols]).sum(axis=1)).ravel()
 

@@ -176,6 +176,23 @@ class Network:
                 out[topic].append(alliance)
         return out
 
+    def shared_member_topics(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """How many topics the current alliances of node ``rows[i]`` and of node ``cols[i]`` share (as float).
+
+        With up to 62 topics by bit masks of each node's topics (built once), else by
+        the sparse node × topic matrix; the same counts either way.
+        """
+        masks = self.cache.get("member_topic_masks")
+        count = self.node_topics.shape[1]
+        if masks is None and count <= 62:
+            weights = 1 << np.arange(count, dtype=np.int64)
+            masks = self.cache["member_topic_masks"] = np.asarray(
+                (self.node_topics > 0).astype(np.int64) @ weights).ravel().astype(np.int64)
+        if masks is not None:
+            return popcount(masks[rows] & masks[cols])
+        topics = (self.node_topics > 0).astype(float)
+        return np.asarray(topics[rows].multiply(topics[cols]).sum(axis=1)).ravel()
+
     # -- path scores to alliances (membership proximity) -------------------------------
     def path_scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Damped (length-2, length-3) walk scores from nodes ``rows`` to alliances ``cols``.
@@ -209,6 +226,18 @@ class Network:
             p2 = (a @ a[:, np.flatnonzero(self.kind == self.ALLIANCE)]).tocsr()
             self._plain = (p2 + a @ p2).tocsr()
         return self._plain
+
+
+def popcount(values: np.ndarray) -> np.ndarray:
+    """Set bits of each value, as float (the number of shared topics)."""
+    values = values.astype(np.uint64)
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(values).astype(float)
+    count = np.zeros(len(values))
+    while values.any():
+        count += values & np.uint64(1)
+        values = values >> np.uint64(1)
+    return count
 
 
 def build_network(ds: Dataset, as_of: date) -> Network:
