@@ -37,7 +37,7 @@ __all__ = [
     "STATUS_LABELS", "STATUS_OK", "STATUS_RANK", "STATUS_WARN", "WARNING", "alliance_live",
     "alliances_of_office", "gives_youth_voice", "institution_of", "is_administration", "number_word",
     "office_of_alliance", "offices_serving", "severity_rank", "state_of_alliance", "state_of_place",
-    "status_of", "status_rank", "tie_in_force", "ties_in_force",
+    "status_of", "status_rank", "tie_in_force", "ties_in_force", "voices_and_administrations",
 ]
 
 # -- the partner minimum ---------------------------------------------------------------
@@ -124,13 +124,41 @@ def gives_youth_voice(ds: Dataset, member: str) -> bool:
     actor = ds.actors.get(member)
     if actor is not None and actor.is_refugee_youth:
         return True
-    institution = institution_of(ds, member)
-    return institution is not None and "migrantenorganisation" in (institution.type, institution.sector)
+    return _migrant_organisation(institution_of(ds, member))
 
 
 def is_administration(ds: Dataset, member: str) -> bool:
     """The member is, or works at, a municipal administration (``NO_ADMINISTRATION``)."""
-    institution = institution_of(ds, member)
+    return _administration(institution_of(ds, member))
+
+
+def voices_and_administrations(ds: Dataset, members: Iterable[str]) -> tuple[list[bool], list[bool]]:
+    """:func:`gives_youth_voice` and :func:`is_administration` of many members (the same rules;
+    what an institution brings is decided once per institution)."""
+    by_institution: dict[str, tuple[bool, bool]] = {}
+    voices, administrations = [], []
+    actors = ds.actors
+    for member in members:
+        institution = institution_of(ds, member)
+        if institution is None:
+            voice = administration = False
+        else:
+            found = by_institution.get(institution.id)
+            if found is None:
+                found = by_institution[institution.id] = (_migrant_organisation(institution),
+                                                          _administration(institution))
+            voice, administration = found
+        actor = actors.get(member)
+        voices.append((actor is not None and actor.is_refugee_youth) or voice)
+        administrations.append(administration)
+    return voices, administrations
+
+
+def _migrant_organisation(institution: Institution | None) -> bool:
+    return institution is not None and "migrantenorganisation" in (institution.type, institution.sector)
+
+
+def _administration(institution: Institution | None) -> bool:
     return institution is not None and institution.type in ADMINISTRATION_TYPES
 
 

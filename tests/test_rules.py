@@ -137,3 +137,21 @@ print(json.dumps([HealthConfig().min_partners, HOST_MIN_PARTNERS,
                          cwd=Path(__file__).resolve().parent.parent)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [4, 6, 4, True]
+
+
+def test_voices_and_administrations_of_many_members_follow_the_single_rules():
+    from graph.model import Actor, Dataset, Institution
+    from graph.rules import gives_youth_voice, is_administration, voices_and_administrations
+
+    ds = Dataset()
+    ds.add(Institution("mo", "Verein", "migrantenorganisation", "zivilgesellschaft"))
+    ds.add(Institution("mo2", "Netzwerk", "initiative", "migrantenorganisation"))
+    ds.add(Institution("ja", "Jugendamt", "jugendamt", "verwaltung"))
+    ds.add(Institution("schule", "Schule", "schule", "bildung"))
+    for i, institution in enumerate(["mo", "mo2", "ja", "schule", None, "fehlt", "ja"]):
+        ds.add(Actor(f"p{i}", f"P{i}", institution=institution, is_refugee_youth=i in (3, 6)))
+    members = [*ds.institutions, *ds.actors, "unbekannt"]
+    voices, administrations = voices_and_administrations(ds, members)
+    assert voices == [gives_youth_voice(ds, m) for m in members]
+    assert administrations == [is_administration(ds, m) for m in members]
+    assert any(voices) and not all(voices) and any(administrations) and not all(administrations)

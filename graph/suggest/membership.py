@@ -39,7 +39,7 @@ import numpy as np
 
 from ..model import SECTORS, Dataset, Membership
 from ..partners import partners_of, unit_sector
-from ..rules import gives_youth_voice, is_administration
+from ..rules import voices_and_administrations
 from ..survey import survey_reasons
 from ..validate import RawRecord
 from .base import ACCEPT_SOURCE, MIN_PARTNERS, Suggestion, SuggestionContext
@@ -187,8 +187,9 @@ def _node_profiles(net: Network):
     sectors: dict[str, int] = {}
     sector_of_unit: list[int] = []  # by unit code: a member's sector is its unit's (unit_sector)
     people = np.flatnonzero(net.kind != Network.ALLIANCE)
-    unit_codes, sector_codes, voices, administrations = [], [], [], []
-    for node in map(nodes.__getitem__, people.tolist()):
+    names = [nodes[i] for i in people.tolist()]
+    unit_codes, sector_codes = [], []
+    for node in names:
         u = ds.unit_of(node)
         code = units.get(u)
         if code is None:
@@ -197,8 +198,7 @@ def _node_profiles(net: Network):
             sector_of_unit.append(sectors.setdefault(x, len(sectors)) if x else -1)
         unit_codes.append(code)
         sector_codes.append(sector_of_unit[code])
-        voices.append(gives_youth_voice(ds, node))
-        administrations.append(is_administration(ds, node))
+    voices, administrations = voices_and_administrations(ds, names)
     unit = np.full(n, -1, dtype=np.int64)
     sector = np.full(n, -1, dtype=np.int64)
     youth = np.zeros(n, dtype=bool)
