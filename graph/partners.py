@@ -228,15 +228,23 @@ def partner_units(ds: Dataset, local_members: Iterable[str], place_of: PlaceOf |
     for member in local_members:
         by_unit[ds.unit_of(member)].append(member)
     partners = []
+    institutions, actors = ds.institutions, ds.actors
     for unit in sorted(by_unit):
         members = tuple(sorted(by_unit[unit]))
-        institution = ds.institutions.get(unit)
-        if institution is not None or unit not in ds.actors:
+        institution = institutions.get(unit)
+        if institution is not None or unit not in actors:
             kind = "institution"
             place = institution.municipality if institution and institution.municipality else None
         else:
             kind, place = "person", None
         if not place:  # else the first member's known place
-            place = next((p for p in map(place_of, members) if p), None)
-        partners.append(Partner(unit, kind, members, place, unit_sector(ds, unit), place is None))
+            for member in members:
+                place = place_of(member)
+                if place:
+                    break
+            else:
+                place = None
+        # an institution in the data that is not also a person is its own unit: its sector is its own
+        sector = institution.sector if institution is not None and unit not in actors else unit_sector(ds, unit)
+        partners.append(Partner(unit, kind, members, place, sector, place is None))
     return partners
