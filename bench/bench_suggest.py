@@ -74,18 +74,23 @@ def cpu_best(func, repeat: int) -> float:
 
 def library_phases(uri: str, repeat: int) -> int:
     """The analysis phases of bench/run.py on an existing store, with their baselines, as ratios."""
+    from importlib import import_module
+
     from run import AS_OF as RUN_AS_OF
     from run import baseline_adamic_adar, baseline_health
 
     from graph.health import check_alliances
     from graph.store import open_store
+    from graph.suggest import REGISTRY
 
     store = open_store(uri)
     try:
         ds = store.read()
     finally:
         store.close()
-    suggest(ds, RUN_AS_OF, kind="introduction", top=10)  # imports numpy/scipy once, outside the timings
+    for kind in REGISTRY.values():  # imports numpy/scipy and the kinds once, outside the timings
+        import_module(kind.module)
+    import_module("graph.suggest.network")
     phases = [
         ("health (all alliances)", lambda: check_alliances(ds, RUN_AS_OF), "networkx cut vertices",
          lambda: baseline_health(ds)),
