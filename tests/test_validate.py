@@ -147,3 +147,14 @@ def test_tie_strength_is_kept_to_three_places(base):
     base.add(Actor("p2", "Bo"))
     out = validate([rec("ties", {"source": "p1", "target": "p2", "strength": "0,33333"})], base).dataset
     assert next(iter(out.ties.values())).strength == 0.333
+
+
+def test_a_reference_to_a_refused_item_is_reported_at_that_item_only(base):
+    """The ids the input tries to define count as known: one bad person, one problem (not three)."""
+    records = [rec("actors", {"id": " p-bad ", "name": "", "institution": "ja-ac"}, "2"),
+               rec("actors", {"id": "p-ok", "name": "Eva"}, "3"),
+               rec("memberships", {"member": "p-bad", "alliance": "b-1"}, "4"),
+               rec("alliances", {"id": "b-1", "name": "Bündnis", "municipality": "05334"}, "5"),
+               rec("ties", {"source": "p-bad", "target": "p-ok"}, "6")]
+    assert problems_of(records, base) == [str(p) for p in problems_of(records[:1], base)]
+    assert len(problems_of(records, base)) == 1
