@@ -243,10 +243,15 @@ def _results_for(surveys, waves: list[Wave]) -> list[WaveResults]:
     return out
 
 
-def alliance_results(store: Store, alliance_id: str, *, user: User | str) -> list[WaveResults]:
-    """Results of every wave of an alliance, oldest first (each with the change since the previous closed one)."""
+def alliance_results(store: Store, alliance_id: str, *, user: User | str,
+                     ds: Dataset | None = None) -> list[WaveResults]:
+    """Results of every wave of an alliance, oldest first (each with the change since the previous closed one).
+
+    `ds` is the whole graph (``store.read()``) when the caller holds it already (the app's snapshot of
+    the current revision); it serves the rights check only.
+    """
     user = api.as_user(user)
-    ds = store.read()
+    ds = store.read() if ds is None else ds
     _require_manage(user, ds, alliance_id)
     surveys = survey_store(store)
     return _results_for(surveys, [w for w in surveys.waves() if w.alliance == alliance_id])

@@ -14,7 +14,7 @@ from graph import survey_api
 from graph.errors import InputError
 from graph.model import FREQUENCIES
 from graph.survey import health_note
-from ui.common import md, member_label, show_input_error
+from ui.common import full_snapshot, md, member_label, show_input_error
 
 
 def _num(x, digits: int = 2) -> str:
@@ -30,7 +30,8 @@ def render(ctx, alliance_id: str) -> None:
     if not survey_api.may_manage(user, ds, alliance_id):
         st.info("Befragungen eines Bündnisses sehen nur seine Koordination, sein Servicebüro und die Administration.")
         return
-    results = survey_api.alliance_results(store, alliance_id, user=user)
+    # the rights check on the whole graph of this revision, as the app holds it (not a fresh read per run)
+    results = survey_api.alliance_results(store, alliance_id, user=user, ds=full_snapshot(ctx.uri, ctx.revision))
     running = [r for r in results if r.closed is None]
     closed = [r for r in results if r.closed is not None]
     st.caption("Netzwerkbefragung: Die Mitglieder sagen selbst, mit wem sie wie oft zusammenarbeiten und wie sie "
