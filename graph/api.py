@@ -56,6 +56,25 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None,
     return scope(ds, as_user(user))
 
 
+def health_reports(store: Store, user: User | str, as_of) -> list:
+    """:func:`graph.health.check_alliances` of every alliance `user` sees, as of a date.
+
+    A store that keeps derived results (the embedded one) keeps them until its next write, under the
+    same name and parameters as the app (``ui/common.py``, ``health_reports``), so either reuses the other's.
+    """
+    user = as_user(user)
+
+    def compute():
+        from .health import check_alliances
+
+        return check_alliances(read(store, user), as_of)  # read here: the result belongs to this key
+
+    derived = getattr(store, "derived", None)
+    if derived is None:
+        return compute()
+    return derived("health", (as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
+
+
 def office_inputs(store: Store, user: User | str, as_of, office: str) -> tuple[Dataset, list, list]:
     """What :func:`graph.office.office_view` reads for one Servicebüro as `user` sees it, as of a date:
     the reference data, alliances and offers (the view counts offers and reach over all of them),

@@ -252,3 +252,19 @@ def test_a_shard_read_from_the_rows_equals_the_kreis_cut_from_the_whole_graph(tm
         for name in ("alliances", "actors", "institutions", "memberships", "ties", "offers"):
             assert list(getattr(part, name)) == list(getattr(snapshot.kreis_slice(ds, kreis), name)), (kreis, name)
     store.close()
+
+
+def test_the_check_of_all_alliances_is_kept_until_the_next_write(demo_store, monkeypatch):
+    from datetime import date
+
+    import graph.health
+    from graph.access import User
+
+    admin = User("admin", "admin")
+    first = api.health_reports(demo_store, admin, date(2026, 6, 1))
+    monkeypatch.setattr(graph.health, "check_alliances", lambda *a, **k: pytest.fail("checked every alliance again"))
+    assert [r.as_dict() for r in api.health_reports(demo_store, admin, date(2026, 6, 1))] == \
+        [r.as_dict() for r in first]
+    monkeypatch.undo()
+    api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
+    assert not any(p.name.startswith("derived-") for p in snapshot.shard_dir(demo_store.path).iterdir())
