@@ -56,22 +56,23 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None,
     return scope(ds, as_user(user))
 
 
-def health_reports(store: Store, user: User | str, as_of) -> list:
+def health_reports(store: Store, user: User | str, as_of, ds: Dataset | None = None) -> list:
     """:func:`graph.health.check_alliances` of every alliance `user` sees, as of a date.
 
     A store that keeps derived results (the embedded one) keeps them until its next write, under the
     same name and parameters as the app (``ui/common.py``, ``health_reports``), so either reuses the other's.
+    Any other store checks `ds` (what :func:`read` returned for `user`, when the caller has it).
     """
+    from .health import check_alliances
+
     user = as_user(user)
 
     def compute():
-        from .health import check_alliances
-
         return check_alliances(read(store, user), as_of)  # read here: the result belongs to this key
 
     derived = getattr(store, "derived", None)
     if derived is None:
-        return compute()
+        return check_alliances(ds if ds is not None else read(store, user), as_of)
     return derived("health", (as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
 
 

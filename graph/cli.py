@@ -282,7 +282,7 @@ def _health_reports(obj: Context, alliance, as_of, *, kreis=None, state=None, of
     if alliance:
         reports = check_alliances(ds, as_of, alliance_ids=[alliance])
     else:  # every alliance: kept until the next write (shared with the app)
-        reports = api.health_reports(obj.store, obj.user, as_of)
+        reports = api.health_reports(obj.store, obj.user, as_of, ds)
     if kreis or state or office_id:
         reports = select_reports(reports, ds, kreis=kreis, state=state.upper() if state else None, office=office_id)
     return ds, reports

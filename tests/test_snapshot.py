@@ -268,3 +268,18 @@ def test_the_check_of_all_alliances_is_kept_until_the_next_write(demo_store, mon
     monkeypatch.undo()
     api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
     assert not any(p.name.startswith("derived-") for p in snapshot.shard_dir(demo_store.path).iterdir())
+
+
+def test_a_store_without_kept_results_checks_the_dataset_it_was_given(demo_store):
+    from datetime import date
+
+    from graph.health import check_alliances
+
+    class Plain:  # a store that keeps nothing (as the Neo4j store): no second read of the graph
+        def read(self):
+            pytest.fail("read the whole graph again")
+
+    ds = demo_store.read()
+    day = date(2026, 6, 1)
+    assert [r.as_dict() for r in api.health_reports(Plain(), "admin", day, ds)] == \
+        [r.as_dict() for r in check_alliances(ds, day)]
