@@ -6,13 +6,12 @@ returns plain data; formatting is the caller's business.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, record_origins, scope
+from .collector import collector_paused
 from .errors import InputError, Problem, StoreBusy
 from .io import read_paths
 from .io.exchange import records_from_document
@@ -133,23 +132,6 @@ class ImportResult:
             for key in total:
                 total[key] += per_list[key]
         return total
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a block that makes many objects and no cycles.
-
-    An import of a million rows creates millions of records, items and rows, all alive until
-    it ends; the collector would walk them again and again (a fifth of the import's time at ×10).
-    Reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def import_records(store: Store, records: list[RawRecord], *, user: User | str = DEFAULT_USER,

@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector while an analysis builds many small objects.
+"""Pausing Python's cyclic garbage collector while an import or an analysis builds many small objects.
 
 The health check and the suggestions create hundreds of thousands of small
 lists, sets and tuples that hold no reference cycles; every few hundred of them

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
-import gc
 import hashlib
 import operator
 import os
@@ -35,6 +34,7 @@ import pickle
 from pathlib import Path
 
 from .. import model
+from ..collector import collector_paused
 from ..model import Dataset
 
 __all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_derived", "load_shard",
@@ -49,13 +49,8 @@ def snapshot_path(db_path: Path) -> Path:
 
 def load(path: Path, key: tuple) -> Dataset | None:
     """The dataset saved under `key`, or None (missing, stale, foreign or unreadable)."""
-    enabled = gc.isenabled()
-    gc.disable()  # unpickling many small objects: the collector would only slow it down
-    try:
+    with collector_paused():  # unpickling many small objects: the collector would only slow it down
         found = _load_object(path, key)
-    finally:
-        if enabled:
-            gc.enable()
     return found if isinstance(found, Dataset) else None
 
 
