@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from browser_support import free_port, stop_process  # noqa: E402
 from generate import generate  # noqa: E402
 
 from graph import api  # noqa: E402
@@ -55,12 +55,6 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 TARGETS_MS = {"cold": 1500, "rerun": 300, "filter": 500}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 #: How the app is started: as ``buendnisnetz serve`` does (Streamlit plus the warm-up, ui/serve.py), or with a
@@ -203,8 +197,7 @@ def measure_baseline(folder: Path, chromium) -> dict:
         context.close()
         return {"start_ms": started, "cold_ms": cold, "cold_cpu_s": cold_cpu, "rerun_ms": min(reruns)}
     finally:
-        process.terminate()
-        process.wait(10)
+        stop_process(process)
         log.close()
 
 
@@ -219,86 +212,81 @@ def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium, la
         print((folder / f"streamlit-{label}.log").read_text()[-3000:], file=sys.stderr)
         raise
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) -> dict:
-    if True:
-        context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
-        tab = context.new_page()
-        outside = []
-        tab.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http", "ws"))
-               and "127.0.0.1" not in r.url else None)
-        start = time.perf_counter()
-        urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).read()
-        results["baseline_health_ms"] = ms(start)
-        cpu = cpu_seconds()
-        start = time.perf_counter()
-        tab.goto(f"{url}/netzwerkkarte")
-        frame = map_frame(tab, "n.id.startsWith('land:')")
-        results["cold_ms"] = ms(start)
-        results["cold_cpu_s"] = cpu_since(cpu)
-        results["bund_overlaps"] = label_overlaps(frame)
-        if shots:
-            shoot(tab, shots / f"karte_{label}_bund.png")
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
+    tab = context.new_page()
+    outside = []
+    tab.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http", "ws"))
+           and "127.0.0.1" not in r.url else None)
+    start = time.perf_counter()
+    urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).read()
+    results["baseline_health_ms"] = ms(start)
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    tab.goto(f"{url}/netzwerkkarte")
+    frame = map_frame(tab, "n.id.startsWith('land:')")
+    results["cold_ms"] = ms(start)
+    results["cold_cpu_s"] = cpu_since(cpu)
+    results["bund_overlaps"] = label_overlaps(frame)
+    if shots:
+        shoot(tab, shots / f"karte_{label}_bund.png")
 
-        reruns = []
-        for node_id in frame.evaluate("() => nodes.getIds().slice(0, 3)"):
-            name = frame.evaluate("id => nodes.get(id).label.replace(/\\n/g, ' · ')", node_id)
-            box = tab.get_by_label("Knoten auswählen")
-            box.click()
-            box.fill(name)
-            option = tab.get_by_role("option", name=name).first
-            option.wait_for()
-            start = time.perf_counter()
-            option.click()
-            frame.wait_for_function("id => network.getSelectedNodes()[0] === id", arg=node_id, polling=10)
-            reruns.append(ms(start))
-        results["rerun_ms"] = min(reruns)
-        results["rerun_all_ms"] = reruns
-
-        land = frame.evaluate("() => nodes.get().sort((a, b) => b.size - a.size)[0].id")
-        land_name = frame.evaluate("id => nodes.get(id).label.split('\\n')[0]", land)
-        box = tab.get_by_label("Land", exact=True)
+    reruns = []
+    for node_id in frame.evaluate("() => nodes.getIds().slice(0, 3)"):
+        name = frame.evaluate("id => nodes.get(id).label.replace(/\\n/g, ' · ')", node_id)
+        box = tab.get_by_label("Knoten auswählen")
         box.click()
-        box.fill(land_name)
-        option = tab.get_by_role("option", name=land_name, exact=True).first
+        box.fill(name)
+        option = tab.get_by_role("option", name=name).first
         option.wait_for()
         start = time.perf_counter()
         option.click()
-        frame = map_frame(tab, "n.id.startsWith('kreis:')")
-        results["filter_ms"] = ms(start)
-        results["land_overlaps"] = label_overlaps(frame)
-        results["land_nodes"] = frame.evaluate("() => nodes.length")
-        if shots:
-            shoot(tab, shots / f"karte_{label}_land.png")
+        frame.wait_for_function("id => network.getSelectedNodes()[0] === id", arg=node_id, polling=10)
+        reruns.append(ms(start))
+    results["rerun_ms"] = min(reruns)
+    results["rerun_all_ms"] = reruns
 
-        kreis = frame.evaluate("() => nodes.get().filter(n => n.id.startsWith('kreis:'))"
-                               ".sort((a, b) => b.size - a.size)[0].id")
-        start = time.perf_counter()
-        tab.mouse.click(*node_point(frame, kreis))
-        frame = map_frame(tab, "!n.id.startsWith('kreis:') && !n.id.startsWith('land:')")
-        results["drill_ms"] = ms(start)
-        results["kreis_overlaps"] = label_overlaps(frame)
-        results["kreis_nodes"] = frame.evaluate("() => nodes.length")
-        if shots:
-            shoot(tab, shots / f"karte_{label}_kreis.png")
-        person = frame.evaluate("() => nodes.get().filter(n => n.shape === 'dot')"
-                                ".sort((a, b) => b.size - a.size)[0].id")
-        frame.evaluate("() => { window.karte.replaced = true; }")  # the Kreis map: wait for the one after it
-        tab.mouse.dblclick(*node_point(frame, person))
-        tab.get_by_text("Ebene: Person").wait_for(timeout=60_000)
-        frame = map_frame(tab, f"!window.karte.replaced && n.id === {json.dumps(person)}")
-        tab.wait_for_timeout(300)
-        results["ego_overlaps"] = label_overlaps(frame)
-        if shots:
-            shoot(tab, shots / f"karte_{label}_ego.png")
-        results["requests_outside"] = outside
-        context.close()
+    land = frame.evaluate("() => nodes.get().sort((a, b) => b.size - a.size)[0].id")
+    land_name = frame.evaluate("id => nodes.get(id).label.split('\\n')[0]", land)
+    box = tab.get_by_label("Land", exact=True)
+    box.click()
+    box.fill(land_name)
+    option = tab.get_by_role("option", name=land_name, exact=True).first
+    option.wait_for()
+    start = time.perf_counter()
+    option.click()
+    frame = map_frame(tab, "n.id.startsWith('kreis:')")
+    results["filter_ms"] = ms(start)
+    results["land_overlaps"] = label_overlaps(frame)
+    results["land_nodes"] = frame.evaluate("() => nodes.length")
+    if shots:
+        shoot(tab, shots / f"karte_{label}_land.png")
+
+    kreis = frame.evaluate("() => nodes.get().filter(n => n.id.startsWith('kreis:'))"
+                           ".sort((a, b) => b.size - a.size)[0].id")
+    start = time.perf_counter()
+    tab.mouse.click(*node_point(frame, kreis))
+    frame = map_frame(tab, "!n.id.startsWith('kreis:') && !n.id.startsWith('land:')")
+    results["drill_ms"] = ms(start)
+    results["kreis_overlaps"] = label_overlaps(frame)
+    results["kreis_nodes"] = frame.evaluate("() => nodes.length")
+    if shots:
+        shoot(tab, shots / f"karte_{label}_kreis.png")
+    person = frame.evaluate("() => nodes.get().filter(n => n.shape === 'dot')"
+                            ".sort((a, b) => b.size - a.size)[0].id")
+    frame.evaluate("() => { window.karte.replaced = true; }")  # the Kreis map: wait for the one after it
+    tab.mouse.dblclick(*node_point(frame, person))
+    tab.get_by_text("Ebene: Person").wait_for(timeout=60_000)
+    frame = map_frame(tab, f"!window.karte.replaced && n.id === {json.dumps(person)}")
+    tab.wait_for_timeout(300)
+    results["ego_overlaps"] = label_overlaps(frame)
+    if shots:
+        shoot(tab, shots / f"karte_{label}_ego.png")
+    results["requests_outside"] = outside
+    context.close()
     return results
 
 

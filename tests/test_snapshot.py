@@ -102,6 +102,19 @@ def _synthetic():
     return json.loads(json.dumps(generate(0.3, seed=5)))
 
 
+def _filled_store(tmp_path, data: str) -> SQLiteStore:
+    """A store holding the demo (anchored at 1 June 2026) or the small synthetic document."""
+    from datetime import date
+
+    store = SQLiteStore(tmp_path / "s.db")
+    if data == "demo":
+        api.load_demo(store, anchor=date(2026, 6, 1))
+    else:
+        api.init_store(store)
+        api.import_document(store, _synthetic(), "synthetisch")
+    return store
+
+
 @pytest.mark.parametrize("data", ["demo", "synthetic"])
 def test_health_of_one_alliance_on_its_shard_equals_health_on_the_whole_graph(tmp_path, data):
     from datetime import date
@@ -110,12 +123,7 @@ def test_health_of_one_alliance_on_its_shard_equals_health_on_the_whole_graph(tm
     from graph.health import check_alliances
     from graph.model import kreis_of
 
-    store = SQLiteStore(tmp_path / "s.db")
-    if data == "demo":
-        api.load_demo(store, anchor=date(2026, 6, 1))
-    else:
-        api.init_store(store)
-        api.import_document(store, _synthetic(), "synthetisch")
+    store = _filled_store(tmp_path, data)
     ds = store.read()
     as_of = date(2026, 6, 1)
     users = [User("admin", "admin"), User("k", "coordinator", kreis=kreis_of(next(iter(ds.alliances.values()))
@@ -153,12 +161,7 @@ def test_the_map_of_a_kreis_from_its_shard_equals_the_map_from_the_whole_graph(t
     from graph.model import kreis_of
     from graph.netmap import MapFilter, map_for
 
-    store = SQLiteStore(tmp_path / "s.db")
-    if data == "demo":
-        api.load_demo(store, anchor=date(2026, 6, 1))
-    else:
-        api.init_store(store)
-        api.import_document(store, _synthetic(), "synthetisch")
+    store = _filled_store(tmp_path, data)
     ds = store.read()
     as_of = date(2026, 6, 1)
     with_alliances = sorted({kreis_of(a.municipality) for a in ds.alliances.values()})
@@ -230,16 +233,9 @@ def test_one_alliance_builds_only_its_kreis_shard_and_another_kreis_comes_from_t
 
 @pytest.mark.parametrize("data", ["demo", "synthetic"])
 def test_a_shard_read_from_the_rows_equals_the_kreis_cut_from_the_whole_graph(tmp_path, data):
-    from datetime import date
-
     from graph.model import kreis_of
 
-    store = SQLiteStore(tmp_path / "s.db")
-    if data == "demo":
-        api.load_demo(store, anchor=date(2026, 6, 1))
-    else:
-        api.init_store(store)
-        api.import_document(store, _synthetic(), "synthetisch")
+    store = _filled_store(tmp_path, data)
     ds = store.read()
     placed = {kreis_of(p) for n in [*ds.actors, *ds.institutions] if (p := ds.municipality_of_member(n))}
     kreise = sorted({snapshot.kreis_of_alliance(ds, a) for a in ds.alliances} | placed)
