@@ -55,6 +55,18 @@ def read(store: Store, user: User | str = ADMIN, *, alliance: str | None = None,
     return scope(ds, as_user(user))
 
 
+def _user_params(user: User) -> tuple:
+    """What a kept result depends on besides the data and its own parameters: who sees it."""
+    return (user.name, user.role, user.office, user.kreis)
+
+
+def _kept(store: Store, name: str, params: tuple, compute):
+    """``compute()``, kept until the store's next write when the store keeps derived results
+    (the embedded one: :meth:`graph.store.sqlite.SQLiteStore.derived`)."""
+    derived = getattr(store, "derived", None)
+    return compute() if derived is None else derived(name, params, compute)
+
+
 def health_reports(store: Store, user: User | str, as_of, ds: Dataset | None = None) -> list:
     """:func:`graph.health.check_alliances` of every alliance `user` sees, as of a date.
 
@@ -72,39 +84,64 @@ def health_reports(store: Store, user: User | str, as_of, ds: Dataset | None = N
     derived = getattr(store, "derived", None)
     if derived is None:
         return check_alliances(ds if ds is not None else read(store, user), as_of)
-    return derived("health", (as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
+    return derived("health", (as_of.isoformat(), *_user_params(user)), compute)
 
 
-def office_inputs(store: Store, user: User | str, as_of, office: str) -> tuple[Dataset, list, list]:
-    """What :func:`graph.office.office_view` reads for one Servicebüro as `user` sees it, as of a date:
-    the reference data, alliances and offers (the view counts offers and reach over all of them),
-    and the health reports and offer recommendations of the office's alliances. These are
-    computed from the whole graph (hospitation hosts are paired across the country), the same
-    as ``office_view`` computes them when not given.
+def office_view(store: Store, user: User | str, as_of, office: str) -> tuple:
+    """One Servicebüro's view (:func:`graph.office.office_view`) as `user` sees it, as of a date, with
+    the reference data (states, Kreise, Servicebüros, topics) the printouts name things by:
+    ``(view, reference)``; the view is None when `user` sees no such office.
 
-    A store that keeps derived results (the embedded one) keeps these until its next write, so a
-    second ``office`` command on the same data does not check every alliance again.
+    The health reports and offer recommendations it lists are computed from the whole graph
+    (hospitation hosts are paired across the country), the same as ``office_view`` computes them
+    when not given. A store that keeps derived results (the embedded one) keeps the view until its
+    next write, so a second ``office`` command on the same data neither checks every alliance nor
+    gathers the view again.
     """
     user = as_user(user)
 
     def compute():
         from .health import check_alliances
         from .offers import recommend
+        from .office import office_view as gather
         from .rules import alliances_of_office
 
         ds = read(store, user)
+        reference = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
+                            topics=ds.topics)
+        if office not in ds.service_offices:
+            return None, reference
         reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
         recommendations = recommend(ds, as_of, reports, dismissed=dismissals(store, user))
-        mine = alliances_of_office(ds, office) if office in ds.service_offices else set()
+        mine = alliances_of_office(ds, office)
         used = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
                        topics=ds.topics, alliances=ds.alliances, offers=ds.offers)
-        return (used, [r for r in reports if r.alliance in mine],
-                [r for r in recommendations if r.alliance in mine])
+        view = gather(used, office, as_of, reports=[r for r in reports if r.alliance in mine],
+                      recommendations=[r for r in recommendations if r.alliance in mine])
+        return view, reference
 
-    derived = getattr(store, "derived", None)
-    if derived is None:
-        return compute()
-    return derived("office", (office, as_of.isoformat(), user.name, user.role, user.office, user.kreis), compute)
+    return _kept(store, "office-view", (office, as_of.isoformat(), *_user_params(user)), compute)
+
+
+def kreis_map(store: Store, user: User | str, as_of, kreis: str) -> str | None:
+    """The standalone HTML map of one Kreis as `user` sees it, as of a date
+    (:func:`graph.netmap.html.map_page`, drawn from the Kreis' part of the graph); None when `user`
+    sees no such Kreis.
+
+    A store that keeps derived results (the embedded one) keeps the page until its next write: the
+    map of a large Kreis needs a force-directed layout, which is most of what drawing it costs.
+    """
+    user = as_user(user)
+
+    def compute():
+        ds = read(store, user, kreis=kreis)
+        if kreis not in ds.municipalities:
+            return None
+        from .netmap.html import map_page
+
+        return map_page(ds, kreis=kreis, as_of=as_of)
+
+    return _kept(store, "map-kreis", (kreis, as_of.isoformat(), *_user_params(user)), compute)
 
 
 def revision(store: Store) -> int:

@@ -450,14 +450,24 @@ def evaluate(obj: Context, dataset, hide, seed, k, as_of, fmt):
 @click.pass_obj
 def map_(obj: Context, alliance, kreis, office, as_of, out):
     """Netzwerkkarte als eigenständige HTML-Datei schreiben (ohne Netzzugriff lesbar)."""
-    from .netmap import write_map
+    as_of_date = _date_option(as_of)
+    if kreis and not (alliance or office):
+        # One Kreis is drawn from its shard (tests/test_snapshot.py: the same map as from the whole
+        # graph) and the page kept until the next write; a kept page needs neither networkx nor numpy.
+        page = api.kreis_map(obj.store, obj.user, as_of_date, kreis)
+        if page is None:
+            raise NotFound(f"--kreis: Kreis {kreis!r} gibt es nicht")
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+    else:
+        from .netmap import write_map
 
-    # One Kreis is drawn from its shard (tests/test_snapshot.py: the same map as from the whole graph).
-    ds = obj.read(kreis=kreis if kreis and not (alliance or office) else None)
-    _require(ds, "--alliance", alliance, alliance=True)
-    _require(ds, "--kreis", kreis, kreis=True)
-    _require(ds, "--office", office, office=True)
-    path = write_map(ds, Path(out), alliance=alliance, kreis=kreis, office=office, as_of=_date_option(as_of))
+        ds = obj.read()
+        _require(ds, "--alliance", alliance, alliance=True)
+        _require(ds, "--kreis", kreis, kreis=True)
+        _require(ds, "--office", office, office=True)
+        path = write_map(ds, Path(out), alliance=alliance, kreis=kreis, office=office, as_of=as_of_date)
     _say(f"Karte geschrieben: {path}")
 
 
@@ -468,18 +478,16 @@ def map_(obj: Context, alliance, kreis, office, as_of, out):
 @click.pass_obj
 def office(obj: Context, office_id, as_of, fmt, out):
     """Sicht eines Servicebüros: Bündnisse nach Status, Angebote, Arbeitsliste mit empfohlenen Angeboten."""
-    from . import office as office_mod
+    from .office_report import format_office_table, render_office_html
 
-    as_of_date = _date_option(as_of)
-    ds, reports, recommendations = api.office_inputs(obj.store, obj.user, as_of_date, office_id)
-    _require(ds, "--office", office_id, office=True)
-    view = office_mod.office_view(ds, office_id, as_of_date, reports=reports, recommendations=recommendations)
+    view, reference = api.office_view(obj.store, obj.user, _date_option(as_of), office_id)
+    _require(reference, "--office", office_id, office=True)
     if fmt == "json":
         text = json.dumps(view.as_dict(), ensure_ascii=False, indent=2)
     elif fmt == "html":
-        text = office_mod.render_office_html(view, ds)
+        text = render_office_html(view, reference)
     else:
-        text = office_mod.format_office_table(view)
+        text = format_office_table(view)
     _emit(text, out)
 
 

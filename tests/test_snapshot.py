@@ -190,28 +190,99 @@ def test_office_results_are_kept_per_user_and_date_until_the_next_write(demo_sto
     from datetime import date
 
     import graph.health
+    import graph.office
     from graph.access import User
 
     admin, coordinator = User("admin", "admin"), User("k", "coordinator", kreis="05315")
     day = date(2026, 6, 1)
-    first = api.office_inputs(demo_store, admin, day, "sb-koeln")
+    first, reference = api.office_view(demo_store, admin, day, "sb-koeln")
     files = [p for p in snapshot.shard_dir(demo_store.path).iterdir() if p.name.startswith("derived-")]
     assert len(files) == 1 and stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert first.as_dict() == graph.office.office_view(api.read(demo_store), "sb-koeln", day).as_dict()
+    assert set(reference.service_offices) == {"sb-koeln", "sb-magdeburg"} and not reference.actors
 
     def no_check(*args, **kwargs):
         raise AssertionError("checked every alliance again")
 
     monkeypatch.setattr(graph.health, "check_alliances", no_check)
-    again = api.office_inputs(demo_store, admin, day, "sb-koeln")
-    assert [r.as_dict() for r in again[1]] == [r.as_dict() for r in first[1]]
-    assert [r.as_dict() for r in again[2]] == [r.as_dict() for r in first[2]]
+    monkeypatch.setattr(graph.office, "office_view", no_check)
+    again, _ = api.office_view(demo_store, admin, day, "sb-koeln")
+    assert again.as_dict() == first.as_dict()
     for other_user, other_day, office in ((coordinator, day, "sb-koeln"), (admin, date(2026, 6, 2), "sb-koeln"),
                                           (admin, day, "sb-magdeburg")):
         with pytest.raises(AssertionError, match="again"):
-            api.office_inputs(demo_store, other_user, other_day, office)
+            api.office_view(demo_store, other_user, other_day, office)
     monkeypatch.undo()
     api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")
     assert not any(snapshot.shard_dir(demo_store.path).iterdir())
+
+
+def test_the_map_of_a_kreis_is_kept_per_user_and_date_and_an_erased_person_survives_in_none(demo_store, monkeypatch):
+    from datetime import date
+
+    import graph.netmap.html
+    from graph.access import User
+    from graph.netmap import MapFilter, map_for
+    from graph.privacy import erase_person
+
+    admin, coordinator = User("admin", "admin"), User("k", "coordinator", kreis="05315")
+    day = date(2026, 6, 1)
+    page = api.kreis_map(demo_store, admin, day, "05315")
+    assert page == graph.netmap.html.map_page(api.read(demo_store), kreis="05315", as_of=day)
+    kept = [p for p in snapshot.shard_dir(demo_store.path).iterdir() if p.name.startswith("derived-map-kreis-")]
+    assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    assert api.kreis_map(demo_store, admin, day, "99999") is None
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drew the map again")
+
+    monkeypatch.setattr(graph.netmap.html, "map_page", no_drawing)
+    assert api.kreis_map(demo_store, admin, day, "05315") == page
+    for user, other_day, kreis in ((coordinator, day, "05315"), (admin, date(2026, 6, 2), "05315"),
+                                   (admin, day, "05334")):
+        with pytest.raises(AssertionError, match="again"):
+            api.kreis_map(demo_store, user, other_day, kreis)
+    monkeypatch.undo()
+
+    shown = {n.id for n in map_for(api.read(demo_store), day, MapFilter(kreis="05315")).nodes}
+    ds = api.read(demo_store)
+    person = next(a for a in ds.actors.values() if a.id in shown and not a.is_refugee_youth)
+    assert person.name in page
+    erase_person(demo_store, person.id, user=admin)
+    assert not any(p.name.startswith("derived-") for p in snapshot.shard_dir(demo_store.path).iterdir())
+    after = api.kreis_map(demo_store, admin, day, "05315")
+    assert person.name not in after and person.id not in after
+    for kept_file in snapshot.shard_dir(demo_store.path).iterdir():
+        assert person.name.encode() not in kept_file.read_bytes(), kept_file.name
+
+
+def test_a_kept_kreis_map_is_written_without_networkx_or_numpy(demo_store, tmp_path):
+    """A command answered from a kept page pays neither the layout nor its imports (about 0.3 s)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys\n"
+              "from graph.cli import main\n"
+              "code = main(sys.argv[1:])\n"
+              "print(code, sorted(m for m in ('networkx', 'numpy', 'jinja2') if m in sys.modules))\n")
+    args = ["--store", f"sqlite:///{demo_store.path}", "map", "--kreis", "05315", "--as-of", "2026-06-01"]
+    accounts = tmp_path / "accounts.json"
+    from graph.accounts import set_single_user
+
+    set_single_user(accounts)
+    env = {**os.environ, "BUENDNISNETZ_ACCOUNTS": str(accounts),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"k{n}.html"
+        done = subprocess.run([sys.executable, "-c", script, *args, "--out", str(out)], env=env,
+                              capture_output=True, text=True, check=True)
+        outputs.append((done.stdout.strip(), out.read_text(encoding="utf-8")))
+    (first, first_page), (second, second_page) = outputs
+    assert first.startswith("0 ") and "networkx" in first  # drawn: building the map imported it
+    assert second == "0 []"
+    assert second_page == first_page
 
 
 def test_one_alliance_builds_only_its_kreis_shard_and_another_kreis_comes_from_the_snapshot(demo_store, monkeypatch):

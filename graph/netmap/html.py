@@ -22,7 +22,7 @@ from .levels import map_for
 from .mapgraph import MapFilter, MapGraph
 from .vis import LAYOUT_ABOVE, vis_data
 
-__all__ = ["LAYOUT_ABOVE", "STATIC", "file_stem", "json_for_script", "render_html", "write_map"]
+__all__ = ["LAYOUT_ABOVE", "STATIC", "file_stem", "json_for_script", "map_page", "render_html", "write_map"]
 
 #: The viewer's files: vis-network, karte.js, karte.css and the app component's index.html.
 STATIC = Path(__file__).with_name("static")
@@ -147,15 +147,20 @@ def file_stem(sel: MapFilter, as_of: date) -> str:
     return "-".join(parts + [as_of.isoformat()])
 
 
-def write_map(ds: Dataset, out: str | Path, *, alliance: str | None = None, kreis: str | None = None,
-              office: str | None = None, as_of: date | None = None) -> Path:
-    """Write the standalone HTML map for the CLI ``map`` command; return the path written.
+def map_page(ds: Dataset, *, alliance: str | None = None, kreis: str | None = None, office: str | None = None,
+             as_of: date | None = None) -> str:
+    """The standalone HTML map the CLI ``map`` command writes (:func:`write_map`).
 
     Without a filter the page shows the Bund overview (one node per Land)."""
     as_of = as_of or date.today()
     sel = MapFilter(alliance=alliance, kreis=kreis, office=office)
-    graph = map_for(ds, as_of, sel)
+    return render_html(map_for(ds, as_of, sel), file_stem=file_stem(sel, as_of))
+
+
+def write_map(ds: Dataset, out: str | Path, *, alliance: str | None = None, kreis: str | None = None,
+              office: str | None = None, as_of: date | None = None) -> Path:
+    """Write :func:`map_page` to `out` (folders created as needed); return the path written."""
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(graph, file_stem=file_stem(sel, as_of)), encoding="utf-8")
+    path.write_text(map_page(ds, alliance=alliance, kreis=kreis, office=office, as_of=as_of), encoding="utf-8")
     return path
