@@ -244,7 +244,15 @@ def partner_units(ds: Dataset, local_members: Iterable[str], place_of: PlaceOf |
                     break
             else:
                 place = None
-        # an institution in the data that is not also a person is its own unit: its sector is its own
-        sector = institution.sector if institution is not None and unit not in actors else unit_sector(ds, unit)
-        partners.append(Partner(unit, kind, members, place, sector, place is None))
+        partners.append(Partner(unit, kind, members, place, partner_sector(ds, unit), place is None))
     return partners
+
+
+def partner_sector(ds: Dataset, unit: str) -> str | None:
+    """The sector a partner unit counts for (:attr:`Partner.sector`).
+
+    An institution in the data that is not also a person is its own unit: its sector is its own;
+    otherwise :func:`unit_sector`.
+    """
+    institution = ds.institutions.get(unit)
+    return institution.sector if institution is not None and unit not in ds.actors else unit_sector(ds, unit)

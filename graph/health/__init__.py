@@ -16,7 +16,9 @@ The package is split by concern; each module says what it owns:
 - :mod:`~graph.health.check`: :func:`check_alliances`, putting it together;
 - :mod:`~graph.health.compare`: two dates side by side;
 - :mod:`~graph.health.rollup`: counts per Kreis, Land, Servicebüro;
-- :mod:`~graph.health.figures`: the network of alliances and its figures.
+- :mod:`~graph.health.figures`: the network of alliances and its figures;
+- :mod:`~graph.health.summary`: the check without its words (status, score, partners,
+  sectors, flag codes), as the suggestions need it.
 """
 
 from __future__ import annotations
@@ -58,13 +60,16 @@ from .figures import (
 from .flags import FLAG_LABELS, FLAG_SEVERITY, FLAGS, AllianceFacts, FlagRule
 from .rollup import NO_OFFICE, ROLLUP_KEYS, rollup, select_reports
 from .scoring import CRITICAL_DEDUCTION, CRITICAL_SCORE_CAP, SCORE_PARTS, score_parts
+from .summary import FlagCode, HealthSummary, check_summaries, summarize
 
 __all__ = [
     "BETWEENNESS_SAMPLE", "CRITICAL", "CRITICAL_DEDUCTION", "CRITICAL_SCORE_CAP", "FLAGS", "FLAG_LABELS",
     "FLAG_SEVERITY", "INFO", "JSON_KEYS", "NO_OFFICE", "ROLLUP_KEYS", "SCORE_PARTS", "SEVERITY_LABELS",
     "STATUS_CRITICAL", "STATUS_LABELS", "STATUS_OK", "STATUS_WARN", "WARNING", "AllianceChange", "AllianceFacts",
-    "AllianceIndex", "AllianceReport", "Flag", "FlagRule", "HealthConfig", "NetworkFigures", "alliance_network",
-    "betweenness", "betweenness_centralization", "check_alliances", "compare", "degree_centralization",
-    "german_date", "member_network", "months_before", "network_figures", "office_of_alliance", "rollup",
-    "score_parts", "select_alliances", "select_reports", "state_of_alliance",
+    "AllianceIndex", "AllianceReport", "Flag", "FlagCode", "FlagRule", "HealthConfig", "HealthSummary",
+    "NetworkFigures", "alliance_network", "betweenness", "betweenness_centralization", "check_alliances",
+    "check_summaries", "compare",
+    "degree_centralization", "german_date", "member_network", "months_before", "network_figures",
+    "office_of_alliance", "rollup", "score_parts", "select_alliances", "select_reports", "state_of_alliance",
+    "summarize",
 ]

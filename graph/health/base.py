@@ -14,12 +14,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, NotFound, Problem
 from ..model import Dataset, Membership, Offer
-from ..rules import MIN_PARTNERS, alliance_live, gives_youth_voice, is_administration, ties_in_force
+from ..rules import (
+    MIN_PARTNERS,
+    alliance_live,
+    gives_youth_voice,
+    is_administration,
+    ties_in_force,
+    voices_and_administrations,
+)
 from .network import member_ties
 
 if TYPE_CHECKING:
@@ -176,16 +183,38 @@ class AllianceIndex:
         # Only ties between current members matter: the members' networks and the brokers.
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         neighbours, current = self.neighbours, self.alliances_of
-        for tie in ties_in_force(ds.ties.values(), as_of):
-            if tie.source in current and tie.target in current:
-                neighbours[tie.source].add(tie.target)
-                neighbours[tie.target].add(tie.source)
-        #: :meth:`graph.model.Dataset.municipality_of_member`, :func:`graph.rules.gives_youth_voice` and
-        #: :func:`graph.rules.is_administration` of a member, each asked once per member (a plain
-        #: ``dict.__getitem__`` after that, cheap enough to call for every member of every alliance)
-        self.place: Callable[[str], str | None] = _Memo(ds.municipality_of_member).__getitem__
-        self.youth_voice: Callable[[str], bool] = _Memo(partial(gives_youth_voice, ds)).__getitem__
-        self.administration: Callable[[str], bool] = _Memo(partial(is_administration, ds)).__getitem__
+        among_members = [tie for tie in ds.ties.values() if tie.source in current and tie.target in current]
+        for tie in ties_in_force(among_members, as_of):
+            neighbours[tie.source].add(tie.target)
+            neighbours[tie.target].add(tie.source)
+
+    # :meth:`graph.model.Dataset.municipality_of_member`, :func:`graph.rules.gives_youth_voice` and
+    # :func:`graph.rules.is_administration` of a member: each a plain ``dict.__getitem__``, cheap enough
+    # to call for every member of every alliance. Built on first use for all current members at once
+    # (what an institution brings is decided once per institution), asked on demand for anyone else.
+    @cached_property
+    def place(self) -> Callable[[str], str | None]:
+        ds = self.ds
+        memo = _Memo(ds.municipality_of_member)
+        memo.update({member: ds.municipality_of_member(member) for member in self.alliances_of})
+        return memo.__getitem__
+
+    @cached_property
+    def youth_voice(self) -> Callable[[str], bool]:
+        return self._voices_and_administrations[0].__getitem__
+
+    @cached_property
+    def administration(self) -> Callable[[str], bool]:
+        return self._voices_and_administrations[1].__getitem__
+
+    @cached_property
+    def _voices_and_administrations(self) -> tuple[_Memo, _Memo]:
+        ds, current = self.ds, list(self.alliances_of)
+        voices, administrations = voices_and_administrations(ds, current)
+        voice, administration = _Memo(partial(gives_youth_voice, ds)), _Memo(partial(is_administration, ds))
+        voice.update(zip(current, voices))
+        administration.update(zip(current, administrations))
+        return voice, administration
 
 
 class _Memo(dict):

@@ -32,17 +32,18 @@ NOT_LOCAL              info      a member in another Kreis (not counted)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, SECTORS, Alliance, Dataset, kreis_of
+from ..model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, SECTORS, Alliance, Dataset, Membership, kreis_of
 from ..partners import NonLocalMember, Partner, partner_units
 from ..rules import CRITICAL, INFO, WARNING
 from .base import AllianceIndex, HealthConfig, german_date, months_before
 from .network import MemberNetwork, cut_vertices, top_member
 
-__all__ = ["FLAGS", "FLAG_LABELS", "FLAG_SEVERITY", "NOTES", "AllianceFacts", "FlagRule", "key_person_figures"]
+__all__ = ["FLAGS", "FLAG_LABELS", "FLAG_SEVERITY", "NOTES", "AllianceFacts", "FlagRule", "key_person_figures",
+           "leaving_members"]
 
 
 @dataclass(frozen=True)
@@ -104,19 +105,7 @@ def _at_risk(f: AllianceFacts) -> list[str]:
     if f.below_minimum:
         return []
     ds, as_of, local = f.ds, f.as_of, f.local
-    horizon = as_of + timedelta(days=f.config.at_risk_days)
-    memberships = f.index.memberships.get(f.alliance.id, [])
-    # A membership ends within the window when it is no longer current on some day up to the horizon.
-    ending: dict[str, date] = {}
-    for membership in memberships:
-        if membership.member in local and membership.is_current(as_of):
-            if membership.until is not None and membership.until < horizon:
-                ending[membership.member] = max(ending.get(membership.member, membership.until), membership.until)
-    # A member current through another, open membership does not leave.
-    for membership in memberships:
-        if (membership.member in ending and membership.is_current(as_of)
-                and (membership.until is None or membership.until >= horizon)):
-            del ending[membership.member]
+    ending = leaving_members(f.index.memberships.get(f.alliance.id, []), local, as_of, f.config.at_risk_days)
     if not ending:
         return []
     left = partner_units(ds, [m for m in local if m not in ending], f.index.place)
@@ -127,6 +116,26 @@ def _at_risk(f: AllianceFacts) -> list[str]:
     who = ", ".join(f"{ds.name_of(m)} (bis {german_date(ending[m])})" for m in leaving)
     return [f"Mitgliedschaften enden bald: {who}. Danach blieben nur {len(left)} lokale Partner "
             f"(Minimum {f.config.min_partners})."]
+
+
+def leaving_members(memberships: Sequence[Membership], local: Collection[str], as_of: date,
+                    at_risk_days: int) -> dict[str, date]:
+    """Local members whose current membership ends within `at_risk_days` after `as_of` -> their last day.
+
+    A membership ends within the window when it is no longer current on some day up to
+    the horizon; a member current through another, open membership does not leave.
+    """
+    horizon = as_of + timedelta(days=at_risk_days)
+    ending: dict[str, date] = {}
+    for membership in memberships:
+        if membership.member in local and membership.is_current(as_of):
+            if membership.until is not None and membership.until < horizon:
+                ending[membership.member] = max(ending.get(membership.member, membership.until), membership.until)
+    for membership in memberships:
+        if (membership.member in ending and membership.is_current(as_of)
+                and (membership.until is None or membership.until >= horizon)):
+            del ending[membership.member]
+    return ending
 
 
 def _single_sector(f: AllianceFacts) -> list[str]:

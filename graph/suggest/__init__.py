@@ -108,7 +108,8 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
         The programme's minimum of partners.
     reports : list of AllianceReport, optional
         :func:`graph.health.check_alliances` of every alliance for `as_of` and
-        `min_partners`, when the caller has it already (it is computed otherwise).
+        `min_partners`, when the caller has it already (otherwise the kinds that need
+        it compute :func:`graph.health.check_summaries`, the same without messages).
 
     Returns
     -------
@@ -140,7 +141,7 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
         if actor is not None:
             _ = ctx.network  # every kind restricts an actor through the network's current memberships
         if any(each.name == "hospitation" for each in kinds):
-            _ = ctx.reports  # needed anyway; the membership kind then takes the partners from them
+            _ = ctx.summaries  # needed anyway; the membership kind then takes the partners from them
         for each in kinds:
             out += each.find(ctx, alliance=alliance, actor=actor, top=top, dismissed=dismissed, reveal=reveal)
     return out

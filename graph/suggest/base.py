@@ -42,9 +42,10 @@ class Suggestion:
 class SuggestionContext:
     """One suggestion run: the snapshot, the day, and what the kinds share, built on first use.
 
-    ``network`` (:class:`graph.suggest.network.Network`) and ``reports`` (the health check
-    of every alliance) are each computed at most once, however many kinds ask for them.
-    Either may be passed in when the caller already has it (for the same `as_of` and minimum).
+    ``network`` (:class:`graph.suggest.network.Network`) and ``summaries`` (the health check
+    of every alliance, :class:`graph.health.HealthSummary`) are each computed at most once,
+    however many kinds ask for them. The network or full ``reports`` (AllianceReport) may be
+    passed in when the caller already has them (for the same `as_of` and minimum).
     """
 
     def __init__(self, ds: Dataset, as_of: date, *, min_partners: int = MIN_PARTNERS, network=None, reports=None):
@@ -68,11 +69,25 @@ class SuggestionContext:
 
         return check_alliances(self.ds, self.as_of, HealthConfig(min_partners=self.min_partners))
 
+    @cached_property
+    def summaries(self) -> list:
+        """The health check of every alliance as :class:`~graph.health.HealthSummary` (all the kinds read):
+        from the reports when the run has them, else :func:`~graph.health.check_summaries`, which
+        computes the same without writing messages."""
+        from ..health import HealthConfig, check_summaries, summarize
+
+        if self.has_reports():
+            return [summarize(r) for r in self.reports]
+        return check_summaries(self.ds, self.as_of, HealthConfig(min_partners=self.min_partners))
+
     def has_network(self) -> bool:
         return "network" in self.__dict__
 
     def has_reports(self) -> bool:
         return "reports" in self.__dict__
+
+    def has_summaries(self) -> bool:
+        return "summaries" in self.__dict__
 
 
 # -- helpers for reasons --------------------------------------------------------------------

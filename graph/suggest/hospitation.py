@@ -4,8 +4,10 @@
 The visitor has critical or warning flags (:mod:`graph.health`); a host is not
 critical, has enough partners and has none of the visitor's flags, preferring the
 same Servicebüro region and healthier hosts (Provan & Kenis 2008, see
-:mod:`graph.suggest`). Critical visitors come first. The health reports come from
-the run's :class:`~graph.suggest.base.SuggestionContext`: computed once, shared.
+:mod:`graph.suggest`). Critical visitors come first. The health check comes from the
+run's :class:`~graph.suggest.base.SuggestionContext`, computed once and shared, as
+summaries (:func:`graph.health.check_summaries`: status, score, partners and flag codes,
+which is all a pairing reads).
 """
 
 from __future__ import annotations
@@ -53,19 +55,21 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     per_visitor : int, optional
         Keep at most this many hosts per visitor (for pairing every alliance at
         national scale without listing every visitor–host pair).
-    reports : list of AllianceReport, optional
-        :func:`graph.health.check_alliances` for `as_of` with this minimum, when already computed.
+    reports : list of AllianceReport or HealthSummary, optional
+        :func:`graph.health.check_alliances` (or :func:`graph.health.check_summaries`) for `as_of`
+        with this minimum, when already computed.
 
     Returns
     -------
     list of Suggestion
         ``source`` the visiting alliance, ``target`` the host.
     """
-    from ..health import STATUS_CRITICAL, STATUS_OK, HealthConfig, check_alliances, office_of_alliance
+    from ..health import STATUS_CRITICAL, STATUS_OK, HealthConfig, HealthSummary, check_summaries, office_of_alliance
+    from ..health import summarize as _summarize
 
     if reports is None:
-        reports = check_alliances(ds, as_of, HealthConfig(min_partners=min_partners))
-    reports = {r.alliance: r for r in reports}
+        reports = check_summaries(ds, as_of, HealthConfig(min_partners=min_partners))
+    reports = {r.alliance: r if isinstance(r, HealthSummary) else _summarize(r) for r in reports}
     problems = {a: {f.code for f in r.flags if f.severity != "info"} for a, r in reports.items()}
     hosts = sorted(a for a, r in reports.items() if r.status != STATUS_CRITICAL and r.partners >= min_partners)
     visitors = sorted(a for a, r in reports.items() if r.status != STATUS_OK)
@@ -164,10 +168,10 @@ def _hospitation_parts(ds, visitor, host, shared, v_office, h_office, min_partne
 
 def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | None = None, top: int = 10,
          dismissed=frozenset(), reveal: bool = False) -> list[Suggestion]:
-    """The registry's entry point: :func:`hospitation_suggestions` on the shared health reports."""
+    """The registry's entry point: :func:`hospitation_suggestions` on the shared health summaries."""
     return hospitation_suggestions(ctx.ds, ctx.as_of, alliance=alliance, actor=actor, top=top,
                                    dismissed=dismissed, reveal=reveal, min_partners=ctx.min_partners,
-                                   network=ctx.network if ctx.has_network() else None, reports=ctx.reports)
+                                   network=ctx.network if ctx.has_network() else None, reports=ctx.summaries)
 
 
 def to_records(s: Suggestion, as_of: date, ds: Dataset | None = None) -> list[RawRecord]:

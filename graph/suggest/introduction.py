@@ -74,10 +74,11 @@ def introduction_blocks(net: Network, index: str = "adamic_adar"):
     adjacency = net.graph.adjacency.tocsr()
     weighted = (adjacency @ sp.diags_array(neighbour_weights(net.degrees, index))).tocsr()
     for block in _batches(net):
-        local = sp.triu(weighted[block] @ adjacency[block].T, k=1).tocoo()
-        rows, cols = block[local.row], block[local.col]
-        ok = introduction_eligible(net, rows, cols) & (local.data > 0)
-        yield rows[ok], cols[ok], local.data[ok]
+        local = (weighted[block] @ adjacency[block].T).tocoo()
+        upper = (local.row < local.col) & (local.data > 0)
+        rows, cols, data = block[local.row[upper]], block[local.col[upper]], local.data[upper]
+        ok = introduction_eligible(net, rows, cols)
+        yield rows[ok], cols[ok], data[ok]
 
 
 def introduction_candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -98,11 +99,14 @@ def introduction_candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
 def introduction_eligible(net: Network, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Whether each pair may be proposed for an introduction (see :func:`introduction_candidates`)."""
     kind_r, kind_c = net.kind[rows], net.kind[cols]
-    adjacent = np.asarray(net.graph.adjacency[rows, cols]).ravel() > 0 if len(rows) else np.zeros(0, dtype=bool)
-    return ((kind_r == kind_c) & (kind_r != Network.ALLIANCE) & (rows != cols)
-            & (net.kreis[rows] >= 0) & (net.kreis[rows] == net.kreis[cols])
-            & ~adjacent & ~net.youth[rows] & ~net.youth[cols]
-            & ~((kind_r == Network.ACTOR) & (net.unit[rows] == net.unit[cols])))
+    ok = ((kind_r == kind_c) & (kind_r != Network.ALLIANCE) & (rows != cols)
+          & (net.kreis[rows] >= 0) & (net.kreis[rows] == net.kreis[cols])
+          & ~net.youth[rows] & ~net.youth[cols]
+          & ~((kind_r == Network.ACTOR) & (net.unit[rows] == net.unit[cols])))
+    at = np.flatnonzero(ok)  # the adjacency is looked up only for the pairs still in question
+    if len(at):
+        ok[at] = np.asarray(net.graph.adjacency[rows[at], cols[at]]).ravel() == 0
+    return ok
 
 
 def introduction_scores(net: Network, rows: np.ndarray, cols: np.ndarray, index: str = "adamic_adar") -> np.ndarray:
@@ -134,6 +138,18 @@ def _introduction_reasons(net: Network, a: str, b: str, reveal: bool) -> list[st
     if topics:
         reasons.append(f"gemeinsame Themen: {_topic_names(ds, topics)}")
     return reasons
+
+
+def _best(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the first `wanted` by (score descending, rows, cols), as a full sort would give them.
+
+    Only the pairs scoring at least the `wanted`-th best score (ties included) are sorted.
+    """
+    if len(scores) > wanted:
+        cutoff = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        at = np.flatnonzero(scores >= cutoff)
+        return at[np.lexsort((cols[at], rows[at], -scores[at]))][:wanted]
+    return np.lexsort((cols, rows, -scores))[:wanted]
 
 
 def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str | None = None,
@@ -170,7 +186,7 @@ def introduction_suggestions(ds: Dataset, as_of: date, *, alliance: str | None =
         if len(rows) == 0:
             continue
         scores = network_score + WEIGHTS["introduction_topic"] * net.shared_member_topics(rows, cols)
-        order = np.lexsort((cols, rows, -scores))[:wanted]
+        order = _best(scores, rows, cols, wanted)
         best_rows.append(rows[order])
         best_cols.append(cols[order])
         best_scores.append(scores[order])

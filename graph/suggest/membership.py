@@ -37,6 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..health.summary import HealthSummary
 from ..model import SECTORS, Dataset, Membership
 from ..partners import partners_of, unit_sector
 from ..rules import voices_and_administrations
@@ -89,11 +90,13 @@ class AllianceState:
 def alliance_states(net: Network, alliance_ids: Iterable[str], reports=None) -> dict[str, AllianceState]:
     """Partners (by :func:`graph.partners.partners_of`) and gaps of each alliance.
 
-    `reports` (:func:`graph.health.check_alliances` for the network's date), when the run
-    has them already, give the partners and their sectors without applying the rule again.
+    `reports` (:func:`graph.health.check_alliances` or :func:`graph.health.check_summaries` for
+    the network's date), when the run has them already, give the partners and their sectors
+    without applying the rule again.
     """
     ds, as_of = net.ds, net.as_of
     checked = {r.alliance: r for r in reports} if reports is not None else {}
+    sectors_of = {a: r.sectors if isinstance(r, HealthSummary) else r.metrics["sectors"] for a, r in checked.items()}
     grouped: dict[str, list[Membership]] = defaultdict(list)
     for membership in ds.memberships.values():
         grouped[membership.alliance].append(membership)
@@ -105,7 +108,7 @@ def alliance_states(net: Network, alliance_ids: Iterable[str], reports=None) -> 
     for alliance in alliance_ids:
         report = checked.get(alliance)
         if report is not None:  # the same partner rule, applied by the health check
-            count, sectors = report.partners, frozenset(report.metrics["sectors"])
+            count, sectors = report.partners, frozenset(sectors_of[alliance])
         else:
             partners = partners_of(ds, alliance, as_of, grouped, net.place_of)
             count, sectors = len(partners), frozenset(p.sector for p in partners if p.sector)
@@ -604,10 +607,8 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
         known_here = known_rows[np.searchsorted(known_cols, c, "left"):np.searchsorted(known_cols, c, "right")]
         return np.concatenate([path_rows[path_cols == c], unit_rows[unit_cols == c], known_here])
 
-    classes, inverse = np.unique(np.stack([kreis[pool], profiles.sector[pool], profiles.youth[pool].astype(np.int64),
-                                           profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1),
-                                 axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    classes, inverse = unique_rows(np.stack([kreis[pool], profiles.sector[pool], profiles.youth[pool].astype(np.int64),
+                                             profiles.admin[pool].astype(np.int64), profiles.topics[pool]], axis=1))
     rank = net.id_rank()
     members = pool[np.lexsort((rank[pool], inverse))]  # by class, in id order within a class
     starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(classes)))])
@@ -638,6 +639,21 @@ def _best_pairs(net: Network, profiles: _Profiles, cols: np.ndarray, candidates:
     return np.concatenate(found_rows), np.concatenate(found_cols), np.concatenate(found_scores)
 
 
+def unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, axis=0, return_inverse=True)`` of a 2-d int64 array (rows in lexicographic
+    order, the inverse flat), by one lexsort instead of sorting rows as structured values."""
+    if len(keys) == 0:
+        return keys[:0], np.zeros(0, dtype=np.int64)
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(len(keys), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def _path_pairs(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(node, alliance node, P2 + P3) of every stored entry of :func:`_path_matrix` (built once)."""
     found = net.cache.get("membership_path_pairs")
@@ -655,7 +671,7 @@ def find(ctx: SuggestionContext, *, alliance: str | None = None, actor: str | No
     """The registry's entry point: :func:`membership_suggestions` on the shared network."""
     return membership_suggestions(ctx.ds, ctx.as_of, alliance=alliance, candidate=actor, top=top,
                                   dismissed=dismissed, reveal=reveal, min_partners=ctx.min_partners,
-                                  network=ctx.network, reports=ctx.reports if ctx.has_reports() else None)
+                                  network=ctx.network, reports=ctx.summaries if ctx.has_summaries() else None)
 
 
 def to_records(s: Suggestion, as_of: date, ds: Dataset | None = None) -> list[RawRecord]:
