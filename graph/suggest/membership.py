@@ -189,11 +189,10 @@ def _node_profiles(net: Network):
     units: dict[str, int] = {}
     sectors: dict[str, int] = {}
     sector_of_unit: list[int] = []  # by unit code: a member's sector is its unit's (unit_sector)
-    people = np.flatnonzero(net.kind != Network.ALLIANCE)
+    people = np.flatnonzero(net.kind != Network.ALLIANCE)  # the first nodes, as net.unit_names
     names = [nodes[i] for i in people.tolist()]
     unit_codes, sector_codes = [], []
-    for node in names:
-        u = ds.unit_of(node)
+    for node, u in zip(names, net.unit_names):
         code = units.get(u)
         if code is None:
             code = units[u] = len(units)

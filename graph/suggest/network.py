@@ -61,9 +61,13 @@ class Network:
         works_at = [actor for actor in ds.actors.values() if actor.institution in ds.institutions]
         # Edges: ties in force, current memberships (member–alliance), WORKS_AT (person–institution).
         ends = [[get(t.source, -1) for t in ties], [get(t.target, -1) for t in ties]]
+        member_rows: list[int] = []  # current memberships as (member, alliance) node indices
+        member_cols: list[int] = []
         for alliance, members in self.members.items():
-            ends[0] += [index[m] for m in members]
-            ends[1] += [index[alliance]] * len(members)
+            member_rows += [index[m] for m in members]
+            member_cols += [index[alliance]] * len(members)
+        ends[0] += member_rows
+        ends[1] += member_cols
         ends[0] += [index[a.id] for a in works_at]
         ends[1] += [index[a.institution] for a in works_at]  # type: ignore[index]
         rows, cols = np.array(ends, dtype=np.int64).reshape(2, -1)
@@ -95,9 +99,13 @@ class Network:
         self.kreis_names = {code: k for k, code in self.kreis_code.items()}
 
         unit_of = ds.unit_of
-        self.unit = np.array([get(unit_of(n), i) for i, n in enumerate(people)]
+        #: partner unit of each person and institution (Dataset.unit_of), in node order
+        self.unit_names = [unit_of(n) for n in people]
+        self.unit = np.array([get(u, i) for i, u in enumerate(self.unit_names)]
                              + list(range(first_alliance, len(nodes))), dtype=np.int64).reshape(-1)
-        self.youth = np.array([n in ds.actors and ds.actors[n].is_refugee_youth for n in nodes], dtype=bool)
+        self.youth = np.zeros(len(nodes), dtype=bool)
+        self.youth[:first_alliance] = ([ds.actors[n].is_refugee_youth for n in actors]
+                                       + [n in ds.actors and ds.actors[n].is_refugee_youth for n in institutions])
         topic_ids = sorted({t for a in alliances for t in ds.alliances[a].topics})
         self.topic_index = {t: j for j, t in enumerate(topic_ids)}
         rows, cols = [], []
@@ -106,11 +114,8 @@ class Network:
                 rows.append(self.index[a])
                 cols.append(self.topic_index[t])
         alliance_topics = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(topic_ids)))
-        member_of = sp.csr_array(
-            (np.ones(sum(len(v) for v in self.members.values())),
-             ([self.index[m] for a, ms in self.members.items() for m in ms],
-              [self.index[a] for a, ms in self.members.items() for _ in ms])),
-            shape=(len(nodes), len(nodes)))
+        member_of = sp.csr_array((np.ones(len(member_rows)), (member_rows, member_cols)),
+                                 shape=(len(nodes), len(nodes)))
         #: node × topic: > 0 where one of the node's current alliances works on the topic
         self.node_topics = (member_of @ alliance_topics).tocsr()
         self.alliance_topics = alliance_topics
