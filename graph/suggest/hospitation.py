@@ -112,7 +112,12 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         key = (frozenset(problems[visitor]), frozenset(ds.alliances[visitor].topics), offices[visitor],
                involved is None or visitor in involved)
         classes.setdefault(key, []).append(visitor)
-    found = []  # (critical first, -score, visitor, host)
+    # Every (visitor, host) pair that can reach the top, as arrays: critical visitors first, then by
+    # score, visitor id and host id (ranks in id order; hosts are sorted by id already).
+    ranked = sorted(reports)
+    rank = {a: r for r, a in enumerate(ranked)}
+    host_at = {h: i for i, h in enumerate(hosts)}
+    found_critical, found_score, found_visitor, found_host = [], [], [], []
     for (_, _, office, visitor_involved), members in classes.items():
         first = members[0]
         v_problems = incidence([first], problems.get, codes)[0]
@@ -127,14 +132,24 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top;
         # one more per class, in case the visitor itself is among them.
         candidates = host_index[ok]
-        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted + 1]].tolist()
-        for visitor in members:
-            critical = reports[visitor].status == STATUS_CRITICAL
-            mine = [i for i in best if hosts[i] != visitor][:wanted]
-            found += [(not critical, -float(score[i]), visitor, hosts[i]) for i in mine]
-    found.sort()
+        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted + 1]]
+        # each visitor: the class's best hosts but itself, the first `wanted` of them
+        keep = best[None, :] != np.array([host_at.get(v, -1) for v in members])[:, None]
+        keep &= np.cumsum(keep, axis=1) <= wanted
+        rows, cols = np.nonzero(keep)
+        found_critical.append(np.array([reports[v].status == STATUS_CRITICAL for v in members], dtype=bool)[rows])
+        found_visitor.append(np.array([rank[v] for v in members], dtype=np.int64)[rows])
+        found_host.append(best[cols])
+        found_score.append(score[best[cols]])
+    if not found_host:
+        return []
+    pair_critical, pair_score = np.concatenate(found_critical), np.concatenate(found_score)
+    pair_visitor, pair_host = np.concatenate(found_visitor), np.concatenate(found_host)
+    # at most len(dismissed) of the first are skipped below
+    order = np.lexsort((pair_host, pair_visitor, -pair_score, ~pair_critical))[:top + len(dismissed)]
+    found = [(ranked[pair_visitor[i]], hosts[pair_host[i]]) for i in order.tolist()]
     out = []
-    for _, _, visitor, host in found:
+    for visitor, host in found:
         if ("hospitation", visitor, host) in dismissed:
             continue
         shared = set(ds.alliances[visitor].topics) & set(ds.alliances[host].topics)
