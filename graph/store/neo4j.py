@@ -60,7 +60,8 @@ from neo4j.exceptions import (
 from ..errors import InputError, Problem, StoreUnavailable
 from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, fast_dumps, now, value_needles
 from .erasure import audit_ids
-from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey
+from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey, dataset_from_rows
+from .slices import kreis_rows
 
 DEFAULT_BATCH_BYTES = 500_000
 MIN_BATCH_BYTES = 256
@@ -654,6 +655,25 @@ class Neo4jStore(Store):
 
         return self._transact(work, write=False)
 
+    def read_alliance(self, alliance: str):
+        """The part of the graph one alliance's check needs (:func:`graph.store.snapshot.kreis_slice` of
+        its Kreis), read with a few small statements instead of the whole graph."""
+        return self._read_slice(alliance=alliance)
+
+    def read_kreis(self, kreis: str):
+        """What a command about one Kreis needs (:func:`graph.store.snapshot.kreis_slice`), read alone."""
+        return self._read_slice(kreis=kreis)
+
+    def _read_slice(self, **which):
+        """:func:`graph.store.slices.kreis_rows` asked in Cypher (:class:`CypherRows`); the whole graph
+        when the data has no such alliance or Kreis (the command then says so)."""
+        self._require_schema()
+        found = self._transact(lambda run: kreis_rows(CypherRows(run, self.settings.batch_bytes, self._size),
+                                                      **which), write=False)
+        if found is None:
+            return self.read()
+        return dataset_from_rows(found[2], found[3])
+
     def _plan(self, changes: ChangeSet, audit: list[AuditEntry]) -> tuple[list[_Step], list[list[dict]], int]:
         """All statements of a write, in order, before anything is sent.
 
@@ -878,6 +898,87 @@ class Neo4jStore(Store):
             return len(updates)
 
         return self._transact(work, write=True)
+
+
+class CypherRows:
+    """:class:`graph.store.slices.RowSource` of a Bolt server: one small statement per question and
+    relationship triple (labels and types from the allow-lists, every value a parameter, only Cypher
+    FalkorDB runs too). Id lists travel in parts whose parameters stay within ``batch_bytes``."""
+
+    def __init__(self, run: Run, limit: int, size: Callable[[object], int]):
+        self.run, self.limit, self.size = run, limit, size
+
+    def _parts(self, ids) -> Iterator[list[str]]:
+        empty = param_size({"ids": []})
+        part: list[str] = []
+        used = empty
+        for ident in sorted(ids):
+            n = self.size(ident) + 2
+            if part and used + n > self.limit:
+                yield part
+                part, used = [], empty
+            part.append(ident)
+            used += n
+        if part:
+            yield part
+
+    @staticmethod
+    def _triples(types, src_labels=None, dst_labels=None) -> list[tuple[str, str, str]]:
+        return sorted(t for t in REL_TYPES if t[0] in types and (src_labels is None or t[1] in src_labels)
+                      and (dst_labels is None or t[2] in dst_labels))
+
+    def ids(self, label: str) -> set[str]:
+        return {row["id"] for row in self.run(f"MATCH (n:{_label(label)}) RETURN n.id AS id", None)}
+
+    def has(self, label: str, ident: str) -> bool:
+        return bool(self.run(f"MATCH (n:{_label(label)}) WHERE n.id = $id RETURN n.id AS id", {"id": ident}))
+
+    def pairs(self, type_: str, src_label: str) -> list[tuple[str, str]]:
+        out = []
+        for triple in self._triples((type_,), (src_label,)):
+            q_type, q_src, q_dst = _rel(*triple)
+            out += [(row["src"], row["dst"]) for row in self.run(
+                f"MATCH (a:{q_src})-[:{q_type}]->(b:{q_dst}) RETURN a.id AS src, b.id AS dst", None)]
+        return out
+
+    def sources(self, type_: str, dst_label: str, dst_ids) -> set[str]:
+        out: set[str] = set()
+        for triple in self._triples((type_,), None, (dst_label,)):
+            q_type, q_src, q_dst = _rel(*triple)
+            query = f"MATCH (a:{q_src})-[:{q_type}]->(b:{q_dst}) WHERE b.id IN $ids RETURN a.id AS src"
+            for part in self._parts(dst_ids):
+                out.update(row["src"] for row in self.run(query, {"ids": part}))
+        return out
+
+    def _rels(self, triples, ids, end: str) -> list[tuple]:
+        rows = []
+        for type_, src, dst in triples:
+            q_type, q_src, q_dst = _rel(type_, src, dst)
+            query = (f"MATCH (a:{q_src})-[x:{q_type}]->(b:{q_dst}) WHERE {end}.id IN $ids "
+                     "RETURN a.id AS src, b.id AS dst, properties(x) AS p")
+            for part in self._parts(ids):
+                for row in self.run(query, {"ids": part}):
+                    props = dict(row["p"])
+                    rows.append((type_, src, row["src"], dst, row["dst"], props.pop("key", "") or "", props))
+        return rows
+
+    def rels_from(self, types, src_labels, src_ids) -> list[tuple]:
+        return self._rels(self._triples(types, src_labels), src_ids, "a")
+
+    def rels_to(self, types, dst_labels, dst_ids) -> list[tuple]:
+        return self._rels(self._triples(types, None, dst_labels), dst_ids, "b")
+
+    def nodes(self, label: str, ids=None) -> dict[str, object]:
+        query = f"MATCH (n:{_label(label)}) {'' if ids is None else 'WHERE n.id IN $ids '}RETURN n.id AS id, " \
+                "properties(n) AS p"
+        found = {}
+        for params in [None] if ids is None else ({"ids": part} for part in self._parts(ids)):
+            for row in self.run(query, params):
+                found[row["id"]] = {k: v for k, v in row["p"].items() if k != "id"}
+        return {ident: found[ident] for ident in sorted(found)}
+
+    def decode(self, values: list) -> list[dict]:
+        return values
 
 
 def _root(exc: BaseException) -> BaseException:

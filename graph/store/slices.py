@@ -1,13 +1,15 @@
-"""Reading one Kreis' part of the embedded store straight from its rows, without the whole graph.
+"""Reading one Kreis' part of a store straight from its rows, without the whole graph.
 
 :func:`graph.store.snapshot.kreis_slice` defines what a command about one Kreis or one of its
 alliances reads (the closure of the Kreis' alliances and everyone placed there). Cutting it
 from the whole graph needs the whole graph first: every row decoded and built into objects
 (x100: about 8 s), which is what the first such command after a write paid. :func:`kreis_rows`
-selects the same rows in SQL instead: the relationship ends it needs to place alliances,
-persons and institutions, then the neighbourhood through the indexes, and decodes only the
-rows it keeps. ``tests/test_snapshot.py`` checks that the dataset built from them equals
-``kreis_slice`` of the whole graph for every Kreis (demo and synthetic data).
+selects the same rows instead: the relationship ends it needs to place alliances, persons and
+institutions, then the neighbourhood, and decodes only the rows it keeps. It asks a
+:class:`RowSource` a few kinds of question: :class:`SQLiteRows` answers them in SQL through the
+indexes, :class:`graph.store.neo4j.CypherRows` in Cypher. ``tests/test_snapshot.py`` checks that
+the dataset built from them equals ``kreis_slice`` of the whole graph for every Kreis (demo and
+synthetic data), ``tests/test_bolt_reads.py`` the same against a Bolt server.
 
 Rows come back in primary-key order, as :meth:`graph.store.sqlite.SQLiteStore._read_rows`
 reads them, so :func:`graph.store.graphmap.dataset_from_rows` puts every item where the
@@ -18,16 +20,49 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection, Iterable
+from typing import Protocol
 
 from .graphmap import OWNED, RelKey
 
-__all__ = ["kreis_rows"]
+__all__ = ["RowSource", "SQLiteRows", "kreis_rows"]
 
 NO_PLACE = "-"  # the shard of alliances without a place (graph.store.snapshot.NO_PLACE)
 _TIES = ("KNOWS", "COOPERATES_WITH")
 _UNITS = ("Actor", "Institution")
 _REFERENCE = ("State", "Municipality", "ServiceOffice", "Topic")
-_REL_COLUMNS = "type, src_label, src_id, dst_label, dst_id, key, props"
+
+#: A relationship row: its key (type, source label, source id, target label, target id, key) and its
+#: properties as the source stores them (:meth:`RowSource.decode` turns a list of them into dicts).
+Row = tuple
+
+
+class RowSource(Protocol):
+    """The questions :func:`kreis_rows` asks a store (all inside one read, where the store has one)."""
+
+    def ids(self, label: str) -> set[str]:
+        """Ids of all nodes with this label."""
+
+    def has(self, label: str, ident: str) -> bool:
+        """Whether a node with this label and id exists."""
+
+    def pairs(self, type_: str, src_label: str) -> Iterable[tuple[str, str]]:
+        """(source id, target id) of every relationship of this type from a node with this label."""
+
+    def sources(self, type_: str, dst_label: str, dst_ids: Collection[str]) -> set[str]:
+        """Ids of the sources of relationships of this type into these nodes."""
+
+    def rels_from(self, types: Collection[str], src_labels: Collection[str], src_ids: Collection[str]) -> list[Row]:
+        """The relationships of these types from these nodes."""
+
+    def rels_to(self, types: Collection[str], dst_labels: Collection[str], dst_ids: Collection[str]) -> list[Row]:
+        """The relationships of these types into these nodes."""
+
+    def nodes(self, label: str, ids: Collection[str] | None = None) -> dict[str, object]:
+        """Id -> properties of these nodes (all with the label when `ids` is None), in id order."""
+
+    def decode(self, values: list) -> list[dict]:
+        """Properties as dicts, from what ``nodes`` and the relationship rows return."""
 
 
 def _first(pairs) -> dict[str, str]:
@@ -39,72 +74,51 @@ def _first(pairs) -> dict[str, str]:
     return out
 
 
-def _ids(ids) -> str:
-    return json.dumps(sorted(ids))
-
-
-def kreis_rows(conn: sqlite3.Connection, *, kreis: str | None = None, alliance: str | None = None):
-    """The rows of the shard holding this Kreis or this alliance's Kreis (call inside a read transaction).
+def kreis_rows(source: RowSource, *, kreis: str | None = None, alliance: str | None = None):
+    """The rows of the shard holding this Kreis or this alliance's Kreis.
 
     Returns ``(kreis, kreis_of_alliance, nodes, rels)`` with ``nodes`` and ``rels`` as
     ``_read_rows`` returns them (only the kept rows) and ``kreis_of_alliance`` mapping every
     alliance to its shard; None when the data has no such alliance or Kreis.
     """
-    def pairs(type_: str, label: str):
-        return conn.execute("SELECT src_id, dst_id FROM rels WHERE type = ? AND src_label = ?", (type_, label))
-
-    def ids_of(label: str) -> set[str]:
-        return {ident for (ident,) in conn.execute("SELECT id FROM nodes WHERE label = ?", (label,))}
-
-    alliance_ids = ids_of("Alliance")
-    placed = _first(pairs("LOCATED_IN", "Alliance"))
+    alliance_ids = source.ids("Alliance")
+    placed = _first(source.pairs("LOCATED_IN", "Alliance"))
     kreis_of_alliance = {a: (placed[a][:5] if placed.get(a) else NO_PLACE) for a in alliance_ids}
     if alliance is not None:
         kreis = kreis_of_alliance.get(alliance)
-    elif kreis is not None and not (kreis.isdigit() and conn.execute(
-            "SELECT 1 FROM nodes WHERE label = 'Municipality' AND id = ?", (kreis,)).fetchone()):
+    elif kreis is not None and not (kreis.isdigit() and source.has("Municipality", kreis)):
         kreis = None
     if kreis is None:
         return None
 
-    rels: dict[RelKey, str] = {}
+    rels: dict[RelKey, object] = {}
 
-    def keep(rows) -> list[tuple]:
+    def keep(rows: Iterable[Row]) -> list[tuple]:
         out = []
         for *key, props in rows:
             rels[tuple(key)] = props  # type: ignore[index]
             out.append(key)
         return out
 
-    def ties_touching(ends: set[str]) -> list[tuple]:
-        """Tie rows with an end in `ends` (through the primary key and the index by target)."""
-        text = _ids(ends)
-        return conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM rels WHERE type IN (?, ?) AND src_label IN (?, ?) "  # noqa: S608
-            "AND src_id IN (SELECT value FROM json_each(?))", (*_TIES, *_UNITS, text)).fetchall() + conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM rels WHERE dst_label IN (?, ?) "  # noqa: S608
-            "AND dst_id IN (SELECT value FROM json_each(?)) AND type IN (?, ?)", (*_UNITS, text, *_TIES)).fetchall()
+    def ties_touching(ends: set[str]) -> list[Row]:
+        return source.rels_from(_TIES, _UNITS, ends) + source.rels_to(_TIES, _UNITS, ends)
 
     # alliance_closure (graph.store.snapshot), step by step on rows
     wanted = {a for a, k in kreis_of_alliance.items() if k == kreis}
-    members = {src for (src,) in conn.execute(
-        "SELECT src_id FROM rels WHERE dst_label = 'Alliance' AND dst_id IN (SELECT value FROM json_each(?)) "
-        "AND type = 'MEMBER_OF'", (_ids(wanted),))}
+    members = source.sources("MEMBER_OF", "Alliance", wanted)
     nodes = set(members)
     for _, _, src, _, dst, _ in keep(ties_touching(members)):
         nodes.update((src, dst))
     alliances = set(wanted)
-    for row in keep(conn.execute(
-            f"SELECT {_REL_COLUMNS} FROM rels WHERE type = 'MEMBER_OF' AND src_label IN (?, ?) "  # noqa: S608
-            "AND src_id IN (SELECT value FROM json_each(?))", (*_UNITS, _ids(nodes)))):
+    for row in keep(source.rels_from(("MEMBER_OF",), _UNITS, nodes)):
         if row[4] in alliance_ids:
             alliances.add(row[4])
 
-    institution_ids, actor_ids = ids_of("Institution"), ids_of("Actor")
-    workplace = _first(pairs("WORKS_AT", "Actor"))
+    institution_ids, actor_ids = source.ids("Institution"), source.ids("Actor")
+    workplace = _first(source.pairs("WORKS_AT", "Actor"))
     if kreis != NO_PLACE:  # everyone placed in the Kreis (Dataset.municipality_of_member)
-        site = _first(pairs("LOCATED_IN", "Institution"))
-        home = _first(pairs("LIVES_IN", "Actor"))
+        site = _first(source.pairs("LOCATED_IN", "Institution"))
+        home = _first(source.pairs("LIVES_IN", "Actor"))
         for ident in institution_ids:
             if (place := site.get(ident)) and place[:5] == kreis:
                 nodes.add(ident)
@@ -122,30 +136,73 @@ def kreis_rows(conn: sqlite3.Connection, *, kreis: str | None = None, alliance: 
     if around:
         kept = actors | institutions
         keep(row for row in ties_touching(kept) if row[2] in kept and row[4] in kept)
-    candidates = {src for (src,) in conn.execute(
-        "SELECT src_id FROM rels WHERE dst_label = 'Alliance' AND dst_id IN (SELECT value FROM json_each(?)) "
-        "AND type = 'FOR'", (_ids(wanted),))}
-    offer_ids = ids_of("Offer") & candidates
-    served = _first(conn.execute("SELECT src_id, dst_id FROM rels WHERE type = 'FOR' AND src_label = 'Offer' "
-                                 "AND src_id IN (SELECT value FROM json_each(?))", (_ids(offer_ids),)))
+    offer_ids = source.ids("Offer") & source.sources("FOR", "Alliance", wanted)
+    served = _first((row[2], row[4]) for row in source.rels_from(("FOR",), ("Offer",), offer_ids))
     offers = {o for o in offer_ids if served.get(o) in wanted}
 
     chosen = {"Alliance": alliances, "Actor": actors, "Institution": institutions, "Offer": offers}
-    node_rows: dict[str, dict[str, str]] = {}
-    for label in sorted([*_REFERENCE, *chosen]):
-        if label in chosen:
-            rows = conn.execute("SELECT id, props FROM nodes WHERE label = ? AND id IN "
-                                "(SELECT value FROM json_each(?)) ORDER BY id", (label, _ids(chosen[label])))
-        else:
-            rows = conn.execute("SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,))
-        node_rows[label] = dict(rows)
+    node_rows = {label: source.nodes(label, chosen.get(label)) for label in sorted([*_REFERENCE, *chosen])}
     for label, owned in OWNED.items():
-        ids = _ids(node_rows.get(label, ()))
         for type_ in sorted({t for t, _ in owned}):
-            keep(conn.execute(f"SELECT {_REL_COLUMNS} FROM rels WHERE type = ? AND src_label = ? "  # noqa: S608
-                              "AND src_id IN (SELECT value FROM json_each(?))", (type_, label, ids)))
-    nodes_out = {label: dict(zip(rows, json.loads("[" + ",".join(rows.values()) + "]"))) if rows else {}
+            keep(source.rels_from((type_,), (label,), node_rows.get(label, {})))
+    nodes_out = {label: dict(zip(rows, source.decode(list(rows.values())))) if rows else {}
                  for label, rows in node_rows.items()}
     order = sorted(rels)
-    decoded = json.loads("[" + ",".join(rels[k] for k in order) + "]") if order else []
-    return kreis, kreis_of_alliance, nodes_out, dict(zip(order, decoded))
+    return kreis, kreis_of_alliance, nodes_out, dict(zip(order, source.decode([rels[k] for k in order])))
+
+
+# -- the embedded store ----------------------------------------------------------------------------
+
+_REL_COLUMNS = "type, src_label, src_id, dst_label, dst_id, key, props"
+
+
+def _ids(ids) -> str:
+    return json.dumps(sorted(ids))
+
+
+def _marks(values: Collection) -> str:
+    return ", ".join("?" * len(values))
+
+
+class SQLiteRows:
+    """:class:`RowSource` of the embedded store: SQL through the primary keys and the index by target
+    (call inside a read transaction, so all rows come from the same moment)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def ids(self, label: str) -> set[str]:
+        return {ident for (ident,) in self.conn.execute("SELECT id FROM nodes WHERE label = ?", (label,))}
+
+    def has(self, label: str, ident: str) -> bool:
+        found = self.conn.execute("SELECT 1 FROM nodes WHERE label = ? AND id = ?", (label, ident)).fetchone()
+        return found is not None
+
+    def pairs(self, type_: str, src_label: str) -> Iterable[tuple[str, str]]:
+        return self.conn.execute("SELECT src_id, dst_id FROM rels WHERE type = ? AND src_label = ?", (type_, src_label))
+
+    def sources(self, type_: str, dst_label: str, dst_ids: Collection[str]) -> set[str]:
+        return {src for (src,) in self.conn.execute(
+            "SELECT src_id FROM rels WHERE dst_label = ? AND dst_id IN (SELECT value FROM json_each(?)) "
+            "AND type = ?", (dst_label, _ids(dst_ids), type_))}
+
+    def rels_from(self, types: Collection[str], src_labels: Collection[str], src_ids: Collection[str]) -> list[Row]:
+        return self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM rels WHERE type IN ({_marks(types)}) "  # noqa: S608 - placeholders only
+            f"AND src_label IN ({_marks(src_labels)}) AND src_id IN (SELECT value FROM json_each(?))",
+            (*types, *src_labels, _ids(src_ids))).fetchall()
+
+    def rels_to(self, types: Collection[str], dst_labels: Collection[str], dst_ids: Collection[str]) -> list[Row]:
+        return self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM rels WHERE dst_label IN ({_marks(dst_labels)}) "  # noqa: S608
+            f"AND dst_id IN (SELECT value FROM json_each(?)) AND type IN ({_marks(types)})",
+            (*dst_labels, _ids(dst_ids), *types)).fetchall()
+
+    def nodes(self, label: str, ids: Collection[str] | None = None) -> dict[str, object]:
+        if ids is None:
+            return dict(self.conn.execute("SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,)))
+        return dict(self.conn.execute("SELECT id, props FROM nodes WHERE label = ? AND id IN "
+                                      "(SELECT value FROM json_each(?)) ORDER BY id", (label, _ids(ids))))
+
+    def decode(self, values: list) -> list[dict]:
+        return json.loads("[" + ",".join(values) + "]") if values else []

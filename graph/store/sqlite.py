@@ -35,7 +35,7 @@ from .base import (
 )
 from .erasure import Ledger, audit_ids, reapply
 from .graphmap import ChangeSet, RelKey, dataset_from_rows
-from .slices import kreis_rows
+from .slices import SQLiteRows, kreis_rows
 from .sqlitefile import (
     DIGEST_KEY,
     check_candidate,
@@ -215,7 +215,7 @@ class SQLiteStore(Store):
         if found is None:
             self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
             try:
-                rows = kreis_rows(self.conn, **which)
+                rows = kreis_rows(SQLiteRows(self.conn), **which)
             finally:
                 self.conn.execute("COMMIT")
             if rows is not None:
