@@ -10,6 +10,7 @@ happened, by whom and when, without the personal data.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from .access import AccessDenied, User
@@ -73,10 +74,14 @@ def erase_person(store: Store, person_id: str, *, user: User) -> int:
     return erase(store, person_id, user=user.name)
 
 
-def erased_problems(store: Store, incoming: Dataset, records) -> list[Problem]:
-    """An import must not recreate an erased person (e.g. from an old export): one problem per such id."""
+def erased_problems(store: Store, incoming: Dataset | Collection[str], records) -> list[Problem]:
+    """An import must not recreate an erased person (e.g. from an old export): one problem per such id.
+
+    `incoming` is what the import writes, or just the ids of the persons in it.
+    """
     ledger = store.erasure_ledger()
-    hits = ledger.matches(incoming.actors) if ledger is not None else set()
+    people = incoming.actors if isinstance(incoming, Dataset) else incoming
+    hits = ledger.matches(people) if ledger is not None else set()
     return [Problem(r.file, r.line, "id", "diese Person wurde gelöscht (DSGVO Art. 17) und darf nicht wieder "
                     "angelegt werden; bitte eine neue Kennung verwenden")
             for r in records if r.list_name == "actors" and isinstance(r.data, dict)

@@ -265,6 +265,7 @@ class _Fast:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.dates: dict[str, date] = {}
+        self.isos: dict[str, str] = {}
         self.kinds: dict[str, str] = {}  # id -> "actor" / "institution", filled once all entities are in
 
     def ident(self, value):
@@ -308,6 +309,18 @@ class _Fast:
             except ValueError:
                 pass
         return _SLOW
+
+    def iso(self, value):
+        """:meth:`date` as stored (``JJJJ-MM-TT``), for the row path of an import (graph/rowimport.py)."""
+        if value is None:
+            return None
+        hit = self.isos.get(value) if type(value) is str else None
+        if hit is None:
+            parsed = self.date(value)
+            if parsed is _SLOW or parsed is None:
+                return parsed
+            hit = self.isos[value] = parsed.isoformat()
+        return hit
 
     @staticmethod
     def boolean(value):
@@ -728,11 +741,17 @@ def _assign_pseudonyms(run: _Run) -> None:
     for ident, actor in list(run.incoming.actors.items()):
         if actor.is_refugee_youth and not actor.pseudonym:
             old = run.existing.actors.get(ident)
-            pseudonym = kept = old.pseudonym if old is not None and old.pseudonym else None
-            while pseudonym is None or (pseudonym in used and pseudonym != kept):
-                pseudonym = f"Jugendliche*r {rng.getrandbits(24):06X}"
-            used.add(pseudonym)
+            pseudonym = fresh_pseudonym(rng, used, old.pseudonym if old is not None and old.pseudonym else None)
             run.incoming.actors[ident] = replace(actor, pseudonym=pseudonym)
+
+
+def fresh_pseudonym(rng, used: set[str], kept: str | None = None) -> str:
+    """`kept` (the stored pseudonym), else a random one not in `used`; added to `used`."""
+    pseudonym = kept
+    while pseudonym is None or (pseudonym in used and pseudonym != kept):
+        pseudonym = f"Jugendliche*r {rng.getrandbits(24):06X}"
+    used.add(pseudonym)
+    return pseudonym
 
 
 def _keep_real_names(run: _Run) -> None:
@@ -750,19 +769,28 @@ def _keep_real_names(run: _Run) -> None:
 
 def _duplicate_warnings(run: _Run) -> None:
     """Likely duplicates: same name in the same municipality under another id (only among what the user sees)."""
+    run.warnings += duplicate_warnings(run.visible, {
+        list_name: [(item.id, item.name, item.municipality, run.seen[(list_name, item.id)])
+                    for item in getattr(run.incoming, list_name).values()]
+        for list_name in ("institutions", "actors")})
+
+
+def duplicate_warnings(visible: Dataset, incoming: dict) -> list[Problem]:
+    """:func:`_duplicate_warnings` of incoming ``(id, name, municipality, record)`` per list (institutions, actors)."""
+    warnings = []
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
         index: dict[tuple[str, str | None], str] = {}
-        for item in getattr(run.visible, list_name).values():
+        for item in getattr(visible, list_name).values():
             index[(item.name.casefold(), item.municipality)] = item.id
-        for item in getattr(run.incoming, list_name).values():
-            key = (item.name.casefold(), item.municipality)
+        for ident, name, municipality, record in incoming[list_name]:
+            key = (name.casefold(), municipality)
             other = index.get(key)
-            if other is not None and other != item.id:
-                record = run.seen[(list_name, item.id)]
-                run.warnings.append(Problem(record.file, record.line, "name",
-                                            f"mögliches Duplikat: {label} {_echo(item.id)} und {_echo(other)} "
-                                            f"heißen gleich am selben Ort"))
-            index.setdefault(key, item.id)
+            if other is not None and other != ident:
+                warnings.append(Problem(record.file, record.line, "name",
+                                        f"mögliches Duplikat: {label} {_echo(ident)} und {_echo(other)} "
+                                        f"heißen gleich am selben Ort"))
+            index.setdefault(key, ident)
+    return warnings
 
 
 #: Entity lists and their check, in dependency order.

@@ -142,6 +142,11 @@ def encode_audit_chunk(items: list[list]) -> bytes:
         text = orjson.dumps(items, option=orjson.OPT_SORT_KEYS)
     except (orjson.JSONEncodeError, TypeError):
         text = json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+    return encode_audit_text(text)
+
+
+def encode_audit_text(text: bytes) -> bytes:
+    """A chunk from its JSON text (what :func:`encode_audit_chunk` writes for the items the text holds)."""
     return _CHUNK_MAGIC + zlib.compress(text, 1)
 
 

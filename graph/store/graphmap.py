@@ -296,16 +296,18 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
     return ds
 
 
-def plan_upsert(existing: Dataset, incoming: Dataset) -> ChangeSet:
+def plan_upsert(existing: Dataset, incoming: Dataset, people=None) -> ChangeSet:
     """The writes that make the store hold `incoming` on top of `existing`.
 
     Unchanged items produce no write, so re-importing the same data changes nothing.
     Only incoming items are looked at: an item new to the store needs no comparison,
     a stored one is compared as an object first and as stored rows only when it differs.
+    `people`: the ids of all persons after this write, when `incoming` does not hold all
+    incoming persons (graph/rowimport.py plans those itself).
     """
     changes = ChangeSet()
     nodes, rels = changes.nodes, changes.rels
-    actors = existing.actors | incoming.actors  # who is a person, after this write
+    actors = existing.actors | incoming.actors if people is None else people  # who is a person, after this write
     for label, list_name in LABELS.items():
         new = changed = unchanged = 0
         props_of = NODE_PROPS[label]

@@ -13,8 +13,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from contextlib import closing, contextmanager
+from itertools import islice
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, StoreBusy, StoreUnavailable
 from . import base, snapshot
@@ -29,6 +31,7 @@ from .base import (
     decode_audit_chunk,
     dumps,
     encode_audit_chunk,
+    encode_audit_text,
     fast_dumps,
     now,
     value_needles,
@@ -46,6 +49,9 @@ from .sqlitefile import (
     unique_path,
 )
 from .survey_sqlite import MIGRATION as SURVEY_MIGRATION
+
+if TYPE_CHECKING:
+    from ..rowimport import RowPlan
 
 _RELS_BY_DST = "CREATE INDEX IF NOT EXISTS rels_by_dst ON rels (dst_label, dst_id)"
 
@@ -275,9 +281,23 @@ class SQLiteStore(Store):
         if changes.is_empty():
             return 0
         at = now()
-        chunks = ((at, user, action, items) for items in audit_chunks(changes, redact))  # made as written
-        self._write_rows(changes, chunks, progress, expected_revision)
+        blobs = ((at, user, action, encode_audit_chunk(items)) for items in audit_chunks(changes, redact))
+        self._write_changes(changes, blobs, progress, expected_revision)  # chunks made as written
         return len(changes.nodes) + len(changes.rels)
+
+    def apply_rows(self, plan: RowPlan, *, user: str, action: str, progress: Progress | None = None,
+                   expected_revision: int | None = None) -> int:
+        """Write the rows of an import planned by :func:`graph.rowimport.plan_rows`: the same rows
+        and audit chunks :meth:`apply` writes for the same import, without change objects."""
+        if not plan.changes:
+            return 0
+        at = now()
+        blobs = ((at, user, action, encode_audit_text(text.encode("utf-8")))
+                 for text in plan.audit_texts(base.AUDIT_CHUNK))
+        nodes, rels = sorted(plan.nodes), sorted(plan.rels)  # no two rows share a key: the sort is by key
+        self._write_sorted(plan.rel_deletes, [], nodes, len(nodes), rels, len(rels), blobs, progress,
+                           expected_revision)
+        return plan.changes
 
     def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
                expected_revision: int | None = None) -> None:
@@ -287,71 +307,76 @@ class SQLiteStore(Store):
             if not chunks or chunks[-1][:3] != head or len(chunks[-1][3]) >= base.AUDIT_CHUNK:
                 chunks.append((*head, []))
             chunks[-1][3].append([entry.target, entry.before, entry.after])
-        self._write_rows(changes, chunks, progress, expected_revision)
+        blobs = ((at, user, action, encode_audit_chunk(items)) for at, user, action, items in chunks)
+        self._write_changes(changes, blobs, progress, expected_revision)
 
-    def _write_rows(self, changes: ChangeSet, audit: Iterable[tuple[str, str, str, list[list]]],
-                    progress: Progress | None, expected_revision: int | None) -> None:
-        """Apply a change set with its audit chunks ``(at, user, action, [[target, before, after], ...])``.
+    def _write_changes(self, changes: ChangeSet, audit: Iterable[tuple[str, str, str, bytes]],
+                       progress: Progress | None, expected_revision: int | None) -> None:
+        """Apply a change set with its audit chunks ``(at, user, action, blob)``.
 
         Rows go in sorted by primary key: SQLite then appends to its B-trees instead of
-        splitting pages all over them (a third less CPU for a large import).
+        splitting pages all over them (a third less CPU for a large import). Their JSON is
+        made batch by batch (a million rows' JSON at once costs memory).
         """
+        rel_deletes = [c.key for c in changes.rels if c.props is None]
+        node_deletes = [(c.label, c.id) for c in changes.nodes if c.props is None]
+        upserts = sorted([c for c in changes.nodes if c.props is not None], key=_NODE_KEY)
+        rel_upserts = sorted([c for c in changes.rels if c.props is not None], key=_REL_KEY)
+        self._write_sorted(rel_deletes, node_deletes, ((c.label, c.id, fast_dumps(c.props)) for c in upserts),
+                           len(upserts), ((*c.key, fast_dumps(c.props)) for c in rel_upserts), len(rel_upserts),
+                           audit, progress, expected_revision)
+
+    def _write_sorted(self, rel_deletes: list, node_deletes: list, nodes: Iterable[tuple], node_count: int,
+                      rels: Iterable[tuple], rel_count: int, audit: Iterable[tuple[str, str, str, bytes]],
+                      progress: Progress | None, expected_revision: int | None) -> None:
+        """One write transaction: the deletes, then the node and relationship rows (each sorted by
+        primary key, `node_count` and `rel_count` of them), then the audit chunks and the revision."""
         self._require_schema()
-        total = len(changes.nodes) + len(changes.rels)
+        total = len(rel_deletes) + len(node_deletes) + node_count + rel_count
         cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         if total > _BIG_WRITE:  # a page cache that holds the index pages being filled (else re-read from disk)
             self.conn.execute(f"PRAGMA cache_size = -{_BIG_WRITE_CACHE_KIB}")
         try:
-            self._write_locked(changes, audit, progress, expected_revision, total)
+            with self._immediate() as cur:
+                if expected_revision is not None and self._meta("revision") != expected_revision:
+                    raise StaleRevision(f"revision {self._meta('revision')}, expected {expected_revision}")
+                # Deletes of relationships first, then nodes, then upserts: a change set may
+                # move an owned relationship from one target to another.
+                cur.executemany("DELETE FROM rels WHERE type=? AND src_label=? AND src_id=? AND dst_label=? "
+                                "AND dst_id=? AND key=?", rel_deletes)
+                cur.executemany("DELETE FROM nodes WHERE label=? AND id=?", node_deletes)
+                done = len(rel_deletes) + len(node_deletes)
+                done = self._insert(cur, "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)", nodes, done, total, progress)
+                # More new relationships than stored ones (a first import): the index by target is built
+                # once afterwards, from sorted entries, instead of being filled in random order.
+                rebuild = (rel_count > _BIG_WRITE
+                           and rel_count > cur.execute("SELECT count(*) FROM rels").fetchone()[0])
+                if rebuild:
+                    cur.execute("DROP INDEX IF EXISTS rels_by_dst")
+                self._insert(cur, "INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)", rels, done, total,
+                             progress)
+                if rebuild:
+                    cur.execute(f"PRAGMA cache_size = -{_INDEX_SORT_CACHE_KIB}")  # restored below
+                    cur.execute(_RELS_BY_DST)
+                cur.executemany("INSERT INTO audit (at, user, action, target, before, after) "
+                                "VALUES (?,?,?,'',NULL,?)", audit)
+                cur.execute(_BUMP_REVISION)
         finally:
             if total > _BIG_WRITE:
                 self.conn.execute(f"PRAGMA cache_size = {int(cache)}")  # and the memory is given back
         if progress:
             progress(total, total)
 
-    def _write_locked(self, changes: ChangeSet, audit: Iterable[tuple[str, str, str, list[list]]],
-                      progress: Progress | None, expected_revision: int | None, total: int) -> None:
-        done = 0
-        with self._immediate() as cur:
-            if expected_revision is not None and self._meta("revision") != expected_revision:
-                raise StaleRevision(f"revision {self._meta('revision')}, expected {expected_revision}")
-            # Deletes of relationships first, then nodes, then upserts: a change set may
-            # move an owned relationship from one target to another.
-            rel_deletes = [c.key for c in changes.rels if c.props is None]
-            cur.executemany("DELETE FROM rels WHERE type=? AND src_label=? AND src_id=? AND dst_label=? "
-                            "AND dst_id=? AND key=?", rel_deletes)
-            node_deletes = [(c.label, c.id) for c in changes.nodes if c.props is None]
-            cur.executemany("DELETE FROM nodes WHERE label=? AND id=?", node_deletes)
-            done += len(rel_deletes) + len(node_deletes)
-            # Sorted changes, their rows made batch by batch (a million rows' JSON at once costs memory).
-            upserts = sorted([c for c in changes.nodes if c.props is not None], key=_NODE_KEY)
-            for start in range(0, len(upserts), _BATCH):
-                batch = upserts[start:start + _BATCH]
-                cur.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?, ?)",
-                                [(c.label, c.id, fast_dumps(c.props)) for c in batch])
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            rel_upserts = sorted([c for c in changes.rels if c.props is not None], key=_REL_KEY)
-            # More new relationships than stored ones (a first import): the index by target is built
-            # once afterwards, from sorted entries, instead of being filled in random order.
-            rebuild = (len(rel_upserts) > _BIG_WRITE
-                       and len(rel_upserts) > cur.execute("SELECT count(*) FROM rels").fetchone()[0])
-            if rebuild:
-                cur.execute("DROP INDEX IF EXISTS rels_by_dst")
-            for start in range(0, len(rel_upserts), _BATCH):
-                batch = rel_upserts[start:start + _BATCH]
-                cur.executemany("INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [(*c.key, fast_dumps(c.props)) for c in batch])
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            if rebuild:
-                cur.execute(f"PRAGMA cache_size = -{_INDEX_SORT_CACHE_KIB}")  # _write_rows restores it
-                cur.execute(_RELS_BY_DST)
-            cur.executemany("INSERT INTO audit (at, user, action, target, before, after) VALUES (?,?,?,'',NULL,?)",
-                            ((at, user, action, encode_audit_chunk(items)) for at, user, action, items in audit))
-            cur.execute(_BUMP_REVISION)
+    @staticmethod
+    def _insert(cur, statement: str, rows: Iterable[tuple], done: int, total: int, progress: Progress | None) -> int:
+        """``executemany`` in batches of :data:`_BATCH` rows (progress after each); returns `done` plus the rows."""
+        rows = iter(rows)
+        while batch := list(islice(rows, _BATCH)):
+            cur.executemany(statement, batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        return done
 
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
         """Newest first; a chunk row (``after`` a blob) expands into its entries, newest first."""

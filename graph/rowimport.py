@@ -1,0 +1,329 @@
+"""The row path of an import: clean records straight to stored rows, without model objects (issue 17).
+
+The full path (:func:`graph.validate.validate`, :func:`graph.store.graphmap.plan_upsert`,
+:meth:`graph.store.base.Store.apply`) builds a model object per record, compares it with the
+stored item, turns it back into property rows, and the store encodes the rows and their audit
+entries. For the long lists (institutions, persons, memberships, ties) of an import whose items
+are all new to the store, this module goes from the record's fields to the row in one step,
+with the same per-field checks as the fast checks of validation (:class:`graph.validate._Fast`).
+The short lists (reference data, alliances, offers) take their full check and ``plan_upsert``
+as always, so topics, offers and changes to stored items behave exactly as before.
+
+:func:`plan_rows` returns None whenever it cannot decide alone: a record the fast checks leave to
+the full check, any problem, an item of a long list already stored, an id used both as a person
+and as an institution. The caller then takes the full path, which finds and words every problem;
+nothing here writes an error message of its own. Rows, audit entries (same order, same text),
+counts and warnings are those of the full path; tests/test_rowimport.py compares both paths on
+the demo, synthetic and broken data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+
+from . import chance
+from .errors import Problem
+from .model import ALL_LISTS, ENTITY_LISTS, Dataset
+from .store.base import fast_dumps, rel_target
+from .store.graphmap import LABELS, plan_upsert
+from .validate import (
+    _ENTITY_CHECKS,
+    _PLAIN_FREQUENCIES,
+    _PLAIN_SECTORS,
+    _PLAIN_TYPES,
+    _SLOW,
+    RawRecord,
+    _kind_fast,
+    _Run,
+    duplicate_warnings,
+    fresh_pseudonym,
+)
+
+#: The lists this path turns into rows itself; the others take their full check and plan_upsert.
+ROW_LISTS = frozenset({"institutions", "actors", "memberships", "ties"})
+_SHORT_CHECKS = tuple((name, check) for name, check in _ENTITY_CHECKS if name not in ROW_LISTS)
+
+NodeRow = tuple[str, str, str]  # label, id, props JSON
+RelRow = tuple[str, str, str, str, str, str, str]  # type, src label, src, dst label, dst, key, props JSON
+
+
+@dataclass
+class RowPlan:
+    """What an import writes, as rows: the row-path counterpart of a ChangeSet and its audit."""
+
+    counts: dict[str, dict[str, int]]
+    warnings: list[Problem]
+    people: dict[str, None]  # ids of the incoming persons (the erasure check reads them)
+    nodes: list[NodeRow]  # node rows to write (any order)
+    rels: list[RelRow]  # relationship rows to write (any order)
+    rel_deletes: list[tuple]  # keys of relationships to delete (an alliance or offer that changed)
+    node_audit: list  # per node change in planning order: its row (a new item) or its audit item as JSON
+    rel_audit: list
+
+    @property
+    def changes(self) -> int:
+        return len(self.node_audit) + len(self.rel_audit)
+
+    def audit_texts(self, size: int):
+        """The audit chunks as JSON text, exactly as :func:`graph.store.base.encode_audit_chunk` of
+        :func:`graph.store.base.audit_chunks` would write them (nodes first, at most `size` per chunk).
+
+        A new item's entry is ``[target, null, props]``, made from its row: ids that passed the id
+        check hold no character JSON escapes, and the props are the row's JSON text.
+        """
+        for start in range(0, len(self.node_audit), size):
+            yield "[" + ",".join([x if type(x) is str else f'["{x[0]}:{x[1]}",null,{x[2]}]'
+                                  for x in self.node_audit[start:start + size]]) + "]"
+        for start in range(0, len(self.rel_audit), size):
+            yield "[" + ",".join([x if type(x) is str else
+                                  f'["{x[0]}:{x[2]}->{x[4]}@{x[5]}",null,{x[6]}]' if x[5] else
+                                  f'["{x[0]}:{x[2]}->{x[4]}",null,{x[6]}]'
+                                  for x in self.rel_audit[start:start + size]]) + "]"
+
+
+class _Undecided(Exception):
+    """A record or item the row path leaves to the full path."""
+
+
+def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | None = None) -> RowPlan | None:
+    """The rows an administrator's import of `records` writes on top of `existing`, or None
+    when the full path has to decide (see the module docstring). `visible` is what the user sees."""
+    run = _Run(existing, existing if visible is None else visible, set())
+    run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
+    by_list: dict[str, list[RawRecord]] = {name: [] for name in ALL_LISTS}
+    attempted, entity_lists = run.attempted, frozenset(ENTITY_LISTS)
+    for record in records:  # as validate() does: records by list, and the ids the input tries to define
+        list_name, data = record.list_name, record.data
+        items = by_list.get(list_name)
+        if items is None or type(data) is not dict:
+            return None
+        items.append(record)
+        if list_name in entity_lists:
+            ident = data.get("id", "")
+            attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
+    for list_name, check in _SHORT_CHECKS:
+        for record in by_list[list_name]:
+            check(run, record)
+    if run.problems:
+        return None
+    try:
+        rows = _Rows(run)
+        rows.institutions(by_list["institutions"])
+        rows.actors(by_list["actors"])
+        rows.memberships(by_list["memberships"])
+        rows.ties(by_list["ties"])
+        return rows.plan()
+    except _Undecided:
+        return None
+
+
+class _Rows:
+    """The rows of the long lists, built record by record; raises :class:`_Undecided`."""
+
+    def __init__(self, run: _Run):
+        self.run = run
+        self.institution_rows: list[NodeRow] = []
+        self.actor_rows: list[NodeRow] = []
+        self.owned: dict[str, list[RelRow]] = {"Institution": [], "Actor": []}
+        self.member_rows: list[RelRow] = []
+        self.tie_rows: list[RelRow] = []
+        self.incoming: dict[str, list] = {"institutions": [], "actors": []}  # (id, name, place, record)
+        self.people: dict[str, None] = {}
+
+    def _known(self, list_name: str, ident) -> bool:
+        run = self.run
+        return ident in getattr(run.incoming, list_name) or ident in getattr(run.existing, list_name) or (
+            list_name, ident) in run.attempted
+
+    def institutions(self, records: list[RawRecord]) -> None:
+        fast, stored, stored_people = self.run.fast, self.run.existing.institutions, self.run.existing.actors
+        seen: set[str] = set()
+        rows, owned, incoming = self.institution_rows, self.owned["Institution"], self.incoming["institutions"]
+        for record in records:
+            data = record.data
+            ident = fast.ident(data.get("id"))
+            name = fast.text(data.get("name"))
+            type_, sector = data.get("type"), data.get("sector")
+            municipality = fast.opt_ident(data.get("municipality"))
+            if (ident is _SLOW or name is _SLOW or type(type_) is not str or type_ not in _PLAIN_TYPES
+                    or type(sector) is not str or sector not in _PLAIN_SECTORS or municipality is _SLOW
+                    or (municipality is not None and not self._known("municipalities", municipality))
+                    or ident in seen or ident in stored or ident in stored_people):
+                raise _Undecided
+            seen.add(ident)
+            rows.append(("Institution", ident, fast_dumps({"name": name, "type": type_, "sector": sector})))
+            if municipality:
+                owned.append(("LOCATED_IN", "Institution", ident, "Municipality", municipality, "", "{}"))
+            incoming.append((ident, name, municipality, record))
+
+    def actors(self, records: list[RawRecord]) -> None:
+        run = self.run
+        fast, stored = run.fast, run.existing.actors
+        institutions = {i[0] for i in self.incoming["institutions"]}
+        stored_institutions = run.existing.institutions
+        people = self.people
+        found = []
+        for record in records:
+            data = record.data
+            ident = fast.ident(data.get("id"))
+            name = fast.text(data.get("name"))
+            role = data.get("role")
+            role = None if role is None else fast.text(role)
+            institution = fast.opt_ident(data.get("institution"))
+            municipality = fast.opt_ident(data.get("municipality"))
+            youth = fast.boolean(data.get("is_refugee_youth"))
+            pseudonym = data.get("pseudonym")
+            pseudonym = None if pseudonym is None else fast.text(pseudonym, 60)
+            if (ident is _SLOW or name is _SLOW or role is _SLOW or institution is _SLOW or municipality is _SLOW
+                    or pseudonym is _SLOW or youth is _SLOW
+                    or (institution is not None and not self._known("institutions", institution))
+                    or (municipality is not None and not self._known("municipalities", municipality))
+                    or ident in people or ident in stored or ident in institutions or ident in stored_institutions):
+                raise _Undecided
+            people[ident] = None
+            found.append((ident, name, role, institution, municipality, youth, pseudonym, record))
+        # pseudonyms as _assign_pseudonyms gives them: in input order, unique in the store
+        used = {a.pseudonym for a in stored.values() if a.pseudonym}
+        used |= {f[6] for f in found if f[6]}
+        rng = chance.source()
+        rows, owned, incoming = self.actor_rows, self.owned["Actor"], self.incoming["actors"]
+        for ident, name, role, institution, municipality, youth, pseudonym, record in found:
+            if youth and not pseudonym:
+                pseudonym = fresh_pseudonym(rng, used)
+            props = {"name": name, "role": role, "is_refugee_youth": youth, "pseudonym": pseudonym}
+            if role is None or pseudonym is None:
+                props = {k: v for k, v in props.items() if v is not None}
+            rows.append(("Actor", ident, fast_dumps(props)))
+            if institution:
+                owned.append(("WORKS_AT", "Actor", ident, "Institution", institution, "", "{}"))
+            if municipality:
+                owned.append(("LIVES_IN", "Actor", ident, "Municipality", municipality, "", "{}"))
+            incoming.append((ident, name, municipality, record))
+
+    def memberships(self, records: list[RawRecord]) -> None:
+        run = self.run
+        fast, stored = run.fast, run.existing.memberships
+        seen: set[tuple[str, str, str]] = set()
+        rows = self.member_rows
+        for record in records:
+            data = record.data
+            member = fast.ident(data.get("member"))
+            alliance = fast.ident(data.get("alliance"))
+            since, until = fast.iso(data.get("since")), fast.iso(data.get("until"))
+            role = data.get("role")
+            role = None if role is None else fast.text(role)
+            if (member is _SLOW or alliance is _SLOW or since is _SLOW or until is _SLOW or role is _SLOW
+                    or (kind := _kind_fast(run, member)) is None or not self._known("alliances", alliance)
+                    or (since and until and until < since)):
+                raise _Undecided
+            key = (member, alliance, since or "")
+            if key in seen or key in stored:
+                raise _Undecided
+            seen.add(key)
+            props = {"since": since, "until": until, "role": role}
+            if since is None or until is None or role is None:
+                props = {k: v for k, v in props.items() if v is not None}
+            rows.append(("MEMBER_OF", "Actor" if kind == "actor" else "Institution", member, "Alliance", alliance,
+                         since or "", fast_dumps(props)))
+
+    def ties(self, records: list[RawRecord]) -> None:
+        run = self.run
+        fast, stored, kinds = run.fast, run.existing.ties, run.fast.kinds
+        seen: set[tuple[str, str]] = set()
+        rows = self.tie_rows
+        for record in records:
+            data = record.data
+            source, target = data.get("source"), data.get("target")
+            kind = kinds.get(source) if type(source) is str else None
+            if kind is None and (kind := _kind_fast(run, source)) is None:
+                raise _Undecided
+            other = kinds.get(target) if type(target) is str else None
+            if source == target or (other or _kind_fast(run, target)) != kind:
+                raise _Undecided
+            key = (source, target) if source <= target else (target, source)
+            if key in seen or key in stored:
+                raise _Undecided
+            seen.add(key)
+            since = data.get("since")
+            if since is not None:
+                since = (type(since) is str and fast.isos.get(since)) or fast.iso(since)
+                if since is _SLOW:
+                    raise _Undecided
+            strength, frequency = data.get("strength"), data.get("frequency")
+            trust, worth = data.get("trust"), data.get("value")
+            if strength is not None:
+                if type(strength) is int and 0 <= strength <= 100:
+                    strength = float(strength)
+                else:
+                    strength = fast.number(strength, 0, 100)
+                    if strength is _SLOW:
+                        raise _Undecided
+                    strength = round(strength, 3)
+            wave, reported_by = data.get("wave"), data.get("reported_by")
+            if frequency is None and trust is None and worth is None and wave is None and reported_by is None:
+                if strength is None:
+                    props = {"since": since} if since else {}
+                else:
+                    props = {"since": since, "strength": strength} if since else {"strength": strength}
+            else:  # a tie reported in a survey
+                trust, worth = fast.number(trust, 1, 4), fast.number(worth, 1, 4)
+                if trust is _SLOW or worth is _SLOW or (frequency is not None and (
+                        type(frequency) is not str or frequency not in _PLAIN_FREQUENCIES)):
+                    raise _Undecided
+                trust, worth = (None if x is None else round(x, 3) for x in (trust, worth))
+                wave, reported_by = fast.opt_ident(wave), fast.opt_ident(reported_by)
+                if wave is _SLOW or reported_by is _SLOW or (reported_by is not None
+                                                              and reported_by not in (source, target)):
+                    raise _Undecided
+                props = {k: v for k, v in (("since", since), ("strength", strength), ("frequency", frequency),
+                                           ("trust", trust), ("value", worth), ("wave", wave),
+                                           ("reported_by", reported_by)) if v is not None}
+            label = "Actor" if kind == "actor" else "Institution"
+            rows.append(("KNOWS" if kind == "actor" else "COOPERATES_WITH", label, source, label, target, "",
+                         fast_dumps(props)))
+
+    def plan(self) -> RowPlan:
+        """The short lists planned by plan_upsert, the long ones from their rows, in planning order."""
+        run = self.run
+        people = run.existing.actors.keys() | self.people.keys() if run.existing.actors else self.people
+        changes = plan_upsert(run.existing, run.incoming, people=people)
+        node_audit: dict[str, list] = {label: [] for label in LABELS}
+        rel_audit: dict[str, list] = {label: [] for label in LABELS}
+        nodes, rels, deletes = [], [], []
+        try:
+            for c in changes.nodes:  # plan_upsert deletes no node
+                row = (c.label, c.id, fast_dumps(c.props))
+                nodes.append(row)
+                node_audit[c.label].append(_item(f"{c.label}:{c.id}", c.before, c.props))
+            for r in changes.rels:
+                if r.props is None:
+                    deletes.append(r.key)
+                else:
+                    rels.append((*r.key, fast_dumps(r.props)))
+                rel_audit[r.key[1]].append(_item(rel_target(r.key), r.before, r.props))
+        except (orjson.JSONEncodeError, TypeError) as exc:  # a value orjson refuses: the full path's encoder
+            raise _Undecided from exc
+        node_audit["Institution"] = self.institution_rows
+        node_audit["Actor"] = self.actor_rows
+        rel_audit["Institution"] = self.owned["Institution"]
+        rel_audit["Actor"] = self.owned["Actor"]
+        counts = changes.counts
+        for list_name, made in (("institutions", self.institution_rows), ("actors", self.actor_rows),
+                                ("memberships", self.member_rows), ("ties", self.tie_rows)):
+            counts[list_name] = {"new": len(made), "changed": 0, "unchanged": 0}
+        nodes += self.institution_rows
+        nodes += self.actor_rows
+        for owned in self.owned.values():
+            rels += owned
+        rels += self.member_rows
+        rels += self.tie_rows
+        return RowPlan(counts, duplicate_warnings(run.visible, self.incoming), self.people, nodes, rels, deletes,
+                       [x for label in LABELS for x in node_audit[label]],
+                       [x for label in LABELS for x in rel_audit[label]] + self.member_rows + self.tie_rows)
+
+
+def _item(target: str, before, after) -> str:
+    """One audit item ``[target, before, after]`` as the chunk encoder writes it."""
+    return orjson.dumps([target, before, after], option=orjson.OPT_SORT_KEYS).decode("utf-8")

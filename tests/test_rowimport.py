@@ -1,0 +1,226 @@
+"""The row path of an import (graph/rowimport.py) writes exactly what the full path writes.
+
+Every import runs twice into fresh stores, once as it runs (the row path where it can) and once
+with the row path switched off (validate, plan_upsert, apply). Both must leave identical tables
+(nodes, relationships, audit rows byte for byte but the time, revision) and return identical
+results (counts in order, warnings, number of changes); bad input must fail with identical
+problems and write nothing. The tests also check which path ran, so a row path that silently
+always fell back could not pass them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph import api, rowimport
+from graph.access import User
+from graph.demo import build_demo
+from graph.errors import InputError
+from graph.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate  # noqa: E402
+from test_validate_fast import mutated  # noqa: E402
+
+#: Valid values in every form the row path takes itself (German dates, "ja", floats, survey ties, ...).
+VARIED = {
+    "institutions": [
+        {"id": "e1", "name": "Jugendamt Flensburg", "type": "jugendamt", "sector": "verwaltung",
+         "municipality": "01001"},
+        {"id": "e2", "name": "Schule „Nord“ \\ Zweig", "type": "schule", "sector": "bildung"},
+        {"id": "e3", "name": "Jugendamt Flensburg", "type": "jugendamt", "sector": "verwaltung",
+         "municipality": "01001"},  # a likely duplicate: a warning
+    ],
+    "actors": [
+        {"id": "p1", "name": "Ayşe Öztürk", "role": "Leitung", "institution": "e1"},
+        {"id": "p2", "name": "Junge Person", "is_refugee_youth": "ja", "municipality": "01001"},
+        {"id": "p3", "name": "Noch Jemand", "is_refugee_youth": True, "pseudonym": "Jugendliche*r 00AB12",
+         "municipality": "01002"},
+        {"id": "p4", "name": "Ohne Rolle", "is_refugee_youth": "nein", "municipality": "01001"},
+        {"id": "p5", "name": "Ayşe Öztürk", "institution": "e2"},
+    ],
+    "alliances": [
+        {"id": "b1", "name": "Bündnis Nord", "municipality": "01001", "founded": "01.02.2016",
+         "topics": ["Kinderschutz", "Ganz neues Thema"], "office": "sb-x"},
+        {"id": "b2", "name": "Bündnis Süd", "municipality": "01002", "status": "ruhend"},
+    ],
+    "service_offices": [{"id": "sb-x", "name": "Servicebüro X", "city": "Kiel", "states": ["SH"]}],
+    "offers": [{"id": "o1", "type": "fortbildung", "title": "Fortbildung", "date": "2020-03-01", "alliance": "b1",
+                "participants": ["p1", "e2"], "people_reached": 12}],
+    "memberships": [
+        {"member": "p1", "alliance": "b1", "since": "2016-02-01", "role": "Koordination"},
+        {"member": "p1", "alliance": "b1", "since": "01.03.2019", "until": "2020-01-01"},
+        {"member": "e1", "alliance": "b1"},
+        {"member": "p2", "alliance": "b2", "until": "2021-05-05", "role": "Mitglied"},
+    ],
+    "ties": [
+        {"source": "p1", "target": "p2", "since": "2016-01-07", "strength": 2},
+        {"source": "p4", "target": "p2", "since": "07.01.2016", "strength": 2.25},
+        {"source": "e1", "target": "e2"},
+        {"source": "p1", "target": "p4", "strength": 0.1234},
+        {"source": "p3", "target": "p1", "frequency": "monatlich", "trust": 3, "value": 2.5,
+         "wave": "w1", "reported_by": "p3", "since": "2019-12-31"},
+        {"source": "p5", "target": "p3", "trust": 4},
+    ],
+}
+
+
+def dump(path: Path) -> dict:
+    """Every row of the graph and the audit (times aside, blobs as stored) and the revision."""
+    with sqlite3.connect(path) as conn:
+        return {"nodes": sorted(conn.execute("SELECT * FROM nodes")),
+                "rels": sorted(conn.execute("SELECT * FROM rels")),
+                "audit": list(conn.execute("SELECT seq, user, action, target, before, after FROM audit ORDER BY seq")),
+                "meta": sorted(conn.execute("SELECT * FROM meta"))}
+
+
+def outcome(store, doc: dict, **kwargs):
+    try:
+        result = api.import_document(store, doc, "doc.json", **kwargs)
+    except InputError as exc:
+        return "problems", [str(p) for p in exc.problems]
+    return "ok", (list(result.counts.items()), [str(w) for w in result.warnings], result.changes, result.dry_run)
+
+
+@pytest.fixture
+def paths(monkeypatch):
+    """Count what plan_rows decided: ``taken`` (rows) and ``declined`` (None)."""
+    monkeypatch.setenv("BUENDNISNETZ_TEST_SEED", "11")  # the same pseudonyms on both paths
+    seen = {"taken": 0, "declined": 0}
+    real = rowimport.plan_rows
+
+    def spy(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        seen["taken" if plan is not None else "declined"] += 1
+        return plan
+
+    monkeypatch.setattr(api, "plan_rows", spy)
+    return seen
+
+
+def both_ways(tmp_path, monkeypatch, paths, steps):
+    """Run `steps(store)` (a list of outcomes) on a fresh store each way; return both outcomes and dumps."""
+    out = []
+    spy = api.plan_rows
+    for name, plan in (("rows", spy), ("full", lambda *a, **k: None)):
+        monkeypatch.setattr(api, "plan_rows", plan)
+        path = tmp_path / f"{name}.db"
+        store = open_store(f"sqlite:///{path}")
+        api.init_store(store)
+        results = steps(store)
+        store.close()
+        out.append((results, dump(path)))
+    monkeypatch.setattr(api, "plan_rows", spy)
+    return out
+
+
+def synthetic() -> dict:
+    return {k: v for k, v in generate(0.2, seed=5).items() if k != "format"}
+
+
+@pytest.mark.parametrize("make", [lambda: VARIED, build_demo, synthetic], ids=["varied", "demo", "synthetic"])
+def test_a_first_import_writes_the_same_rows_audit_and_result(make, tmp_path, monkeypatch, paths):
+    doc = make()
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths,
+                                                     lambda store: [outcome(store, doc)])
+    assert paths["taken"] >= 2 and rows[0][0] == "ok"  # reference data, then the document itself
+    assert rows == full
+    assert rows_dump == full_dump
+
+
+def test_the_varied_document_exercises_every_branch(tmp_path, monkeypatch, paths):
+    """Not a vacuous comparison: warnings, pseudonyms, survey ties and owned relationships are there."""
+    (rows, dump_), _ = both_ways(tmp_path, monkeypatch, paths, lambda store: [outcome(store, VARIED)])
+    counts, warnings, changes, _dry = rows[0][1]
+    assert len(warnings) == 2 and "mögliches Duplikat" in warnings[0]
+    assert dict(counts)["ties"]["new"] == 6 and dict(counts)["topics"]["new"] == 1
+    props = {(label, ident): json.loads(p) for label, ident, p in dump_["nodes"]}
+    assert props[("Actor", "p2")]["pseudonym"].startswith("Jugendliche*r ")
+    assert props[("Actor", "p3")]["pseudonym"] == "Jugendliche*r 00AB12"
+    assert {r[0] for r in dump_["rels"]} >= {"WORKS_AT", "LIVES_IN", "LOCATED_IN", "MEMBER_OF", "KNOWS",
+                                             "COOPERATES_WITH", "WITH", "WORKS_ON", "SUPPORTED_BY", "FOR"}
+
+
+def test_imports_on_top_of_stored_data_match(tmp_path, monkeypatch, paths):
+    """New persons and ties next to stored ones, changed alliances (before/after, moved topics), then
+    the same file again (stored items: the full path) and a dry run."""
+    first = synthetic()
+    more = {"alliances": [dict(first["alliances"][0], topics=["Ein anderes Thema"], status="ruhend")],
+            "actors": [{"id": "neu-1", "name": "Neue Person", "institution": first["institutions"][0]["id"]},
+                       {"id": "neu-2", "name": "Junge Neue", "is_refugee_youth": True, "municipality": "01001"}],
+            "ties": [{"source": "neu-1", "target": first["actors"][0]["id"], "since": "2020-01-01"}],
+            "memberships": [{"member": "neu-2", "alliance": first["alliances"][0]["id"]}]}
+
+    def steps(store):
+        return [outcome(store, first), outcome(store, more, dry_run=True), outcome(store, more),
+                outcome(store, first), outcome(store, more)]
+
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, steps)
+    assert rows == full
+    assert rows_dump == full_dump
+    assert rows[2][1][0][6] == ("alliances", {"new": 0, "changed": 1, "unchanged": 0})
+    assert paths["taken"] >= 4 and paths["declined"] >= 2  # a re-import of stored persons goes the full way
+
+
+@pytest.mark.parametrize("part", [0, 1, 2])
+def test_bad_input_fails_the_same_way_and_writes_nothing(part, tmp_path, monkeypatch, paths):
+    doc = {k: v for k, v in mutated(generate(0.2, seed=3), part).items() if k != "format"}
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths,
+                                                     lambda store: [outcome(store, doc)])
+    assert rows == full and rows[0][0] == "problems"
+    assert rows_dump == full_dump
+    assert paths["declined"] >= 1
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["ties"][3].update(since="2020-13-01"),  # a wrong field
+    lambda d: d["actors"].append(dict(d["actors"][2])),  # a duplicate id
+    lambda d: d["institutions"].append(dict(d["institutions"][1])),
+    lambda d: d["memberships"].append(dict(d["memberships"][1])),
+    lambda d: d["ties"].append({"source": d["ties"][1]["target"], "target": d["ties"][1]["source"]}),
+    lambda d: d["memberships"][1].update(alliance="gibt-es-nicht"),  # an unknown reference
+    lambda d: d["actors"].append({"id": d["institutions"][0]["id"], "name": "X"}),  # a person with an institution's id
+    lambda d: d["offers"][0].update(participants=["niemand"]),  # a short list's problem
+    lambda d: d.update(unbekannt=[{"id": "x"}]),  # an unknown list
+], ids=["field", "duplicate", "duplicate-institution", "duplicate-membership", "duplicate-tie", "reference",
+        "clash", "offer", "list"])
+def test_each_kind_of_problem_is_reported_alike(change, tmp_path, monkeypatch, paths):
+    doc = json.loads(json.dumps(synthetic()))
+    change(doc)
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths,
+                                                     lambda store: [outcome(store, doc)])
+    assert rows == full and rows[0][0] == "problems"
+    assert rows_dump == full_dump
+
+
+def test_an_erased_person_stays_erased_on_the_row_path(tmp_path, monkeypatch, paths):
+    doc = synthetic()
+    victim = doc["actors"][0]["id"]
+
+    def steps(store):
+        first = outcome(store, doc)
+        api.person_erase(store, victim)
+        again = outcome(store, {"actors": [doc["actors"][0]]})
+        return [first, again]
+
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, steps)
+    assert rows[1][0] == "problems" and "gelöscht" in rows[1][1][0]
+    assert rows == full
+    assert rows_dump["nodes"] == full_dump["nodes"] and rows_dump["rels"] == full_dump["rels"]
+    assert paths["taken"] >= 3  # the second import was refused after the row path planned it
+
+
+def test_only_an_administrator_takes_the_row_path(tmp_path, monkeypatch, paths):
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    api.init_store(store)
+    taken = paths["taken"]
+    coordinator = User("k", "coordinator", kreis="01001")
+    doc = {"actors": [{"id": "p-x", "name": "Jemand", "municipality": "01001"}]}
+    assert outcome(store, doc, user=coordinator)[0] == "ok"
+    assert paths["taken"] == taken and paths["declined"] == 0  # access rules: the full path, not even tried
+    store.close()
