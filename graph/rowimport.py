@@ -26,7 +26,7 @@ import orjson
 from . import chance
 from .errors import Problem
 from .model import ALL_LISTS, ENTITY_LISTS, Dataset
-from .store.base import fast_dumps, rel_target
+from .store.base import rel_target
 from .store.graphmap import LABELS, plan_upsert
 from .validate import (
     _ENTITY_CHECKS,
@@ -115,12 +115,17 @@ def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | No
         rows.memberships(by_list["memberships"])
         rows.ties(by_list["ties"])
         return rows.plan()
-    except _Undecided:
+    except (_Undecided, orjson.JSONEncodeError):  # orjson: a value only the full path's encoder writes
         return None
 
 
 class _Rows:
-    """The rows of the long lists, built record by record; raises :class:`_Undecided`."""
+    """The rows of the long lists, built record by record; raises :class:`_Undecided`.
+
+    Written for speed (about a million records at ×100): references are looked up in one set per
+    list (:meth:`_Run.known` as a set), clean ids in the cache of the fast checks, and the JSON of
+    relationship properties, which repeats, is made once per distinct value.
+    """
 
     def __init__(self, run: _Run):
         self.run = run
@@ -131,29 +136,48 @@ class _Rows:
         self.tie_rows: list[RelRow] = []
         self.incoming: dict[str, list] = {"institutions": [], "actors": []}  # (id, name, place, record)
         self.people: dict[str, None] = {}
+        self.json: dict[tuple, str] = {}  # relationship properties -> their JSON
+        self.tried: dict[str, set[str]] | None = None  # list -> ids the input tries to define
 
-    def _known(self, list_name: str, ident) -> bool:
-        run = self.run
-        return ident in getattr(run.incoming, list_name) or ident in getattr(run.existing, list_name) or (
-            list_name, ident) in run.attempted
+    def _known(self, list_name: str) -> set[str]:
+        """:meth:`_Run.known` of `list_name` as a set (what is stored, coming in or tried)."""
+        if self.tried is None:
+            self.tried = {}
+            for name, ident in self.run.attempted:
+                self.tried.setdefault(name, set()).add(ident)
+        known = self.tried.get(list_name, set())
+        known.update(getattr(self.run.existing, list_name), getattr(self.run.incoming, list_name))
+        return known
+
+    def _props_json(self, key: tuple, props: dict) -> str:
+        """The JSON of `props`, made once per `key` (the values, in a fixed order)."""
+        text = self.json.get(key)
+        if text is None:
+            text = _dumps(props)
+            if 0.0 not in key:  # -0.0 == 0.0 as a key, but not as JSON
+                self.json[key] = text
+        return text
 
     def institutions(self, records: list[RawRecord]) -> None:
         fast, stored, stored_people = self.run.fast, self.run.existing.institutions, self.run.existing.actors
+        ident_of, text, ids = fast.ident, fast.text, fast.ids
+        places = self._known("municipalities")
         seen: set[str] = set()
         rows, owned, incoming = self.institution_rows, self.owned["Institution"], self.incoming["institutions"]
         for record in records:
             data = record.data
-            ident = fast.ident(data.get("id"))
-            name = fast.text(data.get("name"))
+            ident = ident_of(data.get("id"))
+            name = text(data.get("name"))
             type_, sector = data.get("type"), data.get("sector")
-            municipality = fast.opt_ident(data.get("municipality"))
+            municipality = data.get("municipality")
             if (ident is _SLOW or name is _SLOW or type(type_) is not str or type_ not in _PLAIN_TYPES
-                    or type(sector) is not str or sector not in _PLAIN_SECTORS or municipality is _SLOW
-                    or (municipality is not None and not self._known("municipalities", municipality))
+                    or type(sector) is not str or sector not in _PLAIN_SECTORS
+                    or (municipality is not None and (type(municipality) is not str or municipality not in places
+                                                      or (municipality not in ids and ident_of(municipality) is _SLOW)))
                     or ident in seen or ident in stored or ident in stored_people):
                 raise _Undecided
             seen.add(ident)
-            rows.append(("Institution", ident, fast_dumps({"name": name, "type": type_, "sector": sector})))
+            rows.append(("Institution", ident, _dumps({"name": name, "sector": sector, "type": type_})))
             if municipality:
                 owned.append(("LOCATED_IN", "Institution", ident, "Municipality", municipality, "", "{}"))
             incoming.append((ident, name, municipality, record))
@@ -161,25 +185,30 @@ class _Rows:
     def actors(self, records: list[RawRecord]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.actors
+        ident_of, text, boolean, ids = fast.ident, fast.text, fast.boolean, fast.ids
         institutions = {i[0] for i in self.incoming["institutions"]}
         stored_institutions = run.existing.institutions
+        places, employers = self._known("municipalities"), self._known("institutions")
         people = self.people
         found = []
         for record in records:
             data = record.data
-            ident = fast.ident(data.get("id"))
-            name = fast.text(data.get("name"))
+            ident = ident_of(data.get("id"))
+            name = text(data.get("name"))
             role = data.get("role")
-            role = None if role is None else fast.text(role)
-            institution = fast.opt_ident(data.get("institution"))
-            municipality = fast.opt_ident(data.get("municipality"))
-            youth = fast.boolean(data.get("is_refugee_youth"))
+            if role is not None:
+                role = text(role)
+            institution = data.get("institution")
+            municipality = data.get("municipality")
+            youth = boolean(data.get("is_refugee_youth"))
             pseudonym = data.get("pseudonym")
-            pseudonym = None if pseudonym is None else fast.text(pseudonym, 60)
-            if (ident is _SLOW or name is _SLOW or role is _SLOW or institution is _SLOW or municipality is _SLOW
-                    or pseudonym is _SLOW or youth is _SLOW
-                    or (institution is not None and not self._known("institutions", institution))
-                    or (municipality is not None and not self._known("municipalities", municipality))
+            if pseudonym is not None:
+                pseudonym = text(pseudonym, 60)
+            if (ident is _SLOW or name is _SLOW or role is _SLOW or pseudonym is _SLOW or youth is _SLOW
+                    or (institution is not None and (type(institution) is not str or institution not in employers
+                                                     or (institution not in ids and ident_of(institution) is _SLOW)))
+                    or (municipality is not None and (type(municipality) is not str or municipality not in places
+                                                      or (municipality not in ids and ident_of(municipality) is _SLOW)))
                     or ident in people or ident in stored or ident in institutions or ident in stored_institutions):
                 raise _Undecided
             people[ident] = None
@@ -192,10 +221,12 @@ class _Rows:
         for ident, name, role, institution, municipality, youth, pseudonym, record in found:
             if youth and not pseudonym:
                 pseudonym = fresh_pseudonym(rng, used)
-            props = {"name": name, "role": role, "is_refugee_youth": youth, "pseudonym": pseudonym}
-            if role is None or pseudonym is None:
-                props = {k: v for k, v in props.items() if v is not None}
-            rows.append(("Actor", ident, fast_dumps(props)))
+            props = {"name": name, "is_refugee_youth": youth}  # graphmap._actor_props: no None
+            if role is not None:
+                props["role"] = role
+            if pseudonym is not None:
+                props["pseudonym"] = pseudonym
+            rows.append(("Actor", ident, _dumps(props)))
             if institution:
                 owned.append(("WORKS_AT", "Actor", ident, "Institution", institution, "", "{}"))
             if municipality:
@@ -205,32 +236,42 @@ class _Rows:
     def memberships(self, records: list[RawRecord]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.memberships
+        ident_of, iso, text, ids, kinds = fast.ident, fast.iso, fast.text, fast.ids, fast.kinds
+        alliances = self._known("alliances")
+        props_json = self._props_json
         seen: set[tuple[str, str, str]] = set()
         rows = self.member_rows
         for record in records:
             data = record.data
-            member = fast.ident(data.get("member"))
-            alliance = fast.ident(data.get("alliance"))
-            since, until = fast.iso(data.get("since")), fast.iso(data.get("until"))
+            member, alliance = data.get("member"), data.get("alliance")
+            since, until = iso(data.get("since")), iso(data.get("until"))
             role = data.get("role")
-            role = None if role is None else fast.text(role)
-            if (member is _SLOW or alliance is _SLOW or since is _SLOW or until is _SLOW or role is _SLOW
-                    or (kind := _kind_fast(run, member)) is None or not self._known("alliances", alliance)
-                    or (since and until and until < since)):
+            if role is not None:
+                role = text(role)
+            kind = kinds.get(member) if type(member) is str else None
+            if (kind is None and (kind := _kind_fast(run, member)) is None) or type(alliance) is not str or (
+                    alliance not in alliances or (alliance not in ids and ident_of(alliance) is _SLOW)
+                    or since is _SLOW or until is _SLOW or role is _SLOW or (since and until and until < since)):
                 raise _Undecided
             key = (member, alliance, since or "")
             if key in seen or key in stored:
                 raise _Undecided
             seen.add(key)
-            props = {"since": since, "until": until, "role": role}
-            if since is None or until is None or role is None:
-                props = {k: v for k, v in props.items() if v is not None}
+            props = {}
+            if since is not None:
+                props["since"] = since
+            if until is not None:
+                props["until"] = until
+            if role is not None:
+                props["role"] = role
             rows.append(("MEMBER_OF", "Actor" if kind == "actor" else "Institution", member, "Alliance", alliance,
-                         since or "", fast_dumps(props)))
+                         since or "", props_json((since, until, role), props)))
 
     def ties(self, records: list[RawRecord]) -> None:
         run = self.run
         fast, stored, kinds = run.fast, run.existing.ties, run.fast.kinds
+        isos, iso = fast.isos, fast.iso
+        props_json = self._props_json
         seen: set[tuple[str, str]] = set()
         rows = self.tie_rows
         for record in records:
@@ -248,7 +289,7 @@ class _Rows:
             seen.add(key)
             since = data.get("since")
             if since is not None:
-                since = (type(since) is str and fast.isos.get(since)) or fast.iso(since)
+                since = (type(since) is str and isos.get(since)) or iso(since)
                 if since is _SLOW:
                     raise _Undecided
             strength, frequency = data.get("strength"), data.get("frequency")
@@ -263,10 +304,13 @@ class _Rows:
                     strength = round(strength, 3)
             wave, reported_by = data.get("wave"), data.get("reported_by")
             if frequency is None and trust is None and worth is None and wave is None and reported_by is None:
-                if strength is None:
+                props_key: tuple = (since, strength)
+                text = self.json.get(props_key)
+                if text is None:  # graphmap._tie_row of a tie from a list
                     props = {"since": since} if since else {}
-                else:
-                    props = {"since": since, "strength": strength} if since else {"strength": strength}
+                    if strength is not None:
+                        props["strength"] = strength
+                    text = props_json(props_key, props)
             else:  # a tie reported in a survey
                 trust, worth = fast.number(trust, 1, 4), fast.number(worth, 1, 4)
                 if trust is _SLOW or worth is _SLOW or (frequency is not None and (
@@ -277,12 +321,14 @@ class _Rows:
                 if wave is _SLOW or reported_by is _SLOW or (reported_by is not None
                                                               and reported_by not in (source, target)):
                     raise _Undecided
-                props = {k: v for k, v in (("since", since), ("strength", strength), ("frequency", frequency),
-                                           ("trust", trust), ("value", worth), ("wave", wave),
-                                           ("reported_by", reported_by)) if v is not None}
-            label = "Actor" if kind == "actor" else "Institution"
-            rows.append(("KNOWS" if kind == "actor" else "COOPERATES_WITH", label, source, label, target, "",
-                         fast_dumps(props)))
+                props_key = (since, strength, frequency, trust, worth, wave, reported_by)
+                text = props_json(props_key, {k: v for k, v in zip(
+                    ("since", "strength", "frequency", "trust", "value", "wave", "reported_by"), props_key,
+                    strict=True) if v is not None})
+            if kind == "actor":
+                rows.append(("KNOWS", "Actor", source, "Actor", target, "", text))
+            else:
+                rows.append(("COOPERATES_WITH", "Institution", source, "Institution", target, "", text))
 
     def plan(self) -> RowPlan:
         """The short lists planned by plan_upsert, the long ones from their rows, in planning order."""
@@ -294,14 +340,14 @@ class _Rows:
         nodes, rels, deletes = [], [], []
         try:
             for c in changes.nodes:  # plan_upsert deletes no node
-                row = (c.label, c.id, fast_dumps(c.props))
+                row = (c.label, c.id, _dumps(c.props))
                 nodes.append(row)
                 node_audit[c.label].append(_item(f"{c.label}:{c.id}", c.before, c.props))
             for r in changes.rels:
                 if r.props is None:
                     deletes.append(r.key)
                 else:
-                    rels.append((*r.key, fast_dumps(r.props)))
+                    rels.append((*r.key, _dumps(r.props)))
                 rel_audit[r.key[1]].append(_item(rel_target(r.key), r.before, r.props))
         except (orjson.JSONEncodeError, TypeError) as exc:  # a value orjson refuses: the full path's encoder
             raise _Undecided from exc
@@ -322,6 +368,11 @@ class _Rows:
         return RowPlan(counts, duplicate_warnings(run.visible, self.incoming), self.people, nodes, rels, deletes,
                        [x for label in LABELS for x in node_audit[label]],
                        [x for label in LABELS for x in rel_audit[label]] + self.member_rows + self.tie_rows)
+
+
+def _dumps(props: dict) -> str:
+    """:func:`graph.store.base.fast_dumps`, for values orjson writes (else the error sends the import the full way)."""
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 def _item(target: str, before, after) -> str:

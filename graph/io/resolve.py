@@ -125,21 +125,19 @@ def resolve_names(records: list[RawRecord], full: Dataset,
     index: _Index | None = None
     problems: list[Problem] = []
     out: list[RawRecord] = []
-    known = {name: (getattr(full, name), created[name]) for name in _KIND}  # stored, created
+    ids: dict[tuple[str, ...], set[str]] = {}  # lists -> the ids stored or created in them
+    for lists in set(REFERENCES.values()):
+        ids[lists] = set().union(*(getattr(full, name) for name in lists), *(created[name] for name in lists))
+    fields_of = {list_name: tuple((name, ids[lists]) for name, lists in fields)
+                 for list_name, fields in _FIELDS_OF.items()}
     for record in records:
         changed: dict | None = None
-        for field_name, lists in _FIELDS_OF.get(record.list_name, ()):
+        for field_name, known in fields_of.get(record.list_name, ()):
             value = record.data.get(field_name)
-            if not isinstance(value, str):
+            # the common case: the id of an item stored or created by this import
+            if not isinstance(value, str) or value in known or not value.strip():
                 continue
-            hit = False
-            for name in lists:  # the common case: the id of an item stored or created by this import
-                stored, new = known[name]
-                if value in stored or value in new:
-                    hit = True
-                    break
-            if hit or not value.strip():
-                continue
+            lists = REFERENCES[(record.list_name, field_name)]
             if lists == ("municipalities",) and _AGS.match(value.strip()):
                 continue  # an AGS: validation says whether it exists
             if index is None:
