@@ -30,6 +30,7 @@ from .store.base import rel_target
 from .store.graphmap import LABELS, plan_upsert
 from .validate import (
     _ENTITY_CHECKS,
+    _FAST_CHECKS,
     _PLAIN_FREQUENCIES,
     _PLAIN_SECTORS,
     _PLAIN_TYPES,
@@ -103,9 +104,11 @@ def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | No
         if list_name in entity_lists:
             ident = data.get("id", "")
             attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
-    for list_name, check in _SHORT_CHECKS:
+    for list_name, check in _SHORT_CHECKS:  # as validate() checks them
+        fast = _FAST_CHECKS.get(list_name)
         for record in by_list[list_name]:
-            check(run, record)
+            if fast is None or not fast(run, record):
+                check(run, record)
     if run.problems:
         return None
     try:
@@ -213,6 +216,9 @@ class _Rows:
                 raise _Undecided
             people[ident] = None
             found.append((ident, name, role, institution, municipality, youth, pseudonym, record))
+        # what _kind_fast finds for them (no id is both, or the loops above gave up)
+        fast.kinds.update(dict.fromkeys(institutions, "institution"))
+        fast.kinds.update(dict.fromkeys(people, "actor"))
         # pseudonyms as _assign_pseudonyms gives them: in input order, unique in the store
         used = {a.pseudonym for a in stored.values() if a.pseudonym}
         used |= {f[6] for f in found if f[6]}

@@ -250,7 +250,8 @@ def _plain_keys(options: dict) -> frozenset[str]:
     return frozenset(k for k in options if k == k.strip().lower() and k.isprintable())
 
 
-_PLAIN_TYPES, _PLAIN_SECTORS, _PLAIN_FREQUENCIES = (_plain_keys(o) for o in (INSTITUTION_TYPES, SECTORS, FREQUENCIES))
+_PLAIN_TYPES, _PLAIN_SECTORS, _PLAIN_FREQUENCIES, _PLAIN_STATUSES, _PLAIN_OFFER_TYPES = (
+    _plain_keys(o) for o in (INSTITUTION_TYPES, SECTORS, FREQUENCIES, ALLIANCE_STATUSES, OFFER_TYPES))
 
 
 class _Fast:
@@ -332,6 +333,26 @@ class _Fast:
             if value in _FALSE:
                 return False
         return _SLOW
+
+    @staticmethod
+    def text_list(value):
+        """:meth:`_Checker.text_list` of a value it accepts."""
+        if value is None or value == "":
+            return []
+        if type(value) is str:
+            items = split_list(value)
+        elif type(value) is list:
+            items = value
+        else:
+            return _SLOW
+        out = []
+        for item in items:
+            if type(item) is not str:
+                return _SLOW
+            item = item.strip()
+            if item:
+                out.append(item)
+        return out
 
     @staticmethod
     def number(value, low: float, high: float):
@@ -539,6 +560,59 @@ def _alliances(run: _Run, record: RawRecord) -> None:
     topic_ids = [_topic_for(run, topic_name).id for topic_name in c.text_list("topics")]
     run.add(c, record, ident, lambda: Alliance(ident, name, municipality, founded, status,
                                                tuple(sorted(set(topic_ids))), office))
+
+
+def _alliances_fast(run: _Run, record: RawRecord) -> bool:
+    """:func:`_alliances` for a clean record; False: not decided here, use the full check."""
+    data, fast = record.data, run.fast
+    ident = fast.ident(data.get("id"))
+    name = fast.text(data.get("name"))
+    municipality = fast.ident(data.get("municipality"))
+    founded = fast.date(data.get("founded"))
+    status = data.get("status")
+    status = "aktiv" if status is None else status if type(status) is str and status in _PLAIN_STATUSES else _SLOW
+    office = fast.opt_ident(data.get("office"))
+    topics = fast.text_list(data.get("topics"))
+    if (ident is _SLOW or name is _SLOW or municipality is _SLOW or founded is _SLOW or status is _SLOW
+            or office is _SLOW or topics is _SLOW or not run.known("municipalities", municipality)
+            or (office is not None and not run.known("service_offices", office)) or ("alliances", ident) in run.seen):
+        return False
+    topic_ids = [_topic_for(run, topic_name).id for topic_name in topics]
+    run.seen[("alliances", ident)] = record
+    run.incoming.alliances[ident] = Alliance(ident, name, municipality, founded, status, tuple(sorted(set(topic_ids))),
+                                             office)
+    return True
+
+
+def _offers_fast(run: _Run, record: RawRecord) -> bool:
+    """:func:`_offers` for a clean record; False: not decided here, use the full check."""
+    data, fast = record.data, run.fast
+    ident = fast.ident(data.get("id"))
+    type_ = data.get("type")
+    type_ = type_ if type(type_) is str and type_ in _PLAIN_OFFER_TYPES else _SLOW
+    title = fast.text(data.get("title"))
+    when = fast.date(data.get("date"))
+    office = fast.opt_ident(data.get("office"))
+    alliance = fast.opt_ident(data.get("alliance"))
+    municipality = fast.opt_ident(data.get("municipality"))
+    participants = fast.text_list(data.get("participants"))
+    reached = data.get("people_reached")
+    if reached is not None and not (type(reached) is int and 0 <= reached <= 1_000_000):
+        reached = _SLOW
+    note = data.get("note")
+    note = None if note is None else fast.text(note, 2000)
+    if (ident is _SLOW or type_ is _SLOW or title is _SLOW or when is _SLOW or when is None or office is _SLOW
+            or alliance is _SLOW or municipality is _SLOW or participants is _SLOW or reached is _SLOW
+            or note is _SLOW or (office is not None and not run.known("service_offices", office))
+            or (alliance is not None and not run.known("alliances", alliance))
+            or (municipality is not None and not run.known("municipalities", municipality))
+            or not all(run.known("institutions", who) or run.known("actors", who) for who in participants)
+            or ("offers", ident) in run.seen):
+        return False
+    run.seen[("offers", ident)] = record
+    run.incoming.offers[ident] = Offer(ident, type_, title, when, office, alliance, municipality,
+                                       tuple(sorted(set(participants))), reached, note)
+    return True
 
 
 def _offers(run: _Run, record: RawRecord) -> None:
@@ -799,7 +873,8 @@ _ENTITY_CHECKS = (("states", _states), ("municipalities", _municipalities), ("se
                   ("alliances", _alliances), ("offers", _offers))
 
 #: Fast paths for the long lists (a clean record in one step; anything else goes to the full check).
-_FAST_CHECKS = {"institutions": _institutions_fast, "actors": _actors_fast}
+_FAST_CHECKS = {"institutions": _institutions_fast, "actors": _actors_fast, "alliances": _alliances_fast,
+                "offers": _offers_fast}
 
 
 def validate(records: list[RawRecord], existing: Dataset | None = None, *,

@@ -60,18 +60,30 @@ FIELDS = {"institutions": ("id", "name", "type", "sector", "municipality"),
           "ties": ("source", "target", "since", "strength", "frequency", "trust", "value", "wave", "reported_by")}
 
 
-def mutated(doc: dict, part: int) -> dict:
+#: The fields of the shorter lists with fast paths, and odd values only lists have.
+SHORT_FIELDS = {"alliances": ("id", "name", "municipality", "founded", "status", "topics", "office"),
+                "offers": ("id", "type", "title", "date", "office", "alliance", "municipality", "participants",
+                           "people_reached", "note")}
+ODD_LISTS = [["Kinderschutz", " x "], [" ", "y"], [1], ("a",), "a|b", "Kinderschutz|", "syn-p000001|syn-i00001",
+             ["syn-p000001", "syn-p000001"], ["nobody"], "in_gruendung", "ruhend", "RUHEND", "sb-koeln", 12, 12.5,
+             -3, 1_000_001, "fortbildung", "Fortbildung", "01001", "0100", "syn-b00001"]
+
+
+def mutated(doc: dict, part: int, fields_of: dict | None = None, odd: list | None = None) -> dict:
     """The document with every odd value in every field of the fast-path lists, one per record.
 
     `part` (0, 1 or 2) takes every third combination, so each record changes in one field only.
     """
     doc = json.loads(json.dumps(doc))
-    for name, fields in FIELDS.items():
-        combos = [(f, odd) for f in fields for odd in ODD][part::3]
+    odd = ODD if odd is None else odd
+    for name, fields in (FIELDS if fields_of is None else fields_of).items():
+        combos = [(f, value) for f in fields for value in odd][part::3]
         items = doc[name]
         assert len(items) >= len(combos)
-        for item, (field, odd) in zip(items, combos, strict=False):
-            item[field] = odd
+        for item, (field, value) in zip(items, combos, strict=False):
+            item[field] = value
+    if fields_of is not None:
+        return doc
     # duplicates, self-ties, mixed ties, unknown references
     doc["ties"].append(dict(doc["ties"][-1]))
     doc["ties"].append({"source": doc["ties"][-2]["target"], "target": doc["ties"][-2]["source"]})
@@ -95,6 +107,44 @@ def test_fast_and_full_checks_decide_the_same(seed, monkeypatch):
     full = outcome(records, existing)
     assert fast == full
     assert fast[0] == ("ok" if seed is None else "problems")
+
+
+@pytest.mark.parametrize("part", [0, 1, 2])
+def test_fast_alliances_and_offers_decide_as_the_full_checks(part, monkeypatch):
+    doc = mutated(generate(1, seed=3), part, SHORT_FIELDS, ODD + ODD_LISTS)
+    doc["alliances"].append(dict(doc["alliances"][-1]))
+    doc["offers"].append(dict(doc["offers"][-1]))
+    existing = reference()
+    records = records_from_document({k: val for k, val in doc.items() if k != "format"}, "t.json")
+    fast = outcome(records, existing)
+    without_fast_paths(monkeypatch)
+    full = outcome(records, existing)
+    assert fast == full and fast[0] == "problems"
+
+
+def test_fast_alliances_and_offers_build_what_the_full_checks_build(monkeypatch):
+    doc = generate(1, seed=4)
+    doc["alliances"][0].update(topics="Kinderschutz|Ganz neu", status="ruhend", founded="01.02.2017")
+    doc["alliances"][1].pop("status", None)
+    doc["alliances"][2].pop("founded", None)
+    doc["offers"][0].update(participants=[doc["actors"][0]["id"], doc["institutions"][0]["id"]],
+                            people_reached=7, note="Notiz")
+    existing = reference()
+    records = records_from_document({k: val for k, val in doc.items() if k != "format"}, "t.json")
+
+    def built():
+        ds = validate(records, existing).dataset
+        return ds.alliances, ds.offers, ds.topics
+
+    taken = []
+    for name in ("alliances", "offers"):
+        check = v._FAST_CHECKS[name]
+        monkeypatch.setitem(v._FAST_CHECKS, name, lambda run, record, check=check: taken.append(check(run, record))
+                            or taken[-1])
+    fast = built()
+    assert taken and all(taken) and len(taken) == len(doc["alliances"]) + len(doc["offers"])
+    without_fast_paths(monkeypatch)
+    assert fast == built()
 
 
 def test_fast_ties_keep_the_stored_direction(monkeypatch):
