@@ -10,6 +10,8 @@ phase                      baseline
 =========================  ==========================================================
 import (JSON file)         bare ``sqlite3`` ``executemany`` of the same rows as JSON
 snapshot (store.read)      ``nx.read_graphml`` of the same graph (up to ×10)
+one Kreis (rows)           the whole graph from the rows (``health --alliance``, ``map --kreis``
+                           read only their Kreis' part; on a Bolt server in Cypher)
 health (all alliances)     plain networkx: member subgraph + articulation points each
 suggest --all              hand-written networkx Adamic–Adar over all same-Kreis
 suggest introduction       person pairs at distance two (:func:`baseline_adamic_adar`)
@@ -186,7 +188,9 @@ def _add(out: list[dict], result: dict) -> None:
     """Keep a phase's result and say it at once (a run at ×100 takes a while)."""
     out.append(result)
     base = result.get("baseline_seconds")
+    wall = result.get("wall_seconds")
     print(f"  {result['backend']} {result['phase']}: {result['seconds']:.2f} s CPU"
+          + (f", {wall:.2f} s wall" if wall is not None else "")
           + (f" (baseline {base:.2f} s)" if base else ""), flush=True)
 
 
@@ -207,13 +211,25 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
                     "baseline": "sqlite3 executemany", "baseline_seconds": base, "rows_per_s": rows / wall})
         if name == "sqlite":
             (tmp / "bench.db.snapshot").unlink(missing_ok=True)
-        ds, seconds = cpu(store.read)
-        _add(out, {"backend": name, "phase": "snapshot (rows)", "seconds": seconds,
-                    "baseline": "nx.read_graphml", "baseline_seconds": None})
+        start = time.perf_counter()
+        ds, whole_seconds = cpu(store.read)
+        _add(out, {"backend": name, "phase": "snapshot (rows)", "seconds": whole_seconds,
+                    "wall_seconds": time.perf_counter() - start, "baseline": "nx.read_graphml",
+                    "baseline_seconds": None})
         if name == "sqlite":
             _, seconds = cpu(store.read, repeat)
             _add(out, {"backend": name, "phase": "snapshot (cached)", "seconds": seconds,
                         "baseline": "nx.read_graphml", "baseline_seconds": None})
+        # What health --alliance and map --kreis read first after a write: one Kreis' part from the rows
+        # (SQL, or Cypher on a Bolt server), against the whole graph from the rows (the phase above).
+        kreis = busiest_kreis(ds)
+        if name == "sqlite":
+            as_after_a_write(tmp / "bench.db")
+        start = time.perf_counter()
+        _, seconds = cpu(lambda: store.read_kreis(kreis))
+        _add(out, {"backend": name, "phase": "one Kreis (rows)", "seconds": seconds,
+                    "wall_seconds": time.perf_counter() - start, "baseline": "the whole graph (rows)",
+                    "baseline_seconds": whole_seconds})
         if not full:
             return out
         _, seconds = cpu(lambda: check_alliances(ds, AS_OF), repeat)
@@ -225,7 +241,6 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
             _, seconds = cpu(lambda kind=kind: suggest(ds, AS_OF, kind=kind, top=10), repeat)
             _add(out, {"backend": name, "phase": phase, "seconds": seconds,
                         "baseline": "networkx Adamic–Adar, same-Kreis person pairs", "baseline_seconds": base})
-        kreis = busiest_kreis(ds)
         _, seconds = cpu(lambda: write_map(ds, tmp / "k.html", kreis=kreis, as_of=AS_OF), repeat)
         _, base = cpu(lambda: baseline_map(ds, kreis), repeat)
         _add(out, {"backend": name, "phase": "map", "seconds": seconds, "baseline": "plain pyvis",
