@@ -79,8 +79,9 @@ def health_reports(store: Store, user: User | str, as_of, ds: Dataset | None = N
 
     user = as_user(user)
 
-    def compute():
-        return check_alliances(read(store, user), as_of)  # read here: the result belongs to this key
+    def compute():  # read here: the result belongs to this key (the caller's dataset when it is that)
+        return check_alliances(scope(store.read_shared() if hasattr(store, "read_shared") else store.read(), user),
+                               as_of)
 
     derived = getattr(store, "derived", None)
     if derived is None:

@@ -267,7 +267,10 @@ def latest_closed(store: Store, *, user: User | str, alliances=None) -> dict[str
     if not candidates:
         return {}
     one = next(iter(alliances)) if alliances is not None and len(alliances) == 1 else None
-    ds: Dataset = store.read_alliance(one) if one and hasattr(store, "read_alliance") else store.read()
+    if one and hasattr(store, "read_alliance"):
+        ds: Dataset = store.read_alliance(one)
+    else:  # only looked at: the dataset the command has read already, where the store can give it
+        ds = store.read_shared() if hasattr(store, "read_shared") else store.read()
     waves: dict[str, list[Wave]] = {}
     for w in candidates:
         if may_manage(user, ds, w.alliance):

@@ -350,3 +350,22 @@ def test_a_store_without_kept_results_checks_the_dataset_it_was_given(demo_store
     day = date(2026, 6, 1)
     assert [r.as_dict() for r in api.health_reports(Plain(), "admin", day, ds)] == \
         [r.as_dict() for r in check_alliances(ds, day)]
+
+
+def test_health_of_all_alliances_first_after_a_write_loads_the_graph_once(demo_store, monkeypatch, capsys):
+    """The command reads the graph for its output; checking every alliance (then kept) uses that same
+    dataset instead of loading the snapshot it has just written (x10: 0.2 s of the first call)."""
+    from graph.cli import main
+    from graph.store.base import Store
+
+    api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")  # a write: no snapshot, nothing kept
+    loads, row_reads = [], []
+    load, read_rows = snapshot.load, Store.read
+    monkeypatch.setattr(snapshot, "load", lambda *a: loads.append(a) or load(*a))
+    monkeypatch.setattr(Store, "read", lambda self: row_reads.append(self) or read_rows(self))
+    args = ["--store", f"sqlite:///{demo_store.path}", "health", "--as-of", "2026-06-01", "--format", "json"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert (len(loads), len(row_reads)) == (1, 1)  # one look for a snapshot (none yet), one read of the rows
+    assert main(args) == 0
+    assert capsys.readouterr().out == first

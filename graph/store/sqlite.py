@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from contextlib import closing, contextmanager
 from itertools import islice
@@ -112,6 +113,7 @@ class SQLiteStore(Store):
         self.uri = uri or f"sqlite:///{self.path}"
         self._ledger: Ledger | None = None  # another store's ledger (a restore candidate uses the live one)
         self.on_busy: Callable[[float], None] | None = None  # told once when a write has to wait
+        self._last_read: tuple[tuple, weakref.ref] | None = None  # (key, the dataset read last): read_shared
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self.path.exists():  # private from the start; SQLite gives WAL and SHM the same mode
@@ -191,8 +193,8 @@ class SQLiteStore(Store):
 
     def read(self):
         """The whole graph; from the on-disk snapshot when it is current (:mod:`graph.store.snapshot`)."""
-        path = snapshot.snapshot_path(self.path)
         key = self._snapshot_key()
+        path = snapshot.snapshot_path(self.path)
         ds = snapshot.load(path, key) if key else None
         if ds is None:
             ds = super().read()
@@ -200,7 +202,18 @@ class SQLiteStore(Store):
                 snapshot.save(path, key, ds)
                 if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
                     snapshot.invalidate(path)
+        if key:
+            self._last_read = (key, weakref.ref(ds))
         return ds
+
+    def read_shared(self):
+        """The whole graph for a caller that only looks at it: the very dataset an earlier :meth:`read`
+        returned while that is still in use and the store still at its key (a command that read the
+        graph and then computes a kept result from it need not load the snapshot again), else :meth:`read`."""
+        last = self._last_read
+        if last is not None and (held := last[1]()) is not None and last[0] == self._snapshot_key():
+            return held
+        return self.read()
 
     def read_alliance(self, alliance: str):
         """The neighbourhood of one alliance (:func:`graph.store.snapshot.alliance_closure`), from its shard."""
