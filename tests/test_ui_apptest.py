@@ -86,6 +86,34 @@ def test_kreis_filter_changes_the_map(demo_store):
     assert at.selectbox(key="karte_buendnis").options  # alliances of Köln offered
 
 
+def test_the_map_is_sent_before_the_filter_widgets(demo_store, monkeypatch):
+    """The browser gets the map first and loads it while the filter row above it is drawn (issue 18)."""
+    import streamlit.delta_generator as dg
+
+    import ui.karte_komponente
+
+    sent: list[str] = []
+    selectbox, component = dg.DeltaGenerator.selectbox, ui.karte_komponente.map_component
+
+    def record_selectbox(self, label, *args, **kwargs):
+        sent.append(label)
+        return selectbox(self, label, *args, **kwargs)
+
+    def record_map(*args, **kwargs):
+        sent.append("map")
+        return component(*args, **kwargs)
+
+    monkeypatch.setattr(dg.DeltaGenerator, "selectbox", record_selectbox)
+    monkeypatch.setattr(ui.karte_komponente, "map_component", record_map)
+    at = app("seiten/karte.py")
+    assert not at.exception
+    assert "map" in sent and "Land" in sent
+    assert sent.index("map") < sent.index("Land")
+    # and on screen the filter row still stands above the map
+    labels = [box.label for box in at.selectbox]
+    assert labels[:4] == ["Land", "Kreis", "Bündnis", "Farbe nach"]
+
+
 def test_the_map_as_a_table_has_every_node_and_edge_once_opened(demo_store):
     at = app("seiten/karte.py")
     at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln

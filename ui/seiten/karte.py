@@ -80,43 +80,62 @@ if isinstance(action, dict) and action.get("nonce") != state_.get("karte_erledig
         state_["karte_knoten"] = str(action["id"])
 
 
+def pick(key: str, options: list) -> str | None:
+    """The current choice of a filter; a stale one (no longer offered) falls back to 'alle' (None)."""
+    if state_.get(key) not in options:
+        state_.pop(key, None)  # the widget's default: "alle" (an explicit None would show a placeholder)
+        return None
+    return state_[key]
+
+
 def choose(label: str, options: list, key: str, names: dict, *, column, **kwargs) -> str | None:
-    """A selectbox with 'alle' first; a stale choice (no longer offered) falls back to 'alle'."""
-    choices = [None, *options]
-    if state_.get(key) not in choices:
-        state_.pop(key, None)
-    return column.selectbox(label, choices, key=key, format_func=lambda v: "alle" if v is None else names[v],
-                            **kwargs)
+    """A selectbox with 'alle' first, showing the choice :func:`pick` made before."""
+    return column.selectbox(label, [None, *options], key=key,
+                            format_func=lambda v: "alle" if v is None else names[v], **kwargs)
 
 
+# The selection comes from the widgets' state, read before the widgets are drawn: the map is sent to the
+# browser first and starts loading while the filter row is drawn above it (same values either way).
 places = {a.id: a.municipality for a in ds.alliances.values()}
-c1, c2, c3, c4 = st.columns([1, 1, 1.4, 0.8])
 states = sorted({state_of(ds, ags) for ags in places.values()} - {None}, key=lambda s: STATES[s][0])
-state = choose("Land", states, "karte_land", {s: STATES[s][0] for s in states}, column=c1)
+state = pick("karte_land", states)
 kreise = sorted({kreis_of(ags) for ags in places.values() if state is None or state_of(ds, ags) == state})
-kreis = choose("Kreis", kreise, "karte_kreis", {k: kreis_name(ds, k) for k in kreise}, column=c2)
+kreis = pick("karte_kreis", kreise)
 alliance_ids = sorted((a for a, ags in places.items()
                        if (state is None or state_of(ds, ags) == state) and (kreis is None or kreis_of(ags) == kreis)),
                       key=lambda a: ds.alliances[a].name)
-alliance = choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids},
-                  column=c3)
-colour_by = c4.selectbox("Farbe nach", ["kind", "type", "sector"], key="karte_farbe",
-                         index=["kind", "type", "sector"].index(FIRST_MAP["colour_by"]),
-                         format_func={"kind": "Art", "type": "Typ", "sector": "Sektor"}.get)
-with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
-    e1, e2, e3, e4 = st.columns(4)
-    offices = sorted(ds.service_offices)
-    office = choose("Servicebüro", offices, "karte_buero", {o: ds.service_offices[o].name for o in offices},
-                    column=e1)
-    topics = sorted(ds.topics, key=lambda t: ds.topics[t].name)
-    topic = choose("Thema", topics, "karte_thema", {t: ds.topics[t].name for t in topics}, column=e2)
-    sector = choose("Sektor", list(SECTORS), "karte_sektor", SECTORS, column=e3)
-    depth = e4.slider("Tiefe des Ego-Netzes", 1, 3, 1, key="karte_tiefe",
-                      help="Schritte vom Mittelpunkt; ein Ego-Netz öffnen Sie mit Doppelklick auf eine Person "
-                           "oder Einrichtung in der Karte oder im Bereich Details.")
-    physics = e4.toggle("Physik", value=FIRST_MAP["physics"], key="karte_physik",
-                        help="An: kleine Karten ordnen sich beim Öffnen selbst an. Aus: feste, vorab berechnete "
-                             "Anordnung.")
+alliance = pick("karte_buendnis", alliance_ids)
+COLOURS = {"kind": "Art", "type": "Typ", "sector": "Sektor"}
+colour_by = state_.get("karte_farbe", FIRST_MAP["colour_by"])
+offices = sorted(ds.service_offices)
+office = pick("karte_buero", offices)
+topics = sorted(ds.topics, key=lambda t: ds.topics[t].name)
+topic = pick("karte_thema", topics)
+sector = pick("karte_sektor", list(SECTORS))
+depth = state_.get("karte_tiefe", 1)
+physics = state_.get("karte_physik", FIRST_MAP["physics"])
+
+
+def draw_filters() -> None:
+    """The filter row and "Weitere Filter" (drawn after the map, into their place above it)."""
+    c1, c2, c3, c4 = st.columns([1, 1, 1.4, 0.8])
+    choose("Land", states, "karte_land", {s: STATES[s][0] for s in states}, column=c1)
+    choose("Kreis", kreise, "karte_kreis", {k: kreis_name(ds, k) for k in kreise}, column=c2)
+    choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids}, column=c3)
+    c4.selectbox("Farbe nach", list(COLOURS), key="karte_farbe", index=list(COLOURS).index(FIRST_MAP["colour_by"]),
+                 format_func=COLOURS.get)
+    with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
+        e1, e2, e3, e4 = st.columns(4)
+        choose("Servicebüro", offices, "karte_buero", {o: ds.service_offices[o].name for o in offices}, column=e1)
+        choose("Thema", topics, "karte_thema", {t: ds.topics[t].name for t in topics}, column=e2)
+        choose("Sektor", list(SECTORS), "karte_sektor", SECTORS, column=e3)
+        e4.slider("Tiefe des Ego-Netzes", 1, 3, 1, key="karte_tiefe",
+                  help="Schritte vom Mittelpunkt; ein Ego-Netz öffnen Sie mit Doppelklick auf eine Person "
+                       "oder Einrichtung in der Karte oder im Bereich Details.")
+        e4.toggle("Physik", value=FIRST_MAP["physics"], key="karte_physik",
+                  help="An: kleine Karten ordnen sich beim Öffnen selbst an. Aus: feste, vorab berechnete "
+                       "Anordnung.")
+
 
 ego = state_.get("karte_ego")
 if ego is not None and ego not in ds.actors and ego not in ds.institutions:
@@ -146,19 +165,27 @@ def crumbs() -> list[tuple[str, MapFilter]]:
     return steps
 
 
-steps = crumbs()
+def draw_level(steps: list[tuple[str, MapFilter]]) -> None:
+    """The level, the way back up (one button per step) and what the map shows."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"**Ebene: {LEVEL_LABELS[level]}**", width="content")
+        for i, (label, target) in enumerate(steps if len(steps) > 1 else []):
+            last = i == len(steps) - 1
+            st.button(("› " if i else "") + md(label), key=f"karte_ebene_{i}", disabled=last, type="tertiary",
+                      help=None if last else "Zu dieser Ebene zurück", on_click=apply, args=(target,))
+        st.caption(md(f"{graph.title} · Stand {ctx.as_of:%d.%m.%Y} · {kind_counts} · Verbindungen: "
+                      f"{len(graph.edges)}"), width="stretch")
+
+
 graph = network_map(ctx.uri, ctx.view, ctx.as_of, **filters)
 counts = graph.counts()
 kind_counts = " · ".join(f"{KIND_LABELS.get(k, k)}: {n}" for k, n in sorted(counts.items()))
-with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-    st.markdown(f"**Ebene: {LEVEL_LABELS[level]}**", width="content")
-    for i, (label, target) in enumerate(steps if len(steps) > 1 else []):
-        last = i == len(steps) - 1
-        st.button(("› " if i else "") + md(label), key=f"karte_ebene_{i}", disabled=last, type="tertiary",
-                  help=None if last else "Zu dieser Ebene zurück", on_click=apply, args=(target,))
-    st.caption(md(f"{graph.title} · Stand {ctx.as_of:%d.%m.%Y} · {kind_counts} · Verbindungen: "
-                  f"{len(graph.edges)}"), width="stretch")
+filter_area, level_area = st.container(), st.container()
 if not graph.nodes:
+    with filter_area:
+        draw_filters()
+    with level_area:
+        draw_level(crumbs())
     st.warning("Für diese Auswahl gibt es keine Knoten. Lockern Sie die Filter.")
     st.stop()
 
@@ -167,10 +194,14 @@ if state_.get("karte_knoten") not in node_names:
     state_["karte_knoten"] = None
 stem = file_stem(sel, ctx.as_of)
 map_col, detail_col = st.columns([3.6, 1])
-with map_col:
+with map_col:  # first: the browser loads the map while the rest of the page is drawn
     data = map_data(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, **filters)
     map_component(data, data_key=f"{ctx.view}|{ctx.as_of}|{colour_by}|{physics}|{sorted(filters.items())}",
                   selected=state_.get("karte_knoten"), file_stem=stem, height=MAP_HEIGHT, key="karte_komponente")
+with filter_area:
+    draw_filters()
+with level_area:
+    draw_level(crumbs())
 
 with detail_col:
     st.subheader("Details")
