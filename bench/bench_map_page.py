@@ -13,7 +13,11 @@ What is measured (Chromium via playwright, server on 127.0.0.1):
   (``python -m ui.serve``: Streamlit, and next to it the warm-up of ui/serve.py; ``--plain``: a bare
   ``streamlit run ui/app.py`` without warm-up); the clock starts when the server answers
   ``/_stcore/health`` and the browser opens ``/netzwerkkarte`` – the warm-up may still be running then –
-  and stops when the map component reports its map drawn (``karte.ready``);
+  and stops when the map component reports its map drawn (``karte.ready``). Measured twice:
+  *fresh browser* – a new browser context, no HTTP cache, a first visit ever – and *returning browser* –
+  the context of an earlier visit to the same address (its HTTP cache holds Streamlit's scripts), the
+  server stopped and started again on the same port: how staff open it every morning. The baseline app
+  is measured both ways too. Best of ``--rounds`` (3) rounds, baseline and map alternating;
 - *rerun*: choosing a node in the Details panel – a full script rerun – until the map has
   selected that node;
 - *filter*: choosing a Land in the filter row until the map shows that Land's Kreise.
@@ -62,8 +66,9 @@ TARGETS_MS = {"cold": 1500, "rerun": 300, "filter": 500}
 LAUNCHERS = {"serve": ["-m", "ui.serve"], "plain": ["-m", "streamlit", "run", str(ROOT / "ui" / "app.py")]}
 
 
-def start_server(uri: str, log_path: Path, launcher: str = "serve") -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(uri: str, log_path: Path, launcher: str = "serve",
+                 port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, *LAUNCHERS[launcher], "--server.headless", "true",
@@ -167,56 +172,94 @@ st.write(f"Läufe: {st.session_state['laeufe']}")
 """
 
 
-def measure_baseline(folder: Path, chromium) -> dict:
-    """Cold open and rerun of a one-line Streamlit app: what any page costs on this machine."""
+def new_context(chromium):
+    return chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
+
+
+def timed_open(context, url: str, ready) -> tuple[float, float, object]:
+    """Open `url` in a new tab of `context` until `ready(tab)` returns; wall ms, CPU s of all processes, tab."""
+    tab = context.new_page()
+    cpu = cpu_seconds()
+    start = time.perf_counter()
+    tab.goto(url)
+    ready(tab)
+    return ms(start), cpu_since(cpu), tab
+
+
+def baseline_round(folder: Path, chromium) -> dict:
+    """One cold open of a one-line Streamlit app in a fresh browser, then, after a restart of the server on
+    the same port, in the same browser again (returning: Streamlit's scripts come from its HTTP cache)."""
     app = folder / "basis.py"
     app.write_text(BASELINE_APP, encoding="utf-8")
     port = free_port()
-    log = open(folder / "basis.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=folder, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        started = wait_healthy(url, 60)
-        context = chromium.new_context(viewport={"width": 1440, "height": 900})
-        tab = context.new_page()
-        cpu = cpu_seconds()
-        start = time.perf_counter()
-        tab.goto(url)
+
+    def serve() -> tuple[subprocess.Popen, str, float | None]:
+        log = open(folder / "basis.log", "a")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        url = f"http://127.0.0.1:{port}"
+        return process, url, wait_healthy(url, 60)
+
+    def ready(tab) -> None:
         tab.get_by_text("Läufe: 1").wait_for(timeout=60_000)
-        cold = ms(start)
-        cold_cpu = cpu_since(cpu)
+
+    context = new_context(chromium)
+    process, url, started = serve()
+    try:
+        cold, cold_cpu, tab = timed_open(context, url, ready)
         reruns = []
         for n in range(2, 5):
             start = time.perf_counter()
             tab.get_by_role("button", name="Wiederholen").click()
             tab.get_by_text(f"Läufe: {n}").wait_for(timeout=60_000)
             reruns.append(ms(start))
-        context.close()
-        return {"start_ms": started, "cold_ms": cold, "cold_cpu_s": cold_cpu, "rerun_ms": min(reruns)}
+        tab.close()
     finally:
         stop_process(process)
-        log.close()
-
-
-def measure(uri: str, folder: Path, label: str, shots: Path | None, chromium, launcher: str = "serve") -> dict:
-    """Cold start, reruns and a filter change on one store; screenshots of the four views."""
-    spawned = time.perf_counter()
-    process, url = start_server(uri, folder / f"streamlit-{label}.log", launcher)
-    results: dict = {"start_ms": ms(spawned)}
+    process, url, _ = serve()
     try:
-        return _measure(url, label, shots, chromium, results)
+        returning, returning_cpu, _ = timed_open(context, url, ready)
+    finally:
+        stop_process(process)
+        context.close()
+    return {"start_ms": started, "cold_ms": cold, "cold_cpu_s": cold_cpu, "rerun_ms": min(reruns),
+            "returning_ms": returning, "returning_cpu_s": returning_cpu}
+
+
+def map_round(uri: str, folder: Path, label: str, shots: Path | None, chromium, launcher: str,
+              full: bool) -> dict:
+    """A cold open of the map page in a fresh browser (with `full`: then reruns, a filter change, drilling
+    down and screenshots), then, after a restart on the same port, in the same browser again (returning)."""
+    port = free_port()
+    log = folder / f"streamlit-{label}.log"
+    context = new_context(chromium)
+    try:
+        spawned = time.perf_counter()
+        process, url = start_server(uri, log, launcher, port)
+        results: dict = {"start_ms": ms(spawned)}
+        try:
+            _measure(context, url, label, shots if full else None, results, full)
+        finally:
+            stop_process(process)
+        process, url = start_server(uri, log, launcher, port)
+        try:
+            results["returning_ms"], results["returning_cpu_s"], tab = timed_open(
+                context, f"{url}/netzwerkkarte", lambda tab: map_frame(tab, "n.id.startsWith('land:')"))
+            tab.close()
+        finally:
+            stop_process(process)
+        return results
     except BaseException:
-        print((folder / f"streamlit-{label}.log").read_text()[-3000:], file=sys.stderr)
+        print(log.read_text()[-3000:], file=sys.stderr)
         raise
     finally:
-        stop_process(process)
+        context.close()
 
 
-def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) -> dict:
-    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
+def _measure(context, url: str, label: str, shots: Path | None, results: dict, full: bool) -> dict:
     tab = context.new_page()
     outside = []
     tab.on("request", lambda r: outside.append(r.url) if r.url.startswith(("http", "ws"))
@@ -233,6 +276,10 @@ def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) 
     results["bund_overlaps"] = label_overlaps(frame)
     if shots:
         shoot(tab, shots / f"karte_{label}_bund.png")
+    if not full:
+        results["requests_outside"] = outside
+        tab.close()
+        return results
 
     reruns = []
     for node_id in frame.evaluate("() => nodes.getIds().slice(0, 3)"):
@@ -286,8 +333,19 @@ def _measure(url: str, label: str, shots: Path | None, chromium, results: dict) 
     if shots:
         shoot(tab, shots / f"karte_{label}_ego.png")
     results["requests_outside"] = outside
-    context.close()
+    tab.close()
     return results
+
+
+def best(rounds: list[dict]) -> dict:
+    """The full round's results with the best (smallest) cold and returning figures over all rounds."""
+    result = dict(rounds[0])
+    for key in ("cold_ms", "cold_cpu_s", "returning_ms", "returning_cpu_s", "rerun_ms"):
+        values = [r[key] for r in rounds if r.get(key) is not None]
+        if values:
+            result[key] = min(values)
+            result[key.replace("_ms", "_all_ms").replace("_cpu_s", "_cpu_all_s")] = values
+    return result
 
 
 def main(argv=None) -> int:
@@ -297,60 +355,86 @@ def main(argv=None) -> int:
     parser.add_argument("--shots", type=Path, help="Folder for screenshots of the four views.")
     parser.add_argument("--plain", action="store_true",
                         help="Start the app with a bare `streamlit run` (no warm-up), not as `buendnisnetz serve`.")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Cold opens (fresh and returning browser) per app, baseline and map alternating; "
+                             "the best counts.")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    report = {}
+    launcher = "plain" if args.plain else "serve"
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         folder = Path(tmp)
         # a single-user setup of its own, so the bench never touches the machine's accounts
         os.environ[ENV_ACCOUNTS] = str(set_single_user(folder / "konten.json"))
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        demo_uri = f"sqlite:///{folder / 'demo.db'}"
-        store = open_store(demo_uri)
+        stores = {"demo": f"sqlite:///{folder / 'demo.db'}"}
+        store = open_store(stores["demo"])
         api.load_demo(store)
         store.close()
-        baseline = measure_baseline(folder, chromium)
-        launcher = "plain" if args.plain else "serve"
-        report["demo"] = measure(demo_uri, folder, "demo", None, chromium, launcher)
         if not args.demo:
             doc = folder / "synthetisch.json"
             doc.write_text(json.dumps(generate(args.scale, 0), ensure_ascii=False), encoding="utf-8")
-            uri = f"sqlite:///{folder / 'gross.db'}"
-            store = open_store(uri)
+            stores[f"x{args.scale:g}"] = f"sqlite:///{folder / 'gross.db'}"
+            store = open_store(stores[f"x{args.scale:g}"])
             api.init_store(store)
             api.import_paths(store, [doc])
             store.close()
-            report[f"x{args.scale:g}"] = measure(uri, folder, f"x{args.scale:g}", args.shots, chromium, launcher)
+        base_rounds: list[dict] = []
+        map_rounds: dict[str, list[dict]] = {name: [] for name in stores}
+        loads = []
+        for n in range(max(args.rounds, 1)):
+            base_rounds.append(baseline_round(folder, chromium))
+            for name, uri in stores.items():
+                map_rounds[name].append(map_round(uri, folder, name, args.shots if name != "demo" else None,
+                                                  chromium, launcher, full=n == 0))
+            loads.append(os.getloadavg()[0])
         chromium.close()
 
-    print(f"App gestartet mit: {'streamlit run ui/app.py (ohne Vorwärmen)' if args.plain else 'python -m ui.serve'}")
-    print(f"Basis (leere Streamlit-Seite): Start bis bereit {baseline['start_ms']:,.0f} ms, kalt "
-          f"{baseline['cold_ms']:,.0f} ms (CPU aller Prozesse {baseline['cold_cpu_s']:.2f} s), Wiederholung "
-          f"{baseline['rerun_ms']:,.0f} ms; Lastmittel {os.getloadavg()[0]:.1f}\n")
-    print("| Daten | Start bis bereit (ms) | kalt bis Karte (ms) | Verhältnis | CPU kalt (s) | Verhältnis | "
+    baseline = best(base_rounds)
+    report = {name: best(rounds) for name, rounds in map_rounds.items()}
+    print(f"App gestartet mit: {'streamlit run ui/app.py (ohne Vorwärmen)' if args.plain else 'python -m ui.serve'}; "
+          f"beste von {len(base_rounds)} Runden; Lastmittel (1 min) nach jeder Runde: "
+          f"{', '.join(f'{v:.1f}' for v in loads)}")
+    print(f"Basis (einzeilige Streamlit-App): Start bis bereit {baseline['start_ms']:,.0f} ms; frischer Browser "
+          f"{baseline['cold_ms']:,.0f} ms (CPU aller Prozesse {baseline['cold_cpu_s']:.2f} s); wiederkehrender "
+          f"Browser {baseline['returning_ms']:,.0f} ms (CPU {baseline['returning_cpu_s']:.2f} s); Wiederholung "
+          f"{baseline['rerun_ms']:,.0f} ms\n")
+    print("| Daten | Start bis bereit (ms) | kalt, frischer Browser (ms) | Verhältnis | CPU (s) | Verhältnis | "
+          "kalt, wiederkehrender Browser (ms) | Verhältnis | CPU (s) | Verhältnis | "
           "Wiederholung (ms) | Verhältnis | Filterwechsel (ms) | Ebene tiefer (ms) | "
           "Überlappende Beschriftungen (Bund/Land/Kreis/Ego) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    missed = []
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    missed, notes = [], []
     for name, r in report.items():
         print(f"| {name} | {r['start_ms']:,.0f} | "
               f"{r['cold_ms']:,.0f} | {r['cold_ms'] / baseline['cold_ms']:.2f} | {r['cold_cpu_s']:.2f} | "
-              f"{r['cold_cpu_s'] / baseline['cold_cpu_s']:.2f} | {r['rerun_ms']:,.0f} | "
+              f"{r['cold_cpu_s'] / baseline['cold_cpu_s']:.2f} | "
+              f"{r['returning_ms']:,.0f} | {r['returning_ms'] / baseline['returning_ms']:.2f} | "
+              f"{r['returning_cpu_s']:.2f} | {r['returning_cpu_s'] / baseline['returning_cpu_s']:.2f} | "
+              f"{r['rerun_ms']:,.0f} | "
               f"{r['rerun_ms'] / baseline['rerun_ms']:.2f} | {r['filter_ms']:,.0f} | {r['drill_ms']:,.0f} | "
               f"{r['bund_overlaps']}/{r['land_overlaps']}/{r['kreis_overlaps']}/{r['ego_overlaps']} |")
         if r["requests_outside"]:
             missed.append(f"{name}: requests left 127.0.0.1: {r['requests_outside'][:3]}")
         if any(r[f"{v}_overlaps"] for v in ("bund", "land", "kreis", "ego")):
             missed.append(f"{name}: labels overlap")
+        # The target (issue 18) is the cold start as defined: a fresh browser. The returning browser is
+        # reported next to it, against the same 1.5 s, but it does not stand in for the target.
         checks = [("rerun", r["rerun_ms"])] + ([("filter", r["filter_ms"])] if name == "demo" else
                                                [("cold", r["cold_ms"])])
         missed += [f"{name} {what}: {value:.0f} ms > {TARGETS_MS[what]} ms" for what, value in checks
                    if value > TARGETS_MS[what]]
+        if name != "demo":
+            verdict = "met" if r["returning_ms"] <= TARGETS_MS["cold"] else "missed"
+            notes.append(f"{name} returning browser: {r['returning_ms']:.0f} ms against {TARGETS_MS['cold']} ms "
+                         f"({verdict}; not the target's definition, reported beside it)")
     report["baseline"] = baseline
+    report["load_averages"] = loads
     print(json.dumps(report, indent=1, default=str))
+    for item in notes:
+        print("NOTE:", item)
     for item in missed:
         print("TARGET MISSED:", item)
     return 1 if missed else 0
