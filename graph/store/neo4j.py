@@ -271,6 +271,34 @@ def _split(rows: list, sizes: list[int], limit: int, overhead: int) -> list[list
     return out
 
 
+def _split_offsets(rows: list[list], sizes: list[int], limit: int, overhead: int,
+                   column: int) -> Iterator[tuple[list[list], int]]:
+    """:func:`_split` for rows whose `column` holds ascending audit offsets: (batch, base) with each
+    batch's offsets rewritten to count from its first (``0, 1, 5, …`` instead of ``104211, …``), which
+    leaves room for more rows; `sizes` were measured with the full offsets."""
+    current: list[list] = []
+    used = overhead
+    base = 0
+    for row, n in zip(rows, sizes):
+        offset = row[column]
+        full = len(str(offset))
+        n += 2 - full  # the separator, and the offset as counted from the batch's first
+        if current and used + n + len(str(offset - base)) > limit:
+            yield current, base
+            current, used = [], overhead
+        if not current:
+            base = offset
+            if overhead + n + 1 > limit:
+                raise InputError([Problem("--store", "-", "batch_bytes",
+                                          f"ein Eintrag braucht {n + full} Bytes, mehr als batch_bytes={limit} "
+                                          "erlaubt")])
+        row[column] = offset - base
+        current.append(row)
+        used += n + len(str(row[column]))
+    if current:
+        yield current, base
+
+
 def _sized_row(values: list, escape: bool) -> tuple[list, int]:
     """A row as sent (escaped for FalkorDB with `escape`) and its :func:`param_size`, in one pass."""
     size = 2 * (len(values) or 1)
@@ -397,21 +425,52 @@ def _node_delete(label: str) -> str:
     return f"UNWIND $r AS r MATCH (n:{_label(label)} {{id: r[0]}}) DETACH DELETE n"
 
 
-def _rel_upsert(type_: str, src: str, dst: str, keys: tuple[str, ...], audit: str | None = None) -> str:
+def _rel_upsert(type_: str, src: str, dst: str, keys: tuple[str, ...], audit: str | None = None,
+                keyed: bool = True) -> str:
+    """Upsert relationship rows ``[src, dst, key, *values]``; without `keyed` every row's key is the
+    empty one, and rows are ``[src, dst, *values]`` (the common case: three bytes less per row)."""
     name = type_
     type_, src, dst = _rel(type_, src, dst)
+    key, first = ("r[2]", 3) if keyed else ("''", 2)
     query = (f"UNWIND $r AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{dst} {{id: r[1]}}) "
-             f"MERGE (a)-[x:{type_} {{key: r[2]}}]->(b) SET x = {_props_map(keys, 3)}, x.key = r[2]")
+             f"MERGE (a)-[x:{type_} {{key: {key}}}]->(b) SET x = {_props_map(keys, first)}, x.key = {key}")
     if audit:  # the target as base.rel_target writes it
-        target = f"'{name}:' + r[0] + '->' + r[1] + CASE r[2] WHEN '' THEN '' ELSE '@' + r[2] END"
-        query += _audit_create(target, 3 + len(keys), audit, keys, 3)
+        target = f"'{name}:' + r[0] + '->' + r[1]"
+        if keyed:
+            target += " + CASE r[2] WHEN '' THEN '' ELSE '@' + r[2] END"
+        query += _audit_create(target, first + len(keys), audit, keys, first)
     return query + " RETURN count(*) AS n"
 
 
-def _rel_delete(type_: str, src: str, dst: str) -> str:
+def _rel_delete(type_: str, src: str, dst: str, keyed: bool = True) -> str:
     type_, src, dst = _rel(type_, src, dst)
-    return (f"UNWIND $r AS r MATCH (a:{src} {{id: r[0]}})-[x:{type_} {{key: r[2]}}]->(b:{dst} {{id: r[1]}}) "
+    key = "r[2]" if keyed else "''"
+    return (f"UNWIND $r AS r MATCH (a:{src} {{id: r[0]}})-[x:{type_} {{key: {key}}}]->(b:{dst} {{id: r[1]}}) "
             "DELETE x")
+
+
+def _upsert_query(kind: str, what, keys: tuple[str, ...], audit: str | None) -> str:
+    """The statement of a planned group (:meth:`Neo4jStore._plan`): kind, label or (type, source label,
+    target label, keyed), keys, audit mode."""
+    if kind == "node-":
+        return _node_delete(what)
+    if kind == "node+":
+        return _node_upsert(what, keys, audit)
+    type_, src, dst, keyed = what
+    if kind == "rel-":
+        return _rel_delete(type_, src, dst, keyed)
+    return _rel_upsert(type_, src, dst, keys, audit, keyed)
+
+
+#: FalkorDB 4.16 crashes on a request whose query text and parameters (as it splices them into the
+#: text, :func:`param_size`) pass 4,096 bytes (measured: 4,096 bytes answered, 4,100 and 4,120 crashed
+#: the server). A write statement keeps both together within this, some room below.
+FALKORDB_REQUEST_BYTES = 4000
+
+
+def _request_room(query: str, batch_bytes: int) -> int:
+    """Bytes left for the parameters of `query` in a FalkorDB request, at most `batch_bytes`."""
+    return min(batch_bytes, FALKORDB_REQUEST_BYTES - len(query.encode("utf-8")))
 
 
 _META = "MERGE (m:BuendnisnetzMeta {id: 'store'})"
@@ -433,6 +492,7 @@ class _Step:
     changes: int  # domain changes this batch carries (for progress)
     check_count: bool = False  # every row must match (rel upserts: both ends must exist)
     shared: dict | None = None  # e.g. who/when/what of the audit entries
+    base: int = 0  # audit offsets in the rows count from this one (``$s`` is the write's first number + base)
 
 
 class _Escaped(dict):
@@ -701,7 +761,18 @@ class Neo4jStore(Store):
         without = param_size({"r": []})
 
         groups: dict[tuple, tuple[list[list], list[int]]] = {}  # rows and their sizes per statement
+        queries: dict[tuple, str] = {}
         apart_size = lambda row: self._size(row) + 12  # noqa: E731 - room for the offset in seq
+        # FalkorDB: the query text counts too (FALKORDB_REQUEST_BYTES), so a statement's parameters get
+        # what its text leaves of the request, at most batch_bytes
+        apart_limit = _request_room(_AUDIT_APART, limit) if falkordb else limit
+
+        def room(key: tuple) -> int:
+            """How many bytes the parameters of the statement for `key` may take."""
+            query = queries.get(key)
+            if query is None:
+                query = queries[key] = _upsert_query(*key)
+            return _request_room(query, limit) if falkordb else limit
         apart_rows: list[dict] = []
         offset = 0  # audit numbers are given out in the order of `audit`; a split entry takes one per part
 
@@ -726,11 +797,11 @@ class Neo4jStore(Store):
                         audit_columns = [offset, _json(entry.after)]
                     row, size = _sized_row(values + audit_columns + ([before] if before is not None else []),
                                            falkordb)
-                    if with_audit + size + 2 <= limit:
+                    if with_audit + size + 2 <= room(kind + (mode,)):
                         group(kind + (mode,), row, size)
                         offset += 1
                         return
-                for part in _audit_parts(_audit_row(entry), limit, apart_size):
+                for part in _audit_parts(_audit_row(entry), apart_limit, apart_size):
                     part["seq"] = offset
                     apart_rows.append(part)
                     offset += 1
@@ -743,12 +814,14 @@ class Neo4jStore(Store):
         for j, c in enumerate(rels):
             type_, src_label, src, dst_label, dst, key = c.key
             upsert = c.props is not None
-            add(len(nodes) + j, ("rel+" if upsert else "rel-", (type_, src_label, dst_label), tuple(c.props or ())),
-                [src, dst, key, *c.props.values()] if upsert else [src, dst, key],
+            ends = [src, dst, key] if key else [src, dst]  # most relationships have no key: no column for it
+            add(len(nodes) + j, ("rel+" if upsert else "rel-", (type_, src_label, dst_label, bool(key)),
+                                 tuple(c.props or ())),
+                [*ends, *c.props.values()] if upsert else ends,
                 f"{type_}:{src}->{dst}" + (f"@{key}" if key else ""), c.props)
         if not paired:
             for entry in audit:
-                for part in _audit_parts(_audit_row(entry), limit, apart_size):
+                for part in _audit_parts(_audit_row(entry), apart_limit, apart_size):
                     part["seq"] = offset
                     apart_rows.append(part)
                     offset += 1
@@ -757,18 +830,17 @@ class Neo4jStore(Store):
         order = {"rel-": 0, "node-": 1, "node+": 2, "rel+": 3}
         for key in sorted(groups, key=lambda k: (order[k[0]], repr(k[1:]))):
             kind, what, keys, audit_mode = key
-            if kind == "node-":
-                query = _node_delete(what)
-            elif kind == "rel-":
-                query = _rel_delete(*what)
-            elif kind == "node+":
-                query = _node_upsert(what, keys, audit_mode)
-            else:
-                query = _rel_upsert(*what, keys, audit_mode)
             rows, sizes = groups[key]
-            for batch in _split(rows, sizes, limit, with_audit if audit_mode else without):
-                steps.append(_Step(query, batch, len(batch), kind == "rel+", shared if audit_mode else None))
-        return steps, batches(apart_rows, limit, apart_size), offset
+            query = queries.get(key) or _upsert_query(*key)
+            if not audit_mode:
+                for batch in _split(rows, sizes, room(key), without):
+                    steps.append(_Step(query, batch, len(batch), kind == "rel+"))
+                continue
+            # the audit offset column: after the id (nodes) or the ends (relationships) and the values
+            column = (1 if kind == "node+" else 3 if what[3] else 2) + len(keys)
+            for batch, base in _split_offsets(rows, sizes, room(key), with_audit, column):
+                steps.append(_Step(query, batch, len(batch), kind == "rel+", shared, base))
+        return steps, batches(apart_rows, apart_limit, apart_size), offset
 
     def _write(self, changes: ChangeSet, audit: list[AuditEntry], progress: Progress | None,
                expected_revision: int | None = None) -> None:
@@ -789,7 +861,7 @@ class Neo4jStore(Store):
                 params = _Escaped(step.shared or ())
                 params["r"] = step.rows
                 if step.shared is not None:
-                    params["s"] = seq
+                    params["s"] = seq + step.base
                 result = run(step.query, params)
                 if step.check_count and result and result[0]["n"] != len(step.rows):
                     raise RuntimeError(f"{len(step.rows) - result[0]['n']} Beziehung(en) verweisen auf Knoten, "
