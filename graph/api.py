@@ -195,12 +195,16 @@ def _import_records(store: Store, records: list[RawRecord], user: User, action: 
         existing, revision = store.read_with_revision()
         # names instead of ids (graph/io/resolve.py), looked up only among what this user may see
         visible = scope(existing, user)
-        resolved = resolve_names(records, existing, lambda: visible)  # noqa: B023 (called at once)
         # An administrator's import (check_write passes all of it) straight to rows when it can
         # (graph/rowimport.py: the same rows, audit, counts and warnings; None: the full way below,
-        # which finds and words every problem).
+        # which finds and words every problem). Names are resolved only when a reference is not an id.
         apply_rows = getattr(store, "apply_rows", None) if user.role == "admin" else None
-        rows = plan_rows(resolved, existing, visible) if apply_rows is not None else None
+        rows = plan_rows(records, existing, visible, unresolved=True) if apply_rows is not None else None
+        resolved = records
+        if rows is None:  # names instead of ids (graph/io/resolve.py), looked up among what this user may see
+            resolved = resolve_names(records, existing, lambda: visible)  # noqa: B023 (called at once)
+            if apply_rows is not None and any(new is not old for new, old in zip(resolved, records, strict=True)):
+                rows = plan_rows(resolved, existing, visible)
         if apply_rows is not None and rows is not None:
             if erased := erased_problems(store, rows.people, resolved):
                 raise InputError(erased)

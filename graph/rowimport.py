@@ -25,6 +25,7 @@ import orjson
 
 from . import chance
 from .errors import Problem
+from .io.resolve import AGS, NAMED_LISTS, REFERENCES
 from .model import ALL_LISTS, ENTITY_LISTS, Dataset
 from .store.base import rel_target
 from .store.graphmap import LABELS, plan_upsert
@@ -84,13 +85,47 @@ class RowPlan:
                                   for x in self.rel_audit[start:start + size]]) + "]"
 
 
+def _names_settled(run: _Run, by_list: dict[str, list[RawRecord]]) -> bool:
+    """Whether :func:`graph.io.resolve.resolve_names` would leave the records as they are, as far as the
+    row lists' own checks do not tell (they take only references to ids stored or created).
+
+    It would when every record of a list that names may refer to has an id without spaces around
+    it (then the ids validation knows as tried are the ids resolve_names knows as created), and
+    every reference of the short lists is such an id, empty, or an AGS.
+    """
+    created: dict[str, set[str]] = {}
+    for list_name in NAMED_LISTS:
+        created[list_name] = ids = set()
+        for record in by_list[list_name]:
+            ident = record.data.get("id")
+            if type(ident) is not str or ident != ident.strip():
+                return False
+            ids.add(ident)
+    for (list_name, field_name), lists in REFERENCES.items():
+        if list_name in ROW_LISTS or not by_list[list_name]:
+            continue
+        known = set().union(*(getattr(run.existing, name) for name in lists), *(created[name] for name in lists))
+        for record in by_list[list_name]:
+            value = record.data.get(field_name)
+            if (isinstance(value, str) and value not in known and value.strip()
+                    and not (lists == ("municipalities",) and AGS.match(value.strip()))):
+                return False
+    return True
+
+
 class _Undecided(Exception):
     """A record or item the row path leaves to the full path."""
 
 
-def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | None = None) -> RowPlan | None:
+def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | None = None, *,
+              unresolved: bool = False) -> RowPlan | None:
     """The rows an administrator's import of `records` writes on top of `existing`, or None
-    when the full path has to decide (see the module docstring). `visible` is what the user sees."""
+    when the full path has to decide (see the module docstring). `visible` is what the user sees.
+
+    With `unresolved`, `records` have not been through :func:`graph.io.resolve.resolve_names`; then
+    a plan also means that it would have left every record as it is (every reference an id stored
+    or created by the import), else None.
+    """
     run = _Run(existing, existing if visible is None else visible, set())
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     by_list: dict[str, list[RawRecord]] = {name: [] for name in ALL_LISTS}
@@ -104,6 +139,8 @@ def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | No
         if list_name in entity_lists:
             ident = data.get("id", "")
             attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
+    if unresolved and not _names_settled(run, by_list):
+        return None
     for list_name, check in _SHORT_CHECKS:  # as validate() checks them
         fast = _FAST_CHECKS.get(list_name)
         for record in by_list[list_name]:

@@ -224,3 +224,25 @@ def test_only_an_administrator_takes_the_row_path(tmp_path, monkeypatch, paths):
     assert outcome(store, doc, user=coordinator)[0] == "ok"
     assert paths["taken"] == taken and paths["declined"] == 0  # access rules: the full path, not even tried
     store.close()
+
+
+def named(change):
+    doc = json.loads(json.dumps(VARIED))
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize("doc", [
+    named(lambda d: d["actors"][0].update(institution="Jugendamt Flensburg (Flensburg)")),  # ambiguous: a problem
+    named(lambda d: d["actors"][4].update(institution="Schule „Nord“ \\ Zweig")),  # a name in a long list
+    named(lambda d: d["ties"].append({"source": "Noch Jemand", "target": "Ohne Rolle"})),
+    named(lambda d: d["offers"][0].update(alliance="Bündnis Süd")),  # a name in a short list
+    named(lambda d: (d["alliances"].append({"id": " zz ", "name": "Z", "municipality": "01001"}),
+                     d["alliances"].append({"id": "b-other", "name": "zz", "municipality": "01002"}),
+                     d["offers"][0].update(alliance="zz"))),  # "zz" is no id resolve_names knows: a name
+    named(lambda d: d["memberships"].append({"member": "Ohne Rolle", "alliance": "b2", "since": "2020-01-01"})),
+], ids=["ambiguous", "long-list", "tie", "short-list", "spaced-id", "membership"])
+def test_names_are_resolved_the_same_way(doc, tmp_path, monkeypatch, paths):
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, lambda store: [outcome(store, doc)])
+    assert rows == full
+    assert rows_dump == full_dump

@@ -47,8 +47,10 @@ for (_list, _field), _lists in REFERENCES.items():
     _FIELDS_OF[_list] = (*_FIELDS_OF.get(_list, ()), (_field, _lists))
 _KIND = {"actors": "Person", "institutions": "Einrichtung", "alliances": "Bündnis",
          "service_offices": "Servicebüro", "municipalities": "Kommune"}
+#: The lists whose items a reference may name (graph/rowimport.py checks names against them too).
+NAMED_LISTS = tuple(_KIND)
 _QUALIFIED = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
-_AGS = re.compile(r"^\d{5}(\d{3})?$")
+AGS = re.compile(r"^\d{5}(\d{3})?$")
 MAX_CANDIDATES = 5
 
 
@@ -138,7 +140,7 @@ def resolve_names(records: list[RawRecord], full: Dataset,
             if not isinstance(value, str) or value in known or not value.strip():
                 continue
             lists = REFERENCES[(record.list_name, field_name)]
-            if lists == ("municipalities",) and _AGS.match(value.strip()):
+            if lists == ("municipalities",) and AGS.match(value.strip()):
                 continue  # an AGS: validation says whether it exists
             if index is None:
                 seen = visible() if callable(visible) else (visible if visible is not None else full)
