@@ -13,13 +13,13 @@ from pathlib import Path
 from .access import ADMIN, AccessDenied, User, check_dismissal, check_write, record_origins, scope
 from .collector import collector_paused
 from .errors import InputError, Problem, StoreBusy
-from .io import read_paths
-from .io.exchange import records_from_document
+from .io import read_paths, read_single_document
+from .io.exchange import document_lists
 from .io.resolve import resolve_names
 from .model import Dataset
 from .privacy import erased_problems
 from .reference import reference_document
-from .rowimport import plan_rows
+from .rowimport import Lists, plan_rows
 from .store import Store, plan_upsert
 from .store.base import Progress, StaleRevision
 from .validate import RawRecord, validate
@@ -186,27 +186,27 @@ def import_records(store: Store, records: list[RawRecord], *, user: User | str =
     :class:`~graph.access.AccessDenied` when the user may not write an item; then nothing is written.
     """
     with collector_paused():
-        return _import_records(store, records, as_user(user), action, dry_run, progress, before_write)
+        return _import_lists(store, Lists.of_records(records), as_user(user), action, dry_run, progress,
+                             before_write)
 
 
-def _import_records(store: Store, records: list[RawRecord], user: User, action: str, dry_run: bool,
-                    progress: Progress | None, before_write: Callable[[], None] | None) -> ImportResult:
+def _import_lists(store: Store, lists: Lists, user: User, action: str, dry_run: bool,
+                  progress: Progress | None, before_write: Callable[[], None] | None) -> ImportResult:
     for _ in range(WRITE_ATTEMPTS):
         existing, revision = store.read_with_revision()
-        # names instead of ids (graph/io/resolve.py), looked up only among what this user may see
         visible = scope(existing, user)
         # An administrator's import (check_write passes all of it) straight to rows when it can
         # (graph/rowimport.py: the same rows, audit, counts and warnings; None: the full way below,
         # which finds and words every problem). Names are resolved only when a reference is not an id.
         apply_rows = getattr(store, "apply_rows", None) if user.role == "admin" else None
-        rows = plan_rows(records, existing, visible, unresolved=True) if apply_rows is not None else None
-        resolved = records
+        rows = plan_rows(lists, existing, visible, unresolved=True) if apply_rows is not None else None
         if rows is None:  # names instead of ids (graph/io/resolve.py), looked up among what this user may see
+            records = lists.records()
             resolved = resolve_names(records, existing, lambda: visible)  # noqa: B023 (called at once)
             if apply_rows is not None and any(new is not old for new, old in zip(resolved, records, strict=True)):
                 rows = plan_rows(resolved, existing, visible)
         if apply_rows is not None and rows is not None:
-            if erased := erased_problems(store, rows.people, resolved):
+            if erased := erased_problems(store, rows.people, lists.records_of("actors")):
                 raise InputError(erased)
             result = ImportResult(rows.counts, rows.warnings, rows.changes, dry_run)
             if dry_run:
@@ -218,6 +218,7 @@ def _import_records(store: Store, records: list[RawRecord], user: User, action: 
                 return result
             except StaleRevision:
                 continue
+        # the full path (rows is None, so records and resolved are set above)
         validated = validate(resolved, existing, visible=visible)
         if erased := erased_problems(store, validated.dataset, resolved):
             raise InputError(erased)
@@ -244,14 +245,24 @@ def _import_records(store: Store, records: list[RawRecord], user: User, action: 
 
 def import_paths(store: Store, paths: list[str | Path], **kwargs) -> ImportResult:
     """Import JSON, CSV and XLSX files together as one all-or-nothing write."""
-    with collector_paused():
-        records = read_paths(paths)
     kwargs.setdefault("action", "import " + " ".join(Path(p).name for p in paths))
+    with collector_paused():
+        document = read_single_document(paths)  # one JSON file: its lists as they are (records when needed)
+        if document is not None:
+            return _import(store, Lists.of_document(*document), **kwargs)
+        records = read_paths(paths)
     return import_records(store, records, **kwargs)
 
 
 def import_document(store: Store, doc: dict, source: str, **kwargs) -> ImportResult:
-    return import_records(store, records_from_document(doc, source), **kwargs)
+    return _import(store, Lists.of_document(document_lists(doc, source), source), **kwargs)
+
+
+def _import(store: Store, lists: Lists, *, user: User | str = DEFAULT_USER, action: str = "import",
+            dry_run: bool = False, progress: Progress | None = None,
+            before_write: Callable[[], None] | None = None) -> ImportResult:
+    with collector_paused():
+        return _import_lists(store, lists, as_user(user), action, dry_run, progress, before_write)
 
 
 def init_store(store: Store, *, user: User | str = DEFAULT_USER) -> ImportResult:

@@ -77,11 +77,14 @@ def erase_person(store: Store, person_id: str, *, user: User) -> int:
 def erased_problems(store: Store, incoming: Dataset | Collection[str], records) -> list[Problem]:
     """An import must not recreate an erased person (e.g. from an old export): one problem per such id.
 
-    `incoming` is what the import writes, or just the ids of the persons in it.
+    `incoming` is what the import writes, or just the ids of the persons in it; `records` the
+    import's records (those of persons suffice).
     """
     ledger = store.erasure_ledger()
     people = incoming.actors if isinstance(incoming, Dataset) else incoming
     hits = ledger.matches(people) if ledger is not None else set()
+    if not hits:
+        return []  # (`records` may be made as they are read: none is needed)
     return [Problem(r.file, r.line, "id", "diese Person wurde gelöscht (DSGVO Art. 17) und darf nicht wieder "
                     "angelegt werden; bitte eine neue Kennung verwenden")
             for r in records if r.list_name == "actors" and isinstance(r.data, dict)

@@ -19,6 +19,7 @@ the demo, synthetic and broken data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
@@ -85,7 +86,47 @@ class RowPlan:
                                   for x in self.rel_audit[start:start + size]]) + "]"
 
 
-def _names_settled(run: _Run, by_list: dict[str, list[RawRecord]]) -> bool:
+class Lists:
+    """An import's input by list: the items as read (field dicts), and their records when needed.
+
+    From a JSON document the row path reads the items as they are and makes a
+    :class:`~graph.validate.RawRecord` only for what the full checks, a warning or the full path needs.
+    """
+
+    def __init__(self, items: dict[str, list], record: Callable[[str, int], RawRecord],
+                 records: Callable[[], list[RawRecord]]):
+        self.items = items
+        self.record = record  # (list name, index) -> its record
+        self._records = records
+        self._all: list[RawRecord] | None = None
+
+    @classmethod
+    def of_records(cls, records: list[RawRecord]) -> Lists:
+        grouped: dict[str, list[RawRecord]] = {}
+        for record in records:
+            grouped.setdefault(record.list_name, []).append(record)
+        return cls({name: [r.data for r in group] for name, group in grouped.items()},
+                   lambda name, index: grouped[name][index], lambda: records)
+
+    @classmethod
+    def of_document(cls, lists: dict[str, list], source: str) -> Lists:
+        """`lists` as :func:`graph.io.exchange.document_lists` gives them."""
+        return cls(lists, lambda name, index: RawRecord(name, source, f"{name}[{index}]", lists[name][index]),
+                   lambda: [RawRecord(name, source, f"{name}[{index}]", item)
+                            for name, items in lists.items() for index, item in enumerate(items)])
+
+    def records(self) -> list[RawRecord]:
+        """All records in input order (what the readers give and the full path takes)."""
+        if self._all is None:
+            self._all = self._records()
+        return self._all
+
+    def records_of(self, list_name: str):
+        """The records of one list, in order, made as they are asked for."""
+        return (self.record(list_name, index) for index in range(len(self.items.get(list_name, ()))))
+
+
+def _names_settled(run: _Run, items: dict[str, list[dict]]) -> bool:
     """Whether :func:`graph.io.resolve.resolve_names` would leave the records as they are, as far as the
     row lists' own checks do not tell (they take only references to ids stored or created).
 
@@ -96,17 +137,17 @@ def _names_settled(run: _Run, by_list: dict[str, list[RawRecord]]) -> bool:
     created: dict[str, set[str]] = {}
     for list_name in NAMED_LISTS:
         created[list_name] = ids = set()
-        for record in by_list[list_name]:
-            ident = record.data.get("id")
+        for data in items[list_name]:
+            ident = data.get("id")
             if type(ident) is not str or ident != ident.strip():
                 return False
             ids.add(ident)
     for (list_name, field_name), lists in REFERENCES.items():
-        if list_name in ROW_LISTS or not by_list[list_name]:
+        if list_name in ROW_LISTS or not items[list_name]:
             continue
         known = set().union(*(getattr(run.existing, name) for name in lists), *(created[name] for name in lists))
-        for record in by_list[list_name]:
-            value = record.data.get(field_name)
+        for data in items[list_name]:
+            value = data.get(field_name)
             if (isinstance(value, str) and value not in known and value.strip()
                     and not (lists == ("municipalities",) and AGS.match(value.strip()))):
                 return False
@@ -117,43 +158,43 @@ class _Undecided(Exception):
     """A record or item the row path leaves to the full path."""
 
 
-def plan_rows(records: list[RawRecord], existing: Dataset, visible: Dataset | None = None, *,
+def plan_rows(source: Lists | list[RawRecord], existing: Dataset, visible: Dataset | None = None, *,
               unresolved: bool = False) -> RowPlan | None:
-    """The rows an administrator's import of `records` writes on top of `existing`, or None
+    """The rows an administrator's import of `source` writes on top of `existing`, or None
     when the full path has to decide (see the module docstring). `visible` is what the user sees.
 
-    With `unresolved`, `records` have not been through :func:`graph.io.resolve.resolve_names`; then
+    With `unresolved`, the records have not been through :func:`graph.io.resolve.resolve_names`; then
     a plan also means that it would have left every record as it is (every reference an id stored
     or created by the import), else None.
     """
+    lists = source if isinstance(source, Lists) else Lists.of_records(source)
     run = _Run(existing, existing if visible is None else visible, set())
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
-    by_list: dict[str, list[RawRecord]] = {name: [] for name in ALL_LISTS}
-    attempted, entity_lists = run.attempted, frozenset(ENTITY_LISTS)
-    for record in records:  # as validate() does: records by list, and the ids the input tries to define
-        list_name, data = record.list_name, record.data
-        items = by_list.get(list_name)
-        if items is None or type(data) is not dict:
+    items: dict[str, list[dict]] = {name: [] for name in ALL_LISTS}
+    attempted = run.attempted
+    for list_name, group in lists.items.items():  # as validate() does: the ids the input tries to define
+        if list_name not in items or not all(type(data) is dict for data in group):
             return None
-        items.append(record)
-        if list_name in entity_lists:
-            ident = data.get("id", "")
-            attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
-    if unresolved and not _names_settled(run, by_list):
+        items[list_name] = group
+        if list_name in ENTITY_LISTS:
+            for data in group:
+                ident = data.get("id", "")
+                attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
+    if unresolved and not _names_settled(run, items):
         return None
     for list_name, check in _SHORT_CHECKS:  # as validate() checks them
         fast = _FAST_CHECKS.get(list_name)
-        for record in by_list[list_name]:
+        for record in lists.records_of(list_name):
             if fast is None or not fast(run, record):
                 check(run, record)
     if run.problems:
         return None
     try:
-        rows = _Rows(run)
-        rows.institutions(by_list["institutions"])
-        rows.actors(by_list["actors"])
-        rows.memberships(by_list["memberships"])
-        rows.ties(by_list["ties"])
+        rows = _Rows(run, lists)
+        rows.institutions(items["institutions"])
+        rows.actors(items["actors"])
+        rows.memberships(items["memberships"])
+        rows.ties(items["ties"])
         return rows.plan()
     except (_Undecided, orjson.JSONEncodeError):  # orjson: a value only the full path's encoder writes
         return None
@@ -167,14 +208,15 @@ class _Rows:
     relationship properties, which repeats, is made once per distinct value.
     """
 
-    def __init__(self, run: _Run):
+    def __init__(self, run: _Run, lists: Lists):
         self.run = run
+        self.lists = lists
         self.institution_rows: list[NodeRow] = []
         self.actor_rows: list[NodeRow] = []
         self.owned: dict[str, list[RelRow]] = {"Institution": [], "Actor": []}
         self.member_rows: list[RelRow] = []
         self.tie_rows: list[RelRow] = []
-        self.incoming: dict[str, list] = {"institutions": [], "actors": []}  # (id, name, place, record)
+        self.incoming: dict[str, list] = {"institutions": [], "actors": []}  # (id, name, place, index)
         self.people: dict[str, None] = {}
         self.json: dict[tuple, str] = {}  # relationship properties -> their JSON
         self.tried: dict[str, set[str]] | None = None  # list -> ids the input tries to define
@@ -198,14 +240,13 @@ class _Rows:
                 self.json[key] = text
         return text
 
-    def institutions(self, records: list[RawRecord]) -> None:
+    def institutions(self, items: list[dict]) -> None:
         fast, stored, stored_people = self.run.fast, self.run.existing.institutions, self.run.existing.actors
         ident_of, text, ids = fast.ident, fast.text, fast.ids
         places = self._known("municipalities")
         seen: set[str] = set()
         rows, owned, incoming = self.institution_rows, self.owned["Institution"], self.incoming["institutions"]
-        for record in records:
-            data = record.data
+        for index, data in enumerate(items):
             ident = ident_of(data.get("id"))
             name = text(data.get("name"))
             type_, sector = data.get("type"), data.get("sector")
@@ -220,9 +261,9 @@ class _Rows:
             rows.append(("Institution", ident, _dumps({"name": name, "sector": sector, "type": type_})))
             if municipality:
                 owned.append(("LOCATED_IN", "Institution", ident, "Municipality", municipality, "", "{}"))
-            incoming.append((ident, name, municipality, record))
+            incoming.append((ident, name, municipality, index))
 
-    def actors(self, records: list[RawRecord]) -> None:
+    def actors(self, items: list[dict]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.actors
         ident_of, text, boolean, ids = fast.ident, fast.text, fast.boolean, fast.ids
@@ -231,8 +272,7 @@ class _Rows:
         places, employers = self._known("municipalities"), self._known("institutions")
         people = self.people
         found = []
-        for record in records:
-            data = record.data
+        for index, data in enumerate(items):
             ident = ident_of(data.get("id"))
             name = text(data.get("name"))
             role = data.get("role")
@@ -252,7 +292,7 @@ class _Rows:
                     or ident in people or ident in stored or ident in institutions or ident in stored_institutions):
                 raise _Undecided
             people[ident] = None
-            found.append((ident, name, role, institution, municipality, youth, pseudonym, record))
+            found.append((ident, name, role, institution, municipality, youth, pseudonym, index))
         # what _kind_fast finds for them (no id is both, or the loops above gave up)
         fast.kinds.update(dict.fromkeys(institutions, "institution"))
         fast.kinds.update(dict.fromkeys(people, "actor"))
@@ -261,7 +301,7 @@ class _Rows:
         used |= {f[6] for f in found if f[6]}
         rng = chance.source()
         rows, owned, incoming = self.actor_rows, self.owned["Actor"], self.incoming["actors"]
-        for ident, name, role, institution, municipality, youth, pseudonym, record in found:
+        for ident, name, role, institution, municipality, youth, pseudonym, index in found:
             if youth and not pseudonym:
                 pseudonym = fresh_pseudonym(rng, used)
             props = {"name": name, "is_refugee_youth": youth}  # graphmap._actor_props: no None
@@ -274,9 +314,9 @@ class _Rows:
                 owned.append(("WORKS_AT", "Actor", ident, "Institution", institution, "", "{}"))
             if municipality:
                 owned.append(("LIVES_IN", "Actor", ident, "Municipality", municipality, "", "{}"))
-            incoming.append((ident, name, municipality, record))
+            incoming.append((ident, name, municipality, index))
 
-    def memberships(self, records: list[RawRecord]) -> None:
+    def memberships(self, items: list[dict]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.memberships
         ident_of, iso, text, ids, kinds = fast.ident, fast.iso, fast.text, fast.ids, fast.kinds
@@ -284,8 +324,7 @@ class _Rows:
         props_json = self._props_json
         seen: set[tuple[str, str, str]] = set()
         rows = self.member_rows
-        for record in records:
-            data = record.data
+        for data in items:
             member, alliance = data.get("member"), data.get("alliance")
             since, until = iso(data.get("since")), iso(data.get("until"))
             role = data.get("role")
@@ -310,15 +349,14 @@ class _Rows:
             rows.append(("MEMBER_OF", "Actor" if kind == "actor" else "Institution", member, "Alliance", alliance,
                          since or "", props_json((since, until, role), props)))
 
-    def ties(self, records: list[RawRecord]) -> None:
+    def ties(self, items: list[dict]) -> None:
         run = self.run
         fast, stored, kinds = run.fast, run.existing.ties, run.fast.kinds
         isos, iso = fast.isos, fast.iso
         props_json = self._props_json
         seen: set[tuple[str, str]] = set()
         rows = self.tie_rows
-        for record in records:
-            data = record.data
+        for data in items:
             source, target = data.get("source"), data.get("target")
             kind = kinds.get(source) if type(source) is str else None
             if kind is None and (kind := _kind_fast(run, source)) is None:
@@ -408,7 +446,8 @@ class _Rows:
             rels += owned
         rels += self.member_rows
         rels += self.tie_rows
-        return RowPlan(counts, duplicate_warnings(run.visible, self.incoming), self.people, nodes, rels, deletes,
+        return RowPlan(counts, duplicate_warnings(run.visible, self.incoming, self.lists.record), self.people, nodes,
+                       rels, deletes,
                        [x for label in LABELS for x in node_audit[label]],
                        [x for label in LABELS for x in rel_audit[label]] + self.member_rows + self.tie_rows)
 

@@ -844,26 +844,27 @@ def _keep_real_names(run: _Run) -> None:
 def _duplicate_warnings(run: _Run) -> None:
     """Likely duplicates: same name in the same municipality under another id (only among what the user sees)."""
     run.warnings += duplicate_warnings(run.visible, {
-        list_name: [(item.id, item.name, item.municipality, run.seen[(list_name, item.id)])
+        list_name: [(item.id, item.name, item.municipality, item.id)
                     for item in getattr(run.incoming, list_name).values()]
-        for list_name in ("institutions", "actors")})
+        for list_name in ("institutions", "actors")}, lambda list_name, ident: run.seen[(list_name, ident)])
 
 
-def duplicate_warnings(visible: Dataset, incoming: dict) -> list[Problem]:
-    """:func:`_duplicate_warnings` of incoming ``(id, name, municipality, record)`` per list (institutions, actors)."""
+def duplicate_warnings(visible: Dataset, incoming: dict, record_of) -> list[Problem]:
+    """:func:`_duplicate_warnings` of incoming ``(id, name, municipality, where)`` per list (institutions,
+    actors); ``record_of(list name, where)`` is the record a warning names."""
     warnings = []
     for list_name, label in (("institutions", "Einrichtung"), ("actors", "Person")):
         index: dict[tuple[str, str | None], str] = {}
         for item in getattr(visible, list_name).values():
             index[(item.name.casefold(), item.municipality)] = item.id
-        for ident, name, municipality, record in incoming[list_name]:
+        for ident, name, municipality, where in incoming[list_name]:
             key = (name.casefold(), municipality)
-            other = index.get(key)
-            if other is not None and other != ident:
+            other = index.setdefault(key, ident)
+            if other != ident:
+                record = record_of(list_name, where)
                 warnings.append(Problem(record.file, record.line, "name",
                                         f"mögliches Duplikat: {label} {_echo(ident)} und {_echo(other)} "
                                         f"heißen gleich am selben Ort"))
-            index.setdefault(key, ident)
     return warnings
 
 

@@ -246,3 +246,31 @@ def test_names_are_resolved_the_same_way(doc, tmp_path, monkeypatch, paths):
     (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, lambda store: [outcome(store, doc)])
     assert rows == full
     assert rows_dump == full_dump
+
+
+def test_files_import_the_same_way(tmp_path, monkeypatch, paths):
+    """A JSON file (read as lists, records made only when needed) and a CSV export (records)."""
+    doc = synthetic()
+    source = tmp_path / "daten.json"
+    source.write_text(json.dumps({"format": "buendnisnetz/1", **doc}, ensure_ascii=False), encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'src.db'}")
+    api.init_store(store)
+    api.import_document(store, doc, "doc.json")
+    api.export(store, "csv", tmp_path / "csv")
+    store.close()
+    broken = tmp_path / "kaputt.json"
+    broken.write_text(json.dumps({**doc, "ties": [*doc["ties"], {"source": "x", "target": "y"}]}), encoding="utf-8")
+
+    def steps(store):
+        out = []
+        for path in (source, tmp_path / "csv", broken):
+            try:
+                result = api.import_paths(store, [path])
+                out.append(("ok", list(result.counts.items()), [str(w) for w in result.warnings], result.changes))
+            except InputError as exc:
+                out.append(("problems", [str(p) for p in exc.problems]))
+        return out
+
+    (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, steps)
+    assert rows == full and rows[0][0] == "ok" and rows[2][0] == "problems"
+    assert rows_dump == full_dump

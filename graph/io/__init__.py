@@ -52,3 +52,24 @@ def read_paths(paths: list[str | Path]) -> list[RawRecord]:
     if problems:
         raise InputError(problems)
     return records
+
+
+def read_single_document(paths: list[str | Path]) -> tuple[dict[str, list], str] | None:
+    """The lists of the exchange document when `paths` is exactly one JSON file (as
+    :func:`graph.io.exchange.document_lists` gives them, with the file name as source), else None.
+
+    Problems are raised as :func:`read_paths` raises them for that file.
+    """
+    from . import exchange
+
+    if len(paths) != 1:
+        return None
+    path = Path(paths[0])
+    if path.suffix.lower() != ".json" or path.is_dir():
+        return None
+    try:
+        return exchange.document_lists(exchange.read_document(path), str(path)), str(path)
+    except InputError as exc:
+        raise InputError(exc.problems) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), "-", "-", f"nicht lesbar: {exc.strerror or exc}")]) from None

@@ -33,13 +33,23 @@ FIELDS = {
 
 def records_from_document(doc, source: str) -> list[RawRecord]:
     """Raw records from a parsed exchange document; locations are JSON paths like ``actors[3]``."""
+    return [RawRecord(name, source, f"{name}[{index}]", item)
+            for name, items in document_lists(doc, source).items() for index, item in enumerate(items)]
+
+
+def document_lists(doc, source: str) -> dict[str, list]:
+    """The lists of a parsed exchange document by name, in its order (the items not yet checked).
+
+    Raises :class:`InputError` for what is wrong with the document itself (not an object, an
+    unknown format or list, a list that is none).
+    """
     if not isinstance(doc, dict):
         raise InputError([Problem(source, "$", "-", "erwartet ein JSON-Objekt mit Listen")])
     problems = []
     fmt = doc.get("format")
     if fmt is not None and fmt != FORMAT:
         problems.append(Problem(source, "$.format", "format", f"unbekanntes Format {fmt!r}, erwartet {FORMAT!r}"))
-    records = []
+    lists = {}
     for name, items in doc.items():
         if name in ("format", SURVEY_WAVES):
             continue
@@ -51,27 +61,30 @@ def records_from_document(doc, source: str) -> list[RawRecord]:
         if not isinstance(items, list):
             problems.append(Problem(source, f"$.{name}", name, "muss eine Liste sein"))
             continue
-        for index, item in enumerate(items):
-            records.append(RawRecord(name, source, f"{name}[{index}]", item))
+        lists[name] = items
     if problems:
         raise InputError(problems)
-    return records
+    return lists
 
 
 def read_json(path: Path) -> list[RawRecord]:
+    return records_from_document(read_document(path), str(path))
+
+
+def read_document(path: Path):
+    """The parsed JSON of an exchange file; what is not readable JSON raises :class:`InputError`."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(str(path), "-", "-", f"keine UTF-8-Datei ({exc.reason})")]) from exc
     try:
-        doc = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(str(path), str(exc.lineno), "-", f"kein gültiges JSON: {exc.msg}")]) from exc
     except RecursionError as exc:
         raise InputError([Problem(str(path), "-", "-", "kein gültiges JSON: zu tief verschachtelt")]) from exc
     except ValueError as exc:  # e.g. an integer with more digits than Python converts (4300)
         raise InputError([Problem(str(path), "-", "-", f"kein gültiges JSON: {str(exc)[:120]}")]) from exc
-    return records_from_document(doc, str(path))
 
 
 def _value(value):
