@@ -64,3 +64,12 @@ def test_summaries_of_chosen_alliances(synthetic):
     as_of = date(2026, 11, 1)
     assert check_summaries(synthetic, as_of, alliance_ids=chosen) == [
         summarize(r) for r in check_alliances(synthetic, as_of, alliance_ids=chosen)]
+
+
+def test_summaries_from_the_facts_the_suggestion_network_gathered(synthetic):
+    """suggest --all hands the health check what its network knows of every member: the same summaries."""
+    from graph.suggest import build_network
+
+    as_of = date(2026, 11, 1)
+    facts = build_network(synthetic, as_of).member_facts()
+    assert check_summaries(synthetic, as_of, facts=facts) == check_summaries(synthetic, as_of)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import InputError, NotFound, Problem
 from ..model import Dataset, Membership, Offer
@@ -32,7 +32,7 @@ from .network import member_ties
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "german_date",
+__all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "MemberFacts", "german_date",
            "member_network", "months_before", "select_alliances"]
 
 #: exact key order of one ``health --format json`` item (docs/design.md, Status and score)
@@ -152,12 +152,14 @@ class AllianceIndex:
         membership starting or ending (alliances without such a day are missing).
 
     ``place``, ``youth_voice`` and ``administration`` ask the shared rules once per
-    member, however many alliances it belongs to.
+    member, however many alliances it belongs to; `facts` may bring their answers for many
+    members at once (:class:`MemberFacts`, e.g. from the suggestion network).
     """
 
-    def __init__(self, ds: Dataset, as_of: date):
+    def __init__(self, ds: Dataset, as_of: date, facts: MemberFacts | None = None):
         self.ds = ds
         self.as_of = as_of
+        self.facts = facts
         self.memberships: dict[str, list[Membership]] = defaultdict(list)
         self.alliances_of: dict[str, set[str]] = defaultdict(set)
         self.offers: dict[str, list[Offer]] = defaultdict(list)
@@ -196,7 +198,21 @@ class AllianceIndex:
     def place(self) -> Callable[[str], str | None]:
         ds = self.ds
         memo = _Memo(ds.municipality_of_member)
-        memo.update({member: ds.municipality_of_member(member) for member in self.alliances_of})
+        if self.facts is not None:
+            memo.update(self.facts.place)
+        else:
+            memo.update({member: ds.municipality_of_member(member) for member in self.alliances_of})
+        return memo.__getitem__
+
+    @cached_property
+    def unit(self) -> Callable[[str], str]:
+        """:meth:`graph.model.Dataset.unit_of` of a member."""
+        ds = self.ds
+        memo = _Memo(ds.unit_of)
+        if self.facts is not None:
+            memo.update(self.facts.unit)
+        else:
+            memo.update({member: ds.unit_of(member) for member in self.alliances_of})
         return memo.__getitem__
 
     @cached_property
@@ -209,12 +225,31 @@ class AllianceIndex:
 
     @cached_property
     def _voices_and_administrations(self) -> tuple[_Memo, _Memo]:
-        ds, current = self.ds, list(self.alliances_of)
-        voices, administrations = voices_and_administrations(ds, current)
+        ds = self.ds
         voice, administration = _Memo(partial(gives_youth_voice, ds)), _Memo(partial(is_administration, ds))
-        voice.update(zip(current, voices))
-        administration.update(zip(current, administrations))
+        if self.facts is not None:
+            voice.update(self.facts.voice)
+            administration.update(self.facts.administration)
+        else:
+            current = list(self.alliances_of)
+            voices, administrations = voices_and_administrations(ds, current)
+            voice.update(zip(current, voices))
+            administration.update(zip(current, administrations))
         return voice, administration
+
+
+class MemberFacts(NamedTuple):
+    """What the shared rules say of many members, computed by someone who had to ask anyway.
+
+    Each maps member ids (persons and institutions; any subset) to the answer of
+    :meth:`~graph.model.Dataset.municipality_of_member`, :meth:`~graph.model.Dataset.unit_of`,
+    :func:`graph.rules.gives_youth_voice` and :func:`graph.rules.is_administration`.
+    """
+
+    place: Mapping[str, str | None]
+    unit: Mapping[str, str]
+    voice: Mapping[str, bool]
+    administration: Mapping[str, bool]
 
 
 class _Memo(dict):

@@ -29,7 +29,7 @@ from ..collector import collector_paused
 from ..model import Dataset, kreis_of
 from ..partners import partner_sector
 from ..rules import status_of, status_rank
-from .base import AllianceIndex, AllianceReport, HealthConfig, _Memo, months_before, select_alliances
+from .base import AllianceIndex, AllianceReport, HealthConfig, MemberFacts, _Memo, months_before, select_alliances
 from .flags import FLAG_SEVERITY, leaving_members
 from .network import cut_vertices, member_ties, top_member
 from .scoring import score_parts
@@ -68,8 +68,11 @@ SUMMARY_CODES = ("BELOW_MIN_PARTNERS", "AT_RISK", "SINGLE_SECTOR", "NO_YOUTH_VOI
 
 
 def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None,
-                    alliance_ids: Iterable[str] | None = None) -> list[HealthSummary]:
+                    alliance_ids: Iterable[str] | None = None, *,
+                    facts: MemberFacts | None = None) -> list[HealthSummary]:
     """:func:`~graph.health.check_alliances` as summaries, in the same order, without messages.
+
+    `facts` may bring the rules' answers for the members (:class:`~graph.health.base.MemberFacts`).
 
     Examples
     --------
@@ -83,16 +86,14 @@ def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None
     config = config or HealthConfig()
     ids = select_alliances(ds, as_of, alliance_ids)
     with collector_paused():  # many small acyclic objects (graph.collector)
-        index = AllianceIndex(ds, as_of)
-        # per current member and per unit, asked once however many alliances they are in
-        unit = {m: ds.unit_of(m) for m in index.alliances_of}
-        sector = _Memo(lambda u: partner_sector(ds, u)).__getitem__
+        index = AllianceIndex(ds, as_of, facts)
+        sector = _Memo(lambda u: partner_sector(ds, u)).__getitem__  # per unit, asked once
         dormant_since = months_before(as_of, config.dormant_months)
         # AT_RISK needs a current membership ending before the horizon (leaving_members): only these alliances
         horizon = as_of + timedelta(days=config.at_risk_days)
         ending = {m.alliance for m in ds.memberships.values()
                   if m.until is not None and m.until < horizon and m.is_current(as_of)}
-        out = [_summary(index, alliance_id, config, unit, sector, dormant_since, alliance_id in ending)
+        out = [_summary(index, alliance_id, config, sector, dormant_since, alliance_id in ending)
                for alliance_id in ids]
     return sorted(out, key=lambda s: (status_rank(s.status), s.alliance))
 
@@ -101,17 +102,16 @@ def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None
 _FLAG = tuple((FlagCode(code, FLAG_SEVERITY[code]),) for code in SUMMARY_CODES)
 
 
-def _summary(index: AllianceIndex, alliance_id: str, config: HealthConfig, unit: dict[str, str],
-             sector: Callable[[str], str | None], dormant_since: date, may_end: bool) -> HealthSummary:
-    """One alliance; `unit` is :meth:`~graph.model.Dataset.unit_of` of every current member, `sector`
-    :func:`~graph.partners.partner_sector` of a unit."""
+def _summary(index: AllianceIndex, alliance_id: str, config: HealthConfig, sector: Callable[[str], str | None],
+             dormant_since: date, may_end: bool) -> HealthSummary:
+    """One alliance; `sector` is :func:`~graph.partners.partner_sector` of a unit."""
     ds = index.ds
     alliance = ds.alliances[alliance_id]
     members = index.members.get(alliance_id, [])
     home = kreis_of(alliance.municipality)
-    place = index.place
+    place, unit = index.place, index.unit
     local = [m for m in members if (p := place(m)) is None or kreis_of(p) == home]
-    units = {unit[m] for m in local}
+    units = set(map(unit, local))
     partners = len(units)
     sectors = tuple(sorted({s for s in map(sector, units) if s}))
     network = member_ties(ds, members, index.neighbours)
@@ -119,7 +119,7 @@ def _summary(index: AllianceIndex, alliance_id: str, config: HealthConfig, unit:
     at_risk = 0
     if may_end and not below:
         ending = leaving_members(index.memberships.get(alliance_id, []), local, index.as_of, config.at_risk_days)
-        if ending and len({unit[m] for m in local if m not in ending}) < config.min_partners:
+        if ending and len({unit(m) for m in local if m not in ending}) < config.min_partners:
             at_risk = 1
     key_person = 0
     top, top_degree, unique_top = top_member(network)

@@ -138,8 +138,10 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
     dismissed = frozenset(tuple(d) for d in dismissed)
     out: list[Suggestion] = []
     with collector_paused():  # many small acyclic objects (graph.collector)
-        if actor is not None:
-            _ = ctx.network  # every kind restricts an actor through the network's current memberships
+        if actor is not None or any(each.name == "membership" for each in kinds):
+            # every kind restricts an actor through the network's current memberships; the membership
+            # kind needs it anyway, and the health check then takes what it knows of each member
+            _ = ctx.network
         if any(each.name == "hospitation" for each in kinds):
             _ = ctx.summaries  # needed anyway; the membership kind then takes the partners from them
         for each in kinds:

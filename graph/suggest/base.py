@@ -78,7 +78,8 @@ class SuggestionContext:
 
         if self.has_reports():
             return [summarize(r) for r in self.reports]
-        return check_summaries(self.ds, self.as_of, HealthConfig(min_partners=self.min_partners))
+        facts = self.network.member_facts() if self.has_network() else None  # what the network asked already
+        return check_summaries(self.ds, self.as_of, HealthConfig(min_partners=self.min_partners), facts=facts)
 
     def has_network(self) -> bool:
         return "network" in self.__dict__

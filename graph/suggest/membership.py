@@ -40,7 +40,6 @@ import numpy as np
 from ..health.summary import HealthSummary
 from ..model import SECTORS, Dataset, Membership
 from ..partners import partners_of, unit_sector
-from ..rules import voices_and_administrations
 from ..survey import survey_reasons
 from ..validate import RawRecord
 from .base import ACCEPT_SOURCE, MIN_PARTNERS, Suggestion, SuggestionContext
@@ -200,7 +199,7 @@ def _node_profiles(net: Network):
             sector_of_unit.append(sectors.setdefault(x, len(sectors)) if x else -1)
         unit_codes.append(code)
         sector_codes.append(sector_of_unit[code])
-    voices, administrations = voices_and_administrations(ds, names)
+    voices, administrations = net.voices_and_administrations()
     unit = np.full(n, -1, dtype=np.int64)
     sector = np.full(n, -1, dtype=np.int64)
     youth = np.zeros(n, dtype=bool)
@@ -239,10 +238,10 @@ def _group(keys: np.ndarray, values: np.ndarray):
 def _known_codes(net: Network) -> np.ndarray:
     """``node * n + alliance`` of every membership record (current, ended or planned), sorted."""
     found = net.cache.get("membership_known")
-    if found is None:
+    if found is None:  # the current memberships (as arrays already) and the other records
         n, index = len(net.graph.nodes), net.index
-        found = np.unique(np.asarray([index[m] * n + index[a] for m, a in net.known_pairs
-                                      if m in index and a in index], dtype=np.int64))
+        others = [index[m] * n + index[a] for m, a in net.other_pairs if m in index and a in index]
+        found = np.unique(np.concatenate([net.member_rows * n + net.member_cols, np.asarray(others, dtype=np.int64)]))
         net.cache["membership_known"] = found
     return found
 

@@ -13,10 +13,18 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
+from ..health.base import MemberFacts
 from ..linkpred import SparseGraph, symmetric_adjacency
 from ..model import Dataset, kreis_of
 from ..partners import unit_sector
-from ..rules import alliance_live, gives_youth_voice, institution_of, is_administration, ties_in_force
+from ..rules import (
+    alliance_live,
+    gives_youth_voice,
+    institution_of,
+    is_administration,
+    ties_in_force,
+    voices_and_administrations,
+)
 
 __all__ = ["Network", "build_network"]
 
@@ -50,11 +58,15 @@ class Network:
         self.members: dict[str, set[str]] = defaultdict(set)      # alliance -> current members
         self.alliances_of: dict[str, set[str]] = defaultdict(set)  # member -> current alliances
         self.known_pairs: set[tuple[str, str]] = set()             # any membership record, any time
+        #: (member, alliance) of the membership records that are not current memberships of a live alliance
+        self.other_pairs: list[tuple[str, str]] = []
         for m in ds.memberships.values():
             self.known_pairs.add((m.member, m.alliance))
             if m.is_current(as_of) and m.alliance in live and (m.member in ds.actors or m.member in ds.institutions):
                 self.members[m.alliance].add(m.member)
                 self.alliances_of[m.member].add(m.alliance)
+            else:
+                self.other_pairs.append((m.member, m.alliance))
         index = {node: i for i, node in enumerate(nodes)}
         get = index.get
         ties = ties_in_force(ds.ties.values(), as_of)
@@ -68,6 +80,9 @@ class Network:
             member_cols += [index[alliance]] * len(members)
         ends[0] += member_rows
         ends[1] += member_cols
+        #: current memberships of the live alliances as (member, alliance) node indices
+        self.member_rows = np.asarray(member_rows, dtype=np.int64)
+        self.member_cols = np.asarray(member_cols, dtype=np.int64)
         ends[0] += [index[a.id] for a in works_at]
         ends[1] += [index[a.institution] for a in works_at]  # type: ignore[index]
         rows, cols = np.array(ends, dtype=np.int64).reshape(2, -1)
@@ -124,6 +139,24 @@ class Network:
         self.cache: dict = {}
         self._profiles: dict[str, tuple] = {}
         self._unit_sectors: dict[str, object] = {}
+
+    # -- what the shared rules say of each person and institution ------------------------
+    def voices_and_administrations(self) -> tuple[list[bool], list[bool]]:
+        """:func:`graph.rules.voices_and_administrations` of every person and institution, in node order
+        (built once)."""
+        found = self.cache.get("voices_and_administrations")
+        if found is None:
+            people = self.graph.nodes[:len(self.unit_names)]
+            found = self.cache["voices_and_administrations"] = voices_and_administrations(self.ds, people)
+        return found
+
+    def member_facts(self) -> MemberFacts:
+        """Place, partner unit, youth voice and administration of every person and institution, for the
+        health check of the same run (:class:`graph.health.base.MemberFacts`)."""
+        people = self.graph.nodes[:len(self.unit_names)]
+        voices, administrations = self.voices_and_administrations()
+        return MemberFacts(self.places, dict(zip(people, self.unit_names)), dict(zip(people, voices)),
+                           dict(zip(people, administrations)))
 
     # -- small lookups ------------------------------------------------------------------
     def neighbours(self, node: str) -> set[str]:
@@ -211,8 +244,9 @@ class Network:
             inv = sp.diags_array(np.divide(1.0, self.degrees, out=np.zeros_like(self.degrees), where=self.degrees > 0))
             cols_all = np.flatnonzero(self.kind == self.ALLIANCE)
             to_alliances = a[:, cols_all]
-            self._p2 = (a @ inv @ to_alliances).tocsr()
-            self._p3 = (a @ inv @ self._p2).tocsr()
+            damped = a @ inv
+            self._p2 = (damped @ to_alliances).tocsr()
+            self._p3 = (damped @ self._p2).tocsr()
             self._alliance_col = np.full(len(self.kind), -1, dtype=np.int64)
             self._alliance_col[cols_all] = np.arange(len(cols_all))
         c = self._alliance_col[cols]
