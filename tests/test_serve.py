@@ -8,6 +8,7 @@ for anyone without a login, and a write after (or during) the warm-up must be se
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -179,3 +180,52 @@ def test_a_check_of_an_older_snapshot_is_not_kept(demo_store):
     store.close()
     assert common.health_reports(demo_store, view, date.today())
     assert not kept_health_files(demo_store)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def streamlit_log():
+    """Everything Streamlit's loggers record (each has its own handler and does not propagate, so caplog
+    sees nothing): a handler on every one of them."""
+    import streamlit.runtime.caching  # noqa: F401 - its loggers exist from here on
+    import streamlit.runtime.scriptrunner_utils.script_run_context  # noqa: F401
+
+    handler = _Records()
+    loggers = [logging.getLogger(name) for name in list(logging.Logger.manager.loggerDict)
+               if name.startswith("streamlit")]
+    assert any(logger.name == "streamlit.runtime.caching.cache_data_api" for logger in loggers)
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler.records
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def test_the_warm_up_prints_no_bare_mode_warnings(demo_store, streamlit_log):
+    """Warming runs the cached functions before Streamlit's runtime exists; Streamlit's notes about that
+    ("No runtime found …", "missing ScriptRunContext …") are expected there and are noise for the user."""
+    assert set(serve.warm(demo_store)) == {"imports", "snapshot", "view"}
+    assert [r.getMessage() for r in streamlit_log if r.levelno >= logging.WARNING] == []
+
+
+def test_other_warnings_still_come_through_while_warming(demo_store, streamlit_log, monkeypatch):
+    real = common.warm_view
+
+    def warm_and_warn(uri, view, as_of=None):
+        real(uri, view, as_of)
+        logging.getLogger("streamlit.runtime.caching.cache_data_api").warning("Etwas anderes")
+
+    monkeypatch.setattr(common, "warm_view", warm_and_warn)
+    serve.warm(demo_store)
+    assert [r.getMessage() for r in streamlit_log if r.levelno >= logging.WARNING] == ["Etwas anderes"]
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").warning("No runtime found, using "
+                                                                          "MemoryCacheStorageManager")
+    assert len(streamlit_log) == 2  # after the warm-up nothing is filtered any more

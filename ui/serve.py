@@ -29,11 +29,14 @@ Usage::
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PAGE_IMPORTS", "main", "warm"]
+__all__ = ["BARE_MODE_NOTES", "PAGE_IMPORTS", "main", "warm"]
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -48,8 +51,44 @@ PAGE_IMPORTS = (
 )
 
 
+#: What Streamlit logs when its cached functions run before its runtime exists – as they do while warming,
+#: on purpose – by logger: expected there, and noise for whoever starts the server.
+BARE_MODE_NOTES = {
+    "streamlit.runtime.caching.cache_data_api": ("No runtime found, using MemoryCacheStorageManager",),
+    "streamlit.runtime.scriptrunner_utils.script_run_context": ("missing ScriptRunContext!",),
+}
+
+
+class _BareModeNotes(logging.Filter):
+    def __init__(self, notes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.notes = notes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(note in message for note in self.notes)
+
+
+@contextmanager
+def bare_mode_notes_muted() -> Iterator[None]:
+    """Drop exactly the notes of :data:`BARE_MODE_NOTES` while warming; every other record passes."""
+    filters = [(logging.getLogger(name), _BareModeNotes(notes)) for name, notes in BARE_MODE_NOTES.items()]
+    for logger, note_filter in filters:
+        logger.addFilter(note_filter)
+    try:
+        yield
+    finally:
+        for logger, note_filter in filters:
+            logger.removeFilter(note_filter)
+
+
 def warm(uri: str | None = None) -> dict[str, float]:
     """Import what the pages import and fill the caches of the first page view; CPU seconds per step."""
+    with bare_mode_notes_muted():
+        return _warm(uri)
+
+
+def _warm(uri: str | None) -> dict[str, float]:
     steps: dict[str, float] = {}
     clock = time.process_time()
 
