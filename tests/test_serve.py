@@ -229,3 +229,27 @@ def test_other_warnings_still_come_through_while_warming(demo_store, streamlit_l
     logging.getLogger("streamlit.runtime.caching.cache_data_api").warning("No runtime found, using "
                                                                           "MemoryCacheStorageManager")
     assert len(streamlit_log) == 2  # after the warm-up nothing is filtered any more
+
+
+def test_the_served_app_watches_no_sources_and_no_page_relies_on_magic():
+    """ui/.streamlit/config.toml turns off the source watcher (it re-scans every imported module after a
+    first run) and "magic" (rewriting each page's syntax tree on its first run). Without magic a bare
+    expression in a page would silently show nothing: there must be none."""
+    import ast
+    import tomllib
+
+    ui = Path(serve.__file__).resolve().parent
+    config = tomllib.loads((ui / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["magicEnabled"] is False
+    shown_nothing = ast.Call | ast.Await | ast.Yield | ast.YieldFrom
+    bare = []
+    for path in sorted(ui.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            body = getattr(node, "body", None)
+            for i, statement in enumerate(body if isinstance(body, list) else []):
+                if isinstance(statement, ast.Expr) and not isinstance(statement.value, shown_nothing):
+                    docstring = i == 0 and isinstance(statement.value, ast.Constant)
+                    if not docstring:
+                        bare.append(f"{path.name}:{statement.lineno}")
+    assert bare == []
