@@ -139,11 +139,48 @@ def test_selecting_a_node_shows_its_details(demo_store):
 
 def test_map_keeps_filters_across_reruns(demo_store):
     at = app("seiten/karte.py")
+    at.session_state["karte_weitere"] = True  # what opening "Weitere Filter" does
+    at.run()
     at.selectbox(key="karte_kreis").set_value("05315").run()
     at.toggle(key="karte_physik").set_value(False).run()
     at.run()
     assert at.selectbox(key="karte_kreis").value == "05315"
     assert at.toggle(key="karte_physik").value is False
+
+
+def map_args(at: AppTest) -> dict:
+    import json
+
+    [component] = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_more_filters_are_drawn_only_when_opened_and_keep_their_values_while_closed(demo_store):
+    at = app("seiten/karte.py")
+    [more] = [e for e in at.expander if e.label.startswith("Weitere Filter")]
+    assert not more.selectbox and not more.slider and not more.toggle  # closed: not drawn, not sent
+    at.session_state["karte_weitere"] = True
+    at.run()
+    at.selectbox(key="karte_thema").set_value("kinderschutz").run()
+    at.toggle(key="karte_physik").set_value(False).run()
+    at.slider(key="karte_tiefe").set_value(2).run()
+    key = map_args(at)["data_key"]
+    assert "'kinderschutz'" in key and "|False|" in key
+
+    at.session_state["karte_weitere"] = False  # closed again: the widgets go, their values stay
+    at.run()
+    [more] = [e for e in at.expander if e.label.startswith("Weitere Filter")]
+    assert not more.selectbox
+    at.run()
+    at.selectbox(key="karte_kreis").set_value("05315").run()
+    at.selectbox(key="karte_kreis").set_value(None).run()
+    assert map_args(at)["data_key"] == key  # the same map: topic and physics still apply
+
+    at.session_state["karte_weitere"] = True  # and opened again, the widgets show them
+    at.run()
+    assert at.selectbox(key="karte_thema").value == "kinderschutz"
+    assert at.toggle(key="karte_physik").value is False
+    assert at.slider(key="karte_tiefe").value == 2
 
 
 def test_check_page_explains_the_critical_alliance(demo_store):

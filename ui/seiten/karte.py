@@ -38,11 +38,26 @@ if empty_hint(ds):
     st.stop()
 state_ = st.session_state
 
+#: The filters under "Weitere Filter" and their defaults. They are drawn only while that section is open
+#: (a first view of the page draws a third fewer elements); in between, their values are kept under
+#: MORE_KEPT, because Streamlit forgets the state of a widget that a run does not draw.
+MORE = {"karte_buero": None, "karte_thema": None, "karte_sektor": None, "karte_tiefe": 1,
+        "karte_physik": FIRST_MAP["physics"]}
+MORE_KEPT = "karte_weitere_werte"
+
+
+def kept() -> dict:
+    return state_.setdefault(MORE_KEPT, dict(MORE))
+
+
+def current(key: str):
+    return kept()[key] if key in MORE else state_.get(key)
+
 
 def current_filter() -> MapFilter:
-    values = {field: state_.get(key) for field, key in FILTER_KEYS.items()}
+    values = {field: current(key) for field, key in FILTER_KEYS.items()}
     ego = state_.get("karte_ego")
-    return MapFilter(**values, ego=ego, depth=state_.get("karte_tiefe", 1) if ego else 1)
+    return MapFilter(**values, ego=ego, depth=current("karte_tiefe") if ego else 1)
 
 
 def apply(sel: MapFilter) -> None:
@@ -52,6 +67,8 @@ def apply(sel: MapFilter) -> None:
             state_.pop(key, None)  # the widget's default: "alle" (an explicit None would show a placeholder)
         else:
             state_[key] = getattr(sel, field)
+        if key in MORE:
+            kept()[key] = getattr(sel, field)
     state_["karte_ego"] = sel.ego
     state_.pop("karte_knoten", None)
 
@@ -107,13 +124,24 @@ alliance_ids = sorted((a for a, ags in places.items()
 alliance = pick("karte_buendnis", alliance_ids)
 COLOURS = {"kind": "Art", "type": "Typ", "sector": "Sektor"}
 colour_by = state_.get("karte_farbe", FIRST_MAP["colour_by"])
+for key in MORE:
+    if key in state_:  # drawn in the last run (the section was open)
+        kept()[key] = state_[key]
+
+
+def pick_kept(key: str, options: list) -> str | None:
+    if kept()[key] not in options:
+        kept()[key] = None
+    return kept()[key]
+
+
 offices = sorted(ds.service_offices)
-office = pick("karte_buero", offices)
+office = pick_kept("karte_buero", offices)
 topics = sorted(ds.topics, key=lambda t: ds.topics[t].name)
-topic = pick("karte_thema", topics)
-sector = pick("karte_sektor", list(SECTORS))
-depth = state_.get("karte_tiefe", 1)
-physics = state_.get("karte_physik", FIRST_MAP["physics"])
+topic = pick_kept("karte_thema", topics)
+sector = pick_kept("karte_sektor", list(SECTORS))
+depth = kept()["karte_tiefe"]
+physics = kept()["karte_physik"]
 
 
 def draw_filters() -> None:
@@ -124,15 +152,24 @@ def draw_filters() -> None:
     choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids}, column=c3)
     c4.selectbox("Farbe nach", list(COLOURS), key="karte_farbe", index=list(COLOURS).index(FIRST_MAP["colour_by"]),
                  format_func=COLOURS.get)
-    with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz"):
+    # Streamlit tracks the section's state with its key and reruns when it is opened or closed.
+    with st.expander("Weitere Filter: Servicebüro, Thema, Sektor, Ego-Netz", key="karte_weitere",
+                     on_change="rerun") as more:
+        if not more.open:
+            return
+        for key in MORE:  # the kept values into the widgets (no widget below passes a default of its own)
+            if kept()[key] is None:
+                state_.pop(key, None)
+            else:
+                state_[key] = kept()[key]
         e1, e2, e3, e4 = st.columns(4)
         choose("Servicebüro", offices, "karte_buero", {o: ds.service_offices[o].name for o in offices}, column=e1)
         choose("Thema", topics, "karte_thema", {t: ds.topics[t].name for t in topics}, column=e2)
         choose("Sektor", list(SECTORS), "karte_sektor", SECTORS, column=e3)
-        e4.slider("Tiefe des Ego-Netzes", 1, 3, 1, key="karte_tiefe",
+        e4.slider("Tiefe des Ego-Netzes", 1, 3, key="karte_tiefe",
                   help="Schritte vom Mittelpunkt; ein Ego-Netz öffnen Sie mit Doppelklick auf eine Person "
                        "oder Einrichtung in der Karte oder im Bereich Details.")
-        e4.toggle("Physik", value=FIRST_MAP["physics"], key="karte_physik",
+        e4.toggle("Physik", key="karte_physik",
                   help="An: kleine Karten ordnen sich beim Öffnen selbst an. Aus: feste, vorab berechnete "
                        "Anordnung.")
 
