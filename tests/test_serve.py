@@ -233,7 +233,8 @@ def test_other_warnings_still_come_through_while_warming(demo_store, streamlit_l
 
 def test_the_served_app_watches_no_sources_and_no_page_relies_on_magic():
     """ui/.streamlit/config.toml turns off the source watcher (it re-scans every imported module after a
-    first run) and "magic" (rewriting each page's syntax tree on its first run). Without magic a bare
+    first run), the full garbage collection after every run, and "magic" (rewriting each page's syntax
+    tree on its first run). Without magic a bare
     expression in a page would silently show nothing: there must be none."""
     import ast
     import tomllib
@@ -242,6 +243,7 @@ def test_the_served_app_watches_no_sources_and_no_page_relies_on_magic():
     config = tomllib.loads((ui / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["fileWatcherType"] == "none"
     assert config["runner"]["magicEnabled"] is False
+    assert config["runner"]["postScriptGC"] is False  # a full collection after every run: 80-90 ms a rerun
     shown_nothing = ast.Call | ast.Await | ast.Yield | ast.YieldFrom
     bare = []
     for path in sorted(ui.rglob("*.py")):
