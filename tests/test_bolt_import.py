@@ -203,3 +203,18 @@ def test_a_failing_statement_stops_the_write_before_the_relationships(falkordb_u
 
     assert not any("MERGE (a)-[" in query for query in sent)  # relationships come after all nodes
     assert written <= audited
+
+
+@pytest.mark.parametrize("escape", [True, False])
+def test_a_row_is_measured_as_param_size_measures_it_sent(escape):
+    """The planner measures each row in one pass (graph.store.neo4j._sized_row): the same bytes as
+    param_size of the row as it is sent, for every kind of value."""
+    from graph.store.neo4j import _sized_row, falkordb_escaped
+
+    values = [*HOSTILE, NOTE, "", "a" * 300, 0, -7, 10**15, 1.0, 0.333333, 99.75, 1e20, -0.5, float("inf"),
+              True, False, None, ["x", "O'B"], ("a\\b", 2), {"k": "v'"}]
+    for n in range(len(values)):
+        row = values[n:] + values[:n]
+        sent, size = _sized_row(row, escape)
+        assert sent == (falkordb_escaped(row) if escape else row)
+        assert size == param_size(sent)

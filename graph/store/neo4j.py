@@ -310,6 +310,14 @@ def _sized_row(values: list, escape: bool) -> tuple[list, int]:
                 value = value.replace("\\", "\\\\").replace("'", "\\'")
             n = len(value) if value.isascii() else len(value.encode("utf-8"))
             size += n + (2 if n < 256 else 5)
+        elif kind is int:  # the common scalars as param_size counts them, without a call
+            size += len(str(value))
+        elif kind is float:
+            size += max(9, len(f"{value:f}"))
+        elif value is None or value is True:
+            size += 4
+        elif value is False:
+            size += 5
         else:
             if escape:
                 value = falkordb_escaped(value)
@@ -767,12 +775,15 @@ class Neo4jStore(Store):
         # what its text leaves of the request, at most batch_bytes
         apart_limit = _request_room(_AUDIT_APART, limit) if falkordb else limit
 
+        rooms: dict[tuple, int] = {}
+
         def room(key: tuple) -> int:
             """How many bytes the parameters of the statement for `key` may take."""
-            query = queries.get(key)
-            if query is None:
+            found = rooms.get(key)
+            if found is None:
                 query = queries[key] = _upsert_query(*key)
-            return _request_room(query, limit) if falkordb else limit
+                found = rooms[key] = _request_room(query, limit) if falkordb else limit
+            return found
         apart_rows: list[dict] = []
         offset = 0  # audit numbers are given out in the order of `audit`; a split entry takes one per part
 
