@@ -134,18 +134,17 @@ def _names_settled(run: _Run, items: dict[str, list[dict]]) -> bool:
     it (then the ids validation knows as tried are the ids resolve_names knows as created), and
     every reference of the short lists is such an id, empty, or an AGS.
     """
-    created: dict[str, set[str]] = {}
     for list_name in NAMED_LISTS:
-        created[list_name] = ids = set()
         for data in items[list_name]:
             ident = data.get("id")
             if type(ident) is not str or ident != ident.strip():
                 return False
-            ids.add(ident)
+    created = run.attempted  # now the ids exactly as given
     for (list_name, field_name), lists in REFERENCES.items():
         if list_name in ROW_LISTS or not items[list_name]:
             continue
-        known = set().union(*(getattr(run.existing, name) for name in lists), *(created[name] for name in lists))
+        known = set().union(*(getattr(run.existing, name) for name in lists),
+                            *(created.get(name, ()) for name in lists))
         for data in items[list_name]:
             value = data.get(field_name)
             if (isinstance(value, str) and value not in known and value.strip()
@@ -168,18 +167,16 @@ def plan_rows(source: Lists | list[RawRecord], existing: Dataset, visible: Datas
     or created by the import), else None.
     """
     lists = source if isinstance(source, Lists) else Lists.of_records(source)
-    run = _Run(existing, existing if visible is None else visible, set())
+    run = _Run(existing, existing if visible is None else visible, {})
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     items: dict[str, list[dict]] = {name: [] for name in ALL_LISTS}
-    attempted = run.attempted
     for list_name, group in lists.items.items():  # as validate() does: the ids the input tries to define
         if list_name not in items or not all(type(data) is dict for data in group):
             return None
         items[list_name] = group
         if list_name in ENTITY_LISTS:
-            for data in group:
-                ident = data.get("id", "")
-                attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
+            run.attempted[list_name] = {ident.strip() if type(ident) is str else str(ident).strip()
+                                        for ident in [data.get("id", "") for data in group]}
     if unresolved and not _names_settled(run, items):
         return None
     for list_name, check in _SHORT_CHECKS:  # as validate() checks them
@@ -219,15 +216,10 @@ class _Rows:
         self.incoming: dict[str, list] = {"institutions": [], "actors": []}  # (id, name, place, index)
         self.people: dict[str, None] = {}
         self.json: dict[tuple, str] = {}  # relationship properties -> their JSON
-        self.tried: dict[str, set[str]] | None = None  # list -> ids the input tries to define
 
     def _known(self, list_name: str) -> set[str]:
         """:meth:`_Run.known` of `list_name` as a set (what is stored, coming in or tried)."""
-        if self.tried is None:
-            self.tried = {}
-            for name, ident in self.run.attempted:
-                self.tried.setdefault(name, set()).add(ident)
-        known = self.tried.get(list_name, set())
+        known = set(self.run.attempted.get(list_name, ()))
         known.update(getattr(self.run.existing, list_name), getattr(self.run.incoming, list_name))
         return known
 
@@ -336,7 +328,7 @@ class _Rows:
                     or since is _SLOW or until is _SLOW or role is _SLOW or (since and until and until < since)):
                 raise _Undecided
             key = (member, alliance, since or "")
-            if key in seen or key in stored:
+            if key in seen or (stored and key in stored):
                 raise _Undecided
             seen.add(key)
             props = {}
@@ -365,7 +357,7 @@ class _Rows:
             if source == target or (other or _kind_fast(run, target)) != kind:
                 raise _Undecided
             key = (source, target) if source <= target else (target, source)
-            if key in seen or key in stored:
+            if key in seen or (stored and key in stored):
                 raise _Undecided
             seen.add(key)
             since = data.get("since")

@@ -369,7 +369,7 @@ class _Run:
 
     existing: Dataset
     visible: Dataset  # what the importing user may see of `existing`
-    attempted: set[tuple[str, str]]  # ids the input tries to define (entity list, id)
+    attempted: dict[str, set[str]]  # entity list -> the ids the input tries to define
     incoming: Dataset = field(default_factory=Dataset)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -383,7 +383,7 @@ class _Run:
     def known(self, list_name: str, ident: str) -> bool:
         """Stored, coming in, or tried (a reference to an invalid item is reported at that item only)."""
         return (ident in getattr(self.incoming, list_name) or ident in getattr(self.existing, list_name)
-                or (list_name, ident) in self.attempted)
+                or ident in self.attempted.get(list_name, ()))
 
     def kind_of(self, ident: str) -> str | None:
         if self.known("actors", ident):
@@ -540,7 +540,7 @@ def _topic_for(run: _Run, name: str) -> Topic:
     if topic is None:
         base = ident = slugify(name)
         n = 1
-        while ident in run.existing.topics or ident in run.incoming.topics or ("topics", ident) in run.attempted:
+        while ident in run.existing.topics or ident in run.incoming.topics or ident in run.attempted.get("topics", ()):
             n += 1
             ident = f"{base}-{n}"
         topic = Topic(ident, name)
@@ -893,7 +893,7 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
         so nothing can be half-written.
     """
     existing = existing or Dataset()
-    run = _Run(existing, existing if visible is None else visible, set())
+    run = _Run(existing, existing if visible is None else visible, {})
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     by_list: dict[str, list[RawRecord]] = {name: [] for name in (*ENTITY_LISTS, *RELATION_LISTS)}
     attempted, entity_lists = run.attempted, frozenset(ENTITY_LISTS)
@@ -907,7 +907,8 @@ def validate(records: list[RawRecord], existing: Dataset | None = None, *,
             by_list[list_name].append(record)
             if list_name in entity_lists:
                 ident = data.get("id", "")
-                attempted.add((list_name, ident.strip() if type(ident) is str else str(ident).strip()))
+                attempted.setdefault(list_name, set()).add(ident.strip() if type(ident) is str
+                                                           else str(ident).strip())
 
     for list_name, check in _ENTITY_CHECKS:
         fast = _FAST_CHECKS.get(list_name)
