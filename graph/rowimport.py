@@ -342,6 +342,69 @@ class _Rows:
                          since or "", props_json((since, until, role), props)))
 
     def ties(self, items: list[dict]) -> None:
+        if not self._ties_from_a_list(items):
+            self._ties_one_by_one(items)
+
+    def _ties_from_a_list(self, items: list[dict]) -> bool:
+        """:meth:`ties` column by column, for ties as lists have them (source, target, since, strength
+        and no other field) between persons or institutions whose kind is known: the same rows, with
+        the loops in C where Python allows (a tenth of a million ties at ×10, 600,000 at ×100).
+
+        False, having changed nothing, for anything else: :meth:`_ties_one_by_one` then decides.
+        """
+        run = self.run
+        fast, kinds, stored = run.fast, run.fast.kinds, run.existing.ties
+        try:
+            if any(len(d) != 2 + ("since" in d) + ("strength" in d) for d in items):
+                return False
+            sources, targets = [d["source"] for d in items], [d["target"] for d in items]
+            if {*map(type, sources), *map(type, targets)} != {str}:
+                return False
+            kind_list = list(map(kinds.get, sources))
+            if None in kind_list or kind_list != list(map(kinds.get, targets)) or any(map(str.__eq__, sources,
+                                                                                          targets)):
+                return False
+            keys = [(a, b) if a <= b else (b, a) for a, b in zip(sources, targets, strict=True)]
+            if len(set(keys)) != len(keys) or (stored and not stored.keys().isdisjoint(keys)):
+                return False
+            sinces = [d.get("since") for d in items]
+            iso_of = {}
+            for value in set(sinces):
+                if value is not None:
+                    iso_of[value] = iso = fast.iso(value)
+                    if iso is _SLOW:
+                        return False
+            since_list = list(map(iso_of.get, sinces))
+            strengths = [d.get("strength") for d in items]
+            strength_of: dict = {}
+            for kind, value in set(zip(map(type, strengths), strengths, strict=True)):  # 1, 1.0 and True apart
+                if value is None:
+                    continue
+                if kind is int and 0 <= value <= 100:
+                    strength_of[(kind, value)] = float(value)
+                elif kind is float and value == 0:  # 0.0 and -0.0 are one key here, not one JSON
+                    return False
+                else:
+                    number = fast.number(value, 0, 100)
+                    if number is _SLOW:
+                        return False
+                    strength_of[(kind, value)] = round(number, 3)
+            strength_list = [None if v is None else strength_of[(type(v), v)] for v in strengths]
+            json_of = {}
+            for since, strength in set(zip(since_list, strength_list, strict=True)):
+                props = {"since": since} if since else {}  # graphmap._tie_row of a tie from a list
+                if strength is not None:
+                    props["strength"] = strength
+                json_of[(since, strength)] = _dumps(props)
+            texts = list(map(json_of.__getitem__, zip(since_list, strength_list, strict=True)))
+        except (KeyError, TypeError):  # a missing end, an unhashable value
+            return False
+        self.tie_rows += [("KNOWS", "Actor", a, "Actor", b, "", text) if kind == "actor" else
+                          ("COOPERATES_WITH", "Institution", a, "Institution", b, "", text)
+                          for a, b, kind, text in zip(sources, targets, kind_list, texts, strict=True)]
+        return True
+
+    def _ties_one_by_one(self, items: list[dict]) -> None:
         run = self.run
         fast, stored, kinds = run.fast, run.existing.ties, run.fast.kinds
         isos, iso = fast.isos, fast.iso

@@ -21,6 +21,7 @@ from graph import api, rowimport
 from graph.access import User
 from graph.demo import build_demo
 from graph.errors import InputError
+from graph.model import Dataset
 from graph.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -274,3 +275,48 @@ def test_files_import_the_same_way(tmp_path, monkeypatch, paths):
     (rows, rows_dump), (full, full_dump) = both_ways(tmp_path, monkeypatch, paths, steps)
     assert rows == full and rows[0][0] == "ok" and rows[2][0] == "problems"
     assert rows_dump == full_dump
+
+
+def tie_rows(items, at_once: bool):
+    """The tie rows of `items` by one of the two ways of ``_Rows.ties`` ("undecided" or "declined")."""
+    from graph.validate import _Run
+
+    existing = Dataset()
+    run = _Run(existing, existing, {"actors": {"p1", "p2", "p3"}, "institutions": {"e1", "e2"}})
+    run.fast.kinds.update({"p1": "actor", "p2": "actor", "p3": "actor", "e1": "institution", "e2": "institution"})
+    rows = rowimport._Rows(run, rowimport.Lists({}, None, None))
+    try:
+        if at_once:
+            return rows.tie_rows if rows._ties_from_a_list(items) else "declined"
+        rows._ties_one_by_one(items)
+    except rowimport._Undecided:
+        return "undecided"
+    return rows.tie_rows
+
+
+@pytest.mark.parametrize("strengths", [
+    [1, 2, 3, None], [1, 2.5, 0.1234, 100], [0, 0, 1], [0.0, 1, 2], [-0.0, 1, 2], [True, 1, 2], [1, 1.0, 2],
+    [101, 1, 2], [float("nan"), 1, 2], ["3", 1, 2], [[1], 1, 2], [None, None, None], [1e-4, 99.9999, 50],
+])
+def test_ties_at_once_build_what_one_by_one_builds(strengths):
+    items = [{"source": "p1", "target": "p2", "since": "2016-01-07", "strength": strengths[0]},
+             {"source": "p3", "target": "p1", "since": "07.01.2016", "strength": strengths[1]},
+             {"source": "e1", "target": "e2", "strength": strengths[2]}]
+    one_by_one = tie_rows(items, at_once=False)
+    at_once = tie_rows(items, at_once=True)
+    assert at_once in ("declined", one_by_one)
+    if one_by_one != "undecided" and not any(isinstance(s, float) and s == 0 for s in strengths):
+        assert at_once == one_by_one  # the common case is taken at once
+
+
+@pytest.mark.parametrize("extra", [
+    {"source": "p2", "target": "p1"}, {"source": "p1", "target": "p1"}, {"source": "p1", "target": "e1"},
+    {"source": "p1", "target": "nobody"}, {"source": "p2", "target": "p3", "frequency": "monatlich"},
+    {"source": "p2", "target": "p3", "note": "unknown field"}, {"source": "p2", "target": "p3", "since": ["x"]},
+    {"source": "p2", "target": "p3", "since": "2020-02-30"}, {"source": "p2", "target": "p3", "since": None},
+    {"source": "p2"}, {"source": 5, "target": "p3"},
+])
+def test_ties_at_once_decline_what_they_do_not_decide(extra):
+    items = [{"source": "p1", "target": "p2", "since": "2016-01-07", "strength": 2}, extra]
+    one_by_one = tie_rows(items, at_once=False)
+    assert tie_rows(items, at_once=True) in ("declined", one_by_one)
