@@ -309,6 +309,65 @@ class _Rows:
             incoming.append((ident, name, municipality, index))
 
     def memberships(self, items: list[dict]) -> None:
+        if not self._memberships_from_a_list(items):
+            self._memberships_one_by_one(items)
+
+    def _memberships_from_a_list(self, items: list[dict]) -> bool:
+        """:meth:`memberships` column by column when every member's kind is known and every field
+        takes the fast check (dates, roles and their JSON once per distinct value).
+
+        False, having changed nothing, for anything else: :meth:`_memberships_one_by_one` then decides.
+        """
+        run = self.run
+        fast, kinds, stored = run.fast, run.fast.kinds, run.existing.memberships
+        try:
+            members, alliances = [d["member"] for d in items], [d["alliance"] for d in items]
+            if {*map(type, members), *map(type, alliances)} != {str}:
+                return False
+            kind_list = list(map(kinds.get, members))
+            named = set(alliances)
+            if None in kind_list or not named <= self._known("alliances") or any(
+                    a not in fast.ids and fast.ident(a) is _SLOW for a in named):
+                return False
+            sinces, untils, roles = ([d.get(name) for d in items] for name in ("since", "until", "role"))
+            iso_of = {}
+            for value in {*sinces, *untils}:
+                if value is not None:
+                    iso_of[value] = iso = fast.iso(value)
+                    if iso is _SLOW:
+                        return False
+            role_of = {}
+            for value in set(roles):
+                if value is not None:
+                    role_of[value] = role = fast.text(value)
+                    if role is _SLOW:
+                        return False
+            since_list, until_list = list(map(iso_of.get, sinces)), list(map(iso_of.get, untils))
+            role_list = list(map(role_of.get, roles))
+            if any(s and u and u < s for s, u in zip(since_list, until_list, strict=True)):
+                return False
+            keys = list(zip(members, alliances, [s or "" for s in since_list], strict=True))
+            if len(set(keys)) != len(keys) or (stored and not stored.keys().isdisjoint(keys)):
+                return False
+            json_of = {}
+            for since, until, role in set(zip(since_list, until_list, role_list, strict=True)):
+                props = {}
+                if since is not None:
+                    props["since"] = since
+                if until is not None:
+                    props["until"] = until
+                if role is not None:
+                    props["role"] = role
+                json_of[(since, until, role)] = _dumps(props)
+            texts = list(map(json_of.__getitem__, zip(since_list, until_list, role_list, strict=True)))
+        except (KeyError, TypeError):  # a missing field, an unhashable value
+            return False
+        self.member_rows += [("MEMBER_OF", "Actor" if kind == "actor" else "Institution", member, "Alliance", alliance,
+                              since or "", text) for member, alliance, kind, since, text in
+                             zip(members, alliances, kind_list, since_list, texts, strict=True)]
+        return True
+
+    def _memberships_one_by_one(self, items: list[dict]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.memberships
         ident_of, iso, text, ids, kinds = fast.ident, fast.iso, fast.text, fast.ids, fast.kinds

@@ -320,3 +320,38 @@ def test_ties_at_once_decline_what_they_do_not_decide(extra):
     items = [{"source": "p1", "target": "p2", "since": "2016-01-07", "strength": 2}, extra]
     one_by_one = tie_rows(items, at_once=False)
     assert tie_rows(items, at_once=True) in ("declined", one_by_one)
+
+
+def membership_rows(items, at_once: bool):
+    from graph.validate import _Run
+
+    existing = Dataset()
+    run = _Run(existing, existing, {"actors": {"p1", "p2"}, "institutions": {"e1"}, "alliances": {"b1", "b 2"}})
+    run.fast.kinds.update({"p1": "actor", "p2": "actor", "e1": "institution"})
+    rows = rowimport._Rows(run, rowimport.Lists({}, None, None))
+    try:
+        if at_once:
+            return rows.member_rows if rows._memberships_from_a_list(items) else "declined"
+        rows._memberships_one_by_one(items)
+    except rowimport._Undecided:
+        return "undecided"
+    return rows.member_rows
+
+
+@pytest.mark.parametrize("extra", [
+    {}, {"since": "2016-01-07"}, {"since": "07.01.2016", "until": "2020-01-01", "role": "Koordination"},
+    {"role": " Mitglied "}, {"role": ""}, {"role": 1}, {"role": True}, {"since": True}, {"since": 1},
+    {"since": "2020-01-01", "until": "2019-01-01"}, {"until": ["x"]}, {"role": "a\\u0000b"},
+    {"member": "nobody"}, {"member": "p1", "alliance": "b1", "since": "2016-02-01"}, {"alliance": "b 2"},
+    {"alliance": "unknown"}, {"member": 5}, {"member": "e1", "since": "2016-02-01"},
+])
+def test_memberships_at_once_build_what_one_by_one_builds(extra):
+    items = [{"member": "p1", "alliance": "b1", "since": "2016-02-01", "role": "Mitglied"},
+             {"member": "e1", "alliance": "b1", "until": "01.02.2021"},
+             {"member": "p2", "alliance": "b1", **extra}]
+    one_by_one = membership_rows(items, at_once=False)
+    at_once = membership_rows(items, at_once=True)
+    assert at_once in ("declined", one_by_one)
+    if extra in ({}, {"since": "2016-01-07"}, {"since": "07.01.2016", "until": "2020-01-01", "role": "Koordination"},
+                 {"role": " Mitglied "}, {"member": "e1", "since": "2016-02-01"}):
+        assert at_once == one_by_one != "undecided"  # the common cases are taken at once
