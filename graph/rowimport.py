@@ -33,10 +33,12 @@ from .store.graphmap import LABELS, plan_upsert
 from .validate import (
     _ENTITY_CHECKS,
     _FAST_CHECKS,
+    _ID_FULL,
     _PLAIN_FREQUENCIES,
     _PLAIN_SECTORS,
     _PLAIN_TYPES,
     _SLOW,
+    MAX_TEXT,
     RawRecord,
     _kind_fast,
     _Run,
@@ -258,33 +260,12 @@ class _Rows:
     def actors(self, items: list[dict]) -> None:
         run = self.run
         fast, stored = run.fast, run.existing.actors
-        ident_of, text, boolean, ids = fast.ident, fast.text, fast.boolean, fast.ids
         institutions = {i[0] for i in self.incoming["institutions"]}
-        stored_institutions = run.existing.institutions
-        places, employers = self._known("municipalities"), self._known("institutions")
+        found = self._actors_at_once(items, institutions)
+        if found is None:
+            found = self._actors_one_by_one(items, institutions)
         people = self.people
-        found = []
-        for index, data in enumerate(items):
-            ident = ident_of(data.get("id"))
-            name = text(data.get("name"))
-            role = data.get("role")
-            if role is not None:
-                role = text(role)
-            institution = data.get("institution")
-            municipality = data.get("municipality")
-            youth = boolean(data.get("is_refugee_youth"))
-            pseudonym = data.get("pseudonym")
-            if pseudonym is not None:
-                pseudonym = text(pseudonym, 60)
-            if (ident is _SLOW or name is _SLOW or role is _SLOW or pseudonym is _SLOW or youth is _SLOW
-                    or (institution is not None and (type(institution) is not str or institution not in employers
-                                                     or (institution not in ids and ident_of(institution) is _SLOW)))
-                    or (municipality is not None and (type(municipality) is not str or municipality not in places
-                                                      or (municipality not in ids and ident_of(municipality) is _SLOW)))
-                    or ident in people or ident in stored or ident in institutions or ident in stored_institutions):
-                raise _Undecided
-            people[ident] = None
-            found.append((ident, name, role, institution, municipality, youth, pseudonym, index))
+        people.update(dict.fromkeys(f[0] for f in found))
         # what _kind_fast finds for them (no id is both, or the loops above gave up)
         fast.kinds.update(dict.fromkeys(institutions, "institution"))
         fast.kinds.update(dict.fromkeys(people, "actor"))
@@ -307,6 +288,80 @@ class _Rows:
             if municipality:
                 owned.append(("LIVES_IN", "Actor", ident, "Municipality", municipality, "", "{}"))
             incoming.append((ident, name, municipality, index))
+
+    def _actors_one_by_one(self, items: list[dict], institutions: set[str]) -> list[tuple]:
+        """``(id, name, role, institution, municipality, youth, pseudonym, index)`` of every person."""
+        run = self.run
+        fast, stored = run.fast, run.existing.actors
+        ident_of, text, boolean, ids = fast.ident, fast.text, fast.boolean, fast.ids
+        stored_institutions = run.existing.institutions
+        places, employers = self._known("municipalities"), self._known("institutions")
+        people: set[str] = set()
+        found = []
+        for index, data in enumerate(items):
+            ident = ident_of(data.get("id"))
+            name = text(data.get("name"))
+            role = data.get("role")
+            if role is not None:
+                role = text(role)
+            institution = data.get("institution")
+            municipality = data.get("municipality")
+            youth = boolean(data.get("is_refugee_youth"))
+            pseudonym = data.get("pseudonym")
+            if pseudonym is not None:
+                pseudonym = text(pseudonym, 60)
+            if (ident is _SLOW or name is _SLOW or role is _SLOW or pseudonym is _SLOW or youth is _SLOW
+                    or (institution is not None and (type(institution) is not str or institution not in employers
+                                                     or (institution not in ids and ident_of(institution) is _SLOW)))
+                    or (municipality is not None and (type(municipality) is not str or municipality not in places
+                                                      or (municipality not in ids and ident_of(municipality) is _SLOW)))
+                    or ident in people or ident in stored or ident in institutions or ident in stored_institutions):
+                raise _Undecided
+            people.add(ident)
+            found.append((ident, name, role, institution, municipality, youth, pseudonym, index))
+        return found
+
+    def _actors_at_once(self, items: list[dict], institutions: set[str]) -> list[tuple] | None:
+        """:meth:`_actors_one_by_one` column by column (checks once per distinct value where values
+        repeat); None, having changed nothing, when any field is not as it expects."""
+        run = self.run
+        fast = run.fast
+        try:
+            idents, names = [d["id"] for d in items], [d["name"] for d in items]
+            if {*map(type, idents), *map(type, names)} - {str} or not all(map(_ID_FULL.fullmatch, idents)):
+                return None
+            names = list(map(str.strip, names))
+            if not all(names) or not all(map(str.isprintable, names)) or max(map(len, names), default=0) > MAX_TEXT:
+                return None
+            people = set(idents)
+            if (len(people) != len(idents) or not people.isdisjoint(run.existing.actors)
+                    or not people.isdisjoint(institutions) or not people.isdisjoint(run.existing.institutions)):
+                return None
+            columns = []
+            for name, known in (("institution", self._known("institutions")),
+                                ("municipality", self._known("municipalities"))):
+                values = [d.get(name) for d in items]
+                named = set(values)
+                named.discard(None)
+                if ({*map(type, named)} - {str} or not named <= known
+                        or not all(v in fast.ids or fast.ident(v) is not _SLOW for v in named)):
+                    return None
+                columns.append(values)
+            for name, check, empty in (("role", fast.text, None), ("is_refugee_youth", fast.boolean, False),
+                                       ("pseudonym", lambda v: fast.text(v, 60), None)):
+                values = [d.get(name) for d in items]
+                checked = {}
+                for kind, value in set(zip(map(type, values), values, strict=True)):  # True and 1 apart
+                    if value is not None:
+                        checked[(kind, value)] = result = check(value)
+                        if result is _SLOW:
+                            return None
+                columns.append([empty if v is None else checked[(type(v), v)] for v in values])
+        except (KeyError, TypeError):  # a missing field, an unhashable value
+            return None
+        institution_list, place_list, roles, youths, pseudonyms = columns
+        return list(zip(idents, names, roles, institution_list, place_list, youths, pseudonyms, range(len(items)),
+                        strict=True))
 
     def memberships(self, items: list[dict]) -> None:
         if not self._memberships_from_a_list(items):

@@ -355,3 +355,40 @@ def test_memberships_at_once_build_what_one_by_one_builds(extra):
     if extra in ({}, {"since": "2016-01-07"}, {"since": "07.01.2016", "until": "2020-01-01", "role": "Koordination"},
                  {"role": " Mitglied "}, {"member": "e1", "since": "2016-02-01"}):
         assert at_once == one_by_one != "undecided"  # the common cases are taken at once
+
+
+def actor_rows(items):
+    """(at once, one by one): the checked fields of ``_Rows.actors`` both ways ("declined", "undecided")."""
+    from graph.validate import _Run
+
+    out = []
+    for at_once in (True, False):
+        existing = Dataset()
+        run = _Run(existing, existing, {"actors": {d.get("id") for d in items if isinstance(d.get("id"), str)},
+                                        "institutions": {"e1"}, "municipalities": {"01001"}})
+        rows = rowimport._Rows(run, rowimport.Lists({}, None, None))
+        try:
+            found = (rows._actors_at_once(items, {"e1"}) if at_once else rows._actors_one_by_one(items, {"e1"}))
+        except rowimport._Undecided:
+            found = "undecided"
+        out.append("declined" if found is None else found)
+    return out
+
+
+@pytest.mark.parametrize("extra", [
+    {}, {"role": "Leitung"}, {"role": " Leitung "}, {"role": ""}, {"role": 5}, {"is_refugee_youth": "ja"},
+    {"is_refugee_youth": 1}, {"is_refugee_youth": True}, {"is_refugee_youth": "vielleicht"},
+    {"is_refugee_youth": [1]}, {"pseudonym": "Jugendliche*r 00AB12"}, {"pseudonym": "x" * 61},
+    {"name": " Name "}, {"name": ""}, {"name": "a\\u0007b"}, {"name": "ä" * 301}, {"name": 5}, {"id": "a b"},
+    {"id": "p1"}, {"id": "e1"}, {"institution": "e1"}, {"institution": "e9"}, {"municipality": "01001"},
+    {"municipality": "99999"}, {"municipality": 1001}, {"institution": None, "municipality": None},
+])
+def test_actors_at_once_check_as_one_by_one(extra):
+    items = [{"id": "p1", "name": "Eine Person", "role": "Fachkraft", "institution": "e1"},
+             {"id": "p2", "name": "Junge Person", "is_refugee_youth": "ja", "municipality": "01001"},
+             {"id": "p3", "name": "Noch Jemand", **extra}]
+    at_once, one_by_one = actor_rows(items)
+    assert at_once in ("declined", one_by_one)
+    if extra in ({}, {"role": "Leitung"}, {"role": " Leitung "}, {"is_refugee_youth": "ja"}, {"name": " Name "},
+                 {"pseudonym": "Jugendliche*r 00AB12"}, {"institution": "e1"}, {"municipality": "01001"}):
+        assert at_once == one_by_one != "undecided"
