@@ -251,7 +251,8 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
 
 
 def import_only(doc_path: Path, tmp: Path, rows: int, repeat: int, scale: float) -> int:
-    """``--only import``: the SQLite import phase `repeat` times into a fresh store (best run), and its baseline."""
+    """``--only import``: the SQLite import phase `repeat` times into a fresh store, and its baseline as often
+    (best CPU run of each; the target is rows per CPU second of the importing process)."""
     best: dict | None = None
     for n in range(repeat):
         store = open_store(f"sqlite:///{tmp / f'import-{n}.db'}")
@@ -261,15 +262,19 @@ def import_only(doc_path: Path, tmp: Path, rows: int, repeat: int, scale: float)
         wall, seconds = time.perf_counter() - start, time.process_time() - cpu_start
         store.close()
         print(f"  import run {n + 1}: {wall:.2f} s wall, {seconds:.2f} s CPU", flush=True)
-        if best is None or wall < best["wall"]:
+        if best is None or seconds < best["cpu"]:
             best = {"wall": wall, "cpu": seconds}
     assert best is not None
-    base = baseline_sqlite(doc_path, tmp)
+    bases = []
+    for _ in range(repeat):
+        (tmp / "baseline.db").unlink(missing_ok=True)
+        bases.append(baseline_sqlite(doc_path, tmp))
+    base = min(bases)
     print("\n| phase | rows | wall s | rows/s (wall) | CPU s | rows/s (CPU) | baseline CPU s | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| import ×{scale:g} | {rows:,} | {best['wall']:.2f} | {rows / best['wall']:,.0f} | {best['cpu']:.2f} | "
           f"{rows / best['cpu']:,.0f} | {base:.2f} | {best['cpu'] / base:.2f} |")
-    return 0 if rows / best["wall"] >= IMPORT_TARGET or scale not in (10, 100) else 1
+    return 0 if rows / best["cpu"] >= IMPORT_TARGET or scale not in (10, 100) else 1
 
 
 # -- whole commands ------------------------------------------------------------------------------
