@@ -114,6 +114,20 @@ def test_the_map_is_sent_before_the_filter_widgets(demo_store, monkeypatch):
     assert labels[:4] == ["Land", "Kreis", "Bündnis", "Farbe nach"]
 
 
+def test_a_long_alliance_list_waits_for_a_land_or_kreis(demo_store, monkeypatch):
+    import ui.common
+
+    monkeypatch.setattr(ui.common, "MAP_ALLIANCE_LIST_LIMIT", 10)  # the demo has 35 alliances
+    at = app("seiten/karte.py")
+    box = at.selectbox(key="karte_buendnis")
+    assert box.options == ["alle"] and box.disabled
+    at.selectbox(key="karte_land").set_value("NW").run()  # one Land: its 17 alliances, above the limit too
+    box = at.selectbox(key="karte_buendnis")
+    assert len(box.options) == 18 and not box.disabled
+    at.selectbox(key="karte_buendnis").set_value("demo-b09").run()
+    assert not at.exception and any("Ebene: Bündnis" in text for text in texts(at.markdown))
+
+
 def test_the_map_as_a_table_has_every_node_and_edge_once_opened(demo_store):
     at = app("seiten/karte.py")
     at.selectbox(key="karte_kreis").set_value("05315").run()  # Köln

@@ -614,6 +614,11 @@ def map_filters(sel) -> dict:
 #: The map page's first view: Bund level (no filter), coloured by kind, the browser's layout on.
 FIRST_MAP = {"colour_by": "kind", "physics": True}
 
+#: Above this many alliances the map page's Bündnis list waits until a Land or Kreis is chosen: a list of
+#: 2,000 names (×10) costs the browser and the server about half a second of CPU on every first view,
+#: and a Land has about a tenth of them.
+MAP_ALLIANCE_LIST_LIMIT = 300
+
 
 def warm_view(uri: str, view: tuple, as_of: date | None = None) -> None:
     """Compute what the first visit of this view needs – the check of its alliances and the map page's

@@ -22,7 +22,18 @@ from graph.netmap import (
     level_of,
     render_html,
 )
-from ui.common import FIRST_MAP, app_context, empty_hint, kreis_name, map_data, map_filters, md, network_map, state_of
+from ui.common import (
+    FIRST_MAP,
+    MAP_ALLIANCE_LIST_LIMIT,
+    app_context,
+    empty_hint,
+    kreis_name,
+    map_data,
+    map_filters,
+    md,
+    network_map,
+    state_of,
+)
 from ui.karte_komponente import map_component
 
 MAP_HEIGHT = 470
@@ -121,6 +132,9 @@ kreis = pick("karte_kreis", kreise)
 alliance_ids = sorted((a for a, ags in places.items()
                        if (state is None or state_of(ds, ags) == state) and (kreis is None or kreis_of(ags) == kreis)),
                       key=lambda a: ds.alliances[a].name)
+alliances_wait = state is None and kreis is None and len(alliance_ids) > MAP_ALLIANCE_LIST_LIMIT
+if alliances_wait:
+    alliance_ids = []
 alliance = pick("karte_buendnis", alliance_ids)
 COLOURS = {"kind": "Art", "type": "Typ", "sector": "Sektor"}
 colour_by = state_.get("karte_farbe", FIRST_MAP["colour_by"])
@@ -149,7 +163,10 @@ def draw_filters() -> None:
     c1, c2, c3, c4 = st.columns([1, 1, 1.4, 0.8])
     choose("Land", states, "karte_land", {s: STATES[s][0] for s in states}, column=c1)
     choose("Kreis", kreise, "karte_kreis", {k: kreis_name(ds, k) for k in kreise}, column=c2)
-    choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids}, column=c3)
+    choose("Bündnis", alliance_ids, "karte_buendnis", {a: ds.alliances[a].name for a in alliance_ids}, column=c3,
+           disabled=alliances_wait,
+           help=f"Bei mehr als {MAP_ALLIANCE_LIST_LIMIT} Bündnissen: zuerst ein Land oder einen Kreis wählen."
+           if alliances_wait else None)
     c4.selectbox("Farbe nach", list(COLOURS), key="karte_farbe", index=list(COLOURS).index(FIRST_MAP["colour_by"]),
                  format_func=COLOURS.get)
     # Streamlit tracks the section's state with its key and reruns when it is opened or closed.
