@@ -232,6 +232,7 @@ def test_the_map_of_a_kreis_is_kept_per_user_and_date_and_an_erased_person_survi
     kept = [p for p in snapshot.shard_dir(demo_store.path).iterdir() if p.name.startswith("derived-map-kreis-")]
     assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
     assert api.kreis_map(demo_store, admin, day, "99999") is None
+    assert len(list(snapshot.shard_dir(demo_store.path).glob("derived-*"))) == 1  # nothing kept for no Kreis
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("drew the map again")

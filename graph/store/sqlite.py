@@ -256,6 +256,8 @@ class SQLiteStore(Store):
         if found is not None:
             return found
         value = compute()
+        if value is None:  # nothing to keep (a missing one reads as None anyway)
+            return value
         snapshot.save_derived(self.path, key, name, params, value)
         if self._snapshot_key() != key:
             snapshot.invalidate(snapshot.derived_path(self.path, name, params))
