@@ -12,6 +12,7 @@ import (JSON file)         bare ``sqlite3`` ``executemany`` of the same rows as 
 snapshot (store.read)      ``nx.read_graphml`` of the same graph (up to ×10)
 one Kreis (rows)           the whole graph from the rows (``health --alliance``, ``map --kreis``
                            read only their Kreis' part; on a Bolt server in Cypher)
+members' part (rows)       the same; what ``office --office`` reads from a Bolt server
 health (all alliances)     plain networkx: member subgraph + articulation points each
 suggest --all              hand-written networkx Adamic–Adar over all same-Kreis
 suggest introduction       person pairs at distance two (:func:`baseline_adamic_adar`)
@@ -230,6 +231,12 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
         _add(out, {"backend": name, "phase": "one Kreis (rows)", "seconds": seconds,
                     "wall_seconds": time.perf_counter() - start, "baseline": "the whole graph (rows)",
                     "baseline_seconds": whole_seconds})
+        if hasattr(store, "read_members"):  # what office --office reads from a Bolt server
+            start = time.perf_counter()
+            _, seconds = cpu(store.read_members)
+            _add(out, {"backend": name, "phase": "members' part (rows)", "seconds": seconds,
+                        "wall_seconds": time.perf_counter() - start, "baseline": "the whole graph (rows)",
+                        "baseline_seconds": whole_seconds})
         if not full:
             return out
         _, seconds = cpu(lambda: check_alliances(ds, AS_OF), repeat)

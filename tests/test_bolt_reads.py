@@ -120,3 +120,48 @@ def test_the_commands_about_one_alliance_or_kreis_read_only_their_part(demo_bolt
     assert main(["--store", demo_bolt, "map", "--kreis", kreis, "--as-of", "2026-06-01",
                  "--out", str(tmp_path / "k.html")]) == 0
     assert whole.alliances[alliance].name in (tmp_path / "k.html").read_text(encoding="utf-8")
+
+
+def _same_office_views(store, users, monkeypatch) -> None:
+    from graph.office import office_view
+    from graph.store.neo4j import Neo4jStore
+
+    whole = store.read()
+    part = store.read_members()
+    assert len(part.actors) < len(whole.actors) and len(part.ties) < len(whole.ties)
+    for user in users:
+        for office in sorted(whole.service_offices):
+            with monkeypatch.context() as patch:
+                patch.setattr(Neo4jStore, "_read_rows", lambda self: pytest.fail("read the whole graph"))
+                view, reference = api.office_view(store, user, AS_OF, office)
+            seen = scope(whole, user)
+            assert view.as_dict() == office_view(seen, office, AS_OF).as_dict(), (user.role, office)
+            assert reference.states == seen.states and reference.service_offices == seen.service_offices
+
+
+def test_the_office_view_from_what_it_reads_equals_the_view_from_the_whole_graph(demo_bolt, monkeypatch):
+    """``office --office`` on a Bolt store reads the graph without persons in no alliance and without
+    ties not between two members; its view is the same, for every office and role (demo, then a
+    small synthetic data set with many persons outside alliances)."""
+    import sys
+    from pathlib import Path
+
+    from bolt_server import wipe
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    with open_store(demo_bolt) as store:
+        whole = store.read()
+        users = [User("admin", "admin"), User("o", "office", office="sb-koeln"),
+                 User("k", "coordinator", kreis=kreis_of(whole.alliances["demo-b09"].municipality)),
+                 User("v", "viewer")]
+        _same_office_views(store, users, monkeypatch)
+        try:
+            wipe(demo_bolt)
+            api.init_store(store)
+            api.import_document(store, json.loads(json.dumps(generate(0.05, seed=3))), "synthetisch")
+            _same_office_views(store, users[:2] + [User("k", "coordinator", kreis="05315")], monkeypatch)
+        finally:
+            wipe(demo_bolt)
+            api.load_demo(store, anchor=AS_OF)  # the module's other tests read the demo

@@ -62,7 +62,7 @@ from ..errors import InputError, Problem, StoreUnavailable
 from .base import SCHEMA_VERSION, AuditEntry, Progress, StaleRevision, Store, fast_dumps, now, value_needles
 from .erasure import audit_ids
 from .graphmap import LABELS, REL_TYPES, ChangeSet, RelKey, dataset_from_rows
-from .slices import kreis_rows
+from .slices import kreis_rows, member_rows
 
 DEFAULT_BATCH_BYTES = 500_000
 MIN_BATCH_BYTES = 256
@@ -733,6 +733,15 @@ class Neo4jStore(Store):
         """What a command about one Kreis needs (:func:`graph.store.snapshot.kreis_slice`), read alone."""
         return self._read_slice(kreis=kreis)
 
+    def read_members(self):
+        """The graph without persons who are in no alliance and ties not between two members
+        (:func:`graph.store.slices.member_rows`): what checking every alliance and recommending
+        offers read, for ``office --office``."""
+        self._require_schema()
+        nodes, rels = self._transact(lambda run: member_rows(CypherRows(run, self.settings.batch_bytes,
+                                                                        self._size)), write=False)
+        return dataset_from_rows(nodes, rels)
+
     def _read_slice(self, **which):
         """:func:`graph.store.slices.kreis_rows` asked in Cypher (:class:`CypherRows`); the whole graph
         when the data has no such alliance or Kreis (the command then says so)."""
@@ -1038,13 +1047,17 @@ class CypherRows:
         rows = []
         for type_, src, dst in triples:
             q_type, q_src, q_dst = _rel(type_, src, dst)
-            query = (f"MATCH (a:{q_src})-[x:{q_type}]->(b:{q_dst}) WHERE {end}.id IN $ids "
+            where = "" if ids is None else f"WHERE {end}.id IN $ids "
+            query = (f"MATCH (a:{q_src})-[x:{q_type}]->(b:{q_dst}) {where}"
                      "RETURN a.id AS src, b.id AS dst, properties(x) AS p")
-            for part in self._parts(ids):
-                for row in self.run(query, {"ids": part}):
+            for params in [None] if ids is None else ({"ids": part} for part in self._parts(ids)):
+                for row in self.run(query, params):
                     props = dict(row["p"])
                     rows.append((type_, src, row["src"], dst, row["dst"], props.pop("key", "") or "", props))
         return rows
+
+    def rels(self, types, src_labels) -> list[tuple]:
+        return self._rels(self._triples(types, src_labels), None, "a")
 
     def rels_from(self, types, src_labels, src_ids) -> list[tuple]:
         return self._rels(self._triples(types, src_labels), src_ids, "a")

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from .graphmap import OWNED, RelKey
 
-__all__ = ["RowSource", "SQLiteRows", "kreis_rows"]
+__all__ = ["RowSource", "SQLiteRows", "kreis_rows", "member_rows"]
 
 NO_PLACE = "-"  # the shard of alliances without a place (graph.store.snapshot.NO_PLACE)
 _TIES = ("KNOWS", "COOPERATES_WITH")
@@ -51,6 +51,9 @@ class RowSource(Protocol):
 
     def sources(self, type_: str, dst_label: str, dst_ids: Collection[str]) -> set[str]:
         """Ids of the sources of relationships of this type into these nodes."""
+
+    def rels(self, types: Collection[str], src_labels: Collection[str]) -> list[Row]:
+        """All relationships of these types from nodes with these labels."""
 
     def rels_from(self, types: Collection[str], src_labels: Collection[str], src_ids: Collection[str]) -> list[Row]:
         """The relationships of these types from these nodes."""
@@ -151,6 +154,30 @@ def kreis_rows(source: RowSource, *, kreis: str | None = None, alliance: str | N
     return kreis, kreis_of_alliance, nodes_out, dict(zip(order, source.decode([rels[k] for k in order])))
 
 
+def member_rows(source: RowSource):
+    """The rows of the graph without the persons who are in no alliance and the ties not between two
+    members: what checking every alliance and recommending offers read (``office --office``; the
+    check looks at members, their institutions and the ties among them, the recommendations at
+    institutions, offers and memberships). Returns ``(nodes, rels)`` as ``_read_rows`` does.
+    """
+    memberships = source.rels(("MEMBER_OF",), _UNITS)
+    members = {row[2] for row in memberships}
+    actors = source.ids("Actor") & members
+    rels: dict[RelKey, object] = {tuple(row[:6]): row[6] for row in memberships}
+    owned = [(type_, label) for label, pairs in OWNED.items() for type_ in sorted({t for t, _ in pairs})]
+    for type_, label in owned:
+        rels.update((tuple(row[:6]), row[6]) for row in source.rels((type_,), (label,))
+                    if label != "Actor" or row[2] in actors)
+    rels.update((tuple(row[:6]), row[6]) for row in source.rels_from(_TIES, _UNITS, members)
+                if row[4] in members)
+    node_rows = {label: source.nodes(label, actors if label == "Actor" else None)
+                 for label in sorted([*_REFERENCE, "Alliance", "Actor", "Institution", "Offer"])}
+    nodes_out = {label: dict(zip(rows, source.decode(list(rows.values())))) if rows else {}
+                 for label, rows in node_rows.items()}
+    order = sorted(rels)
+    return nodes_out, dict(zip(order, source.decode([rels[k] for k in order])))
+
+
 # -- the embedded store ----------------------------------------------------------------------------
 
 _REL_COLUMNS = "type, src_label, src_id, dst_label, dst_id, key, props"
@@ -185,6 +212,11 @@ class SQLiteRows:
         return {src for (src,) in self.conn.execute(
             "SELECT src_id FROM rels WHERE dst_label = ? AND dst_id IN (SELECT value FROM json_each(?)) "
             "AND type = ?", (dst_label, _ids(dst_ids), type_))}
+
+    def rels(self, types: Collection[str], src_labels: Collection[str]) -> list[Row]:
+        return self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM rels WHERE type IN ({_marks(types)}) "  # noqa: S608 - placeholders only
+            f"AND src_label IN ({_marks(src_labels)})", (*types, *src_labels)).fetchall()
 
     def rels_from(self, types: Collection[str], src_labels: Collection[str], src_ids: Collection[str]) -> list[Row]:
         return self.conn.execute(
