@@ -122,6 +122,15 @@ def test_the_commands_about_one_alliance_or_kreis_read_only_their_part(demo_bolt
     assert whole.alliances[alliance].name in (tmp_path / "k.html").read_text(encoding="utf-8")
 
 
+def members_part(ds):
+    """The whole graph without persons in no alliance and ties not between two members."""
+    members = {m.member for m in ds.memberships.values()}
+    part = ds.copy()
+    part.actors = {k: a for k, a in ds.actors.items() if k in members}
+    part.ties = {k: t for k, t in ds.ties.items() if t.source in members and t.target in members}
+    return part
+
+
 def _same_office_views(store, users, monkeypatch) -> None:
     from graph.office import office_view
     from graph.store.neo4j import Neo4jStore
@@ -129,6 +138,7 @@ def _same_office_views(store, users, monkeypatch) -> None:
     whole = store.read()
     part = store.read_members()
     assert len(part.actors) < len(whole.actors) and len(part.ties) < len(whole.ties)
+    same_items(part, members_part(whole), "members")
     for user in users:
         for office in sorted(whole.service_offices):
             with monkeypatch.context() as patch:

@@ -370,3 +370,22 @@ def test_health_of_all_alliances_first_after_a_write_loads_the_graph_once(demo_s
     assert (len(loads), len(row_reads)) == (1, 1)  # one look for a snapshot (none yet), one read of the rows
     assert main(args) == 0
     assert capsys.readouterr().out == first
+
+
+@pytest.mark.parametrize("data", ["demo", "synthetic"])
+def test_the_members_part_read_from_the_rows_is_the_graph_without_persons_outside_alliances(tmp_path, data):
+    """graph.store.slices.member_rows (what office --office reads from a Bolt server), asked in SQL."""
+    from graph.store.graphmap import dataset_from_rows
+    from graph.store.slices import SQLiteRows, member_rows
+
+    store = _filled_store(tmp_path, data)
+    ds = store.read()
+    members = {m.member for m in ds.memberships.values()}
+    part = dataset_from_rows(*member_rows(SQLiteRows(store.conn)))
+    assert part.actors == {k: a for k, a in ds.actors.items() if k in members}
+    assert part.ties == {k: t for k, t in ds.ties.items() if t.source in members and t.target in members}
+    for name in ("states", "municipalities", "service_offices", "topics", "alliances", "institutions",
+                 "memberships", "offers"):
+        assert getattr(part, name) == getattr(ds, name), name
+    assert len(part.actors) < len(ds.actors)
+    store.close()

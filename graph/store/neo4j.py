@@ -1074,6 +1074,25 @@ class CypherRows:
                 found[row["id"]] = {k: v for k, v in row["p"].items() if k != "id"}
         return {ident: found[ident] for ident in sorted(found)}
 
+    def member_nodes(self, label: str) -> dict[str, object]:
+        q_type, q_src, q_dst = _rel("MEMBER_OF", label, "Alliance")
+        rows = self.run(f"MATCH (n:{q_src})-[:{q_type}]->(:{q_dst}) WITH DISTINCT n "
+                        "RETURN n.id AS id, properties(n) AS p", None)
+        found = {row["id"]: {k: v for k, v in row["p"].items() if k != "id"} for row in rows}
+        return {ident: found[ident] for ident in sorted(found)}
+
+    def rels_from_members(self, types, src_labels) -> list[tuple]:
+        rows = []
+        for type_, src, dst in self._triples(types, src_labels):
+            member_type, member_src, alliance = _rel("MEMBER_OF", src, "Alliance")
+            q_type, q_src, q_dst = _rel(type_, src, dst)
+            for row in self.run(f"MATCH (a:{member_src})-[:{member_type}]->(:{alliance}) WITH DISTINCT a "
+                                f"MATCH (a)-[x:{q_type}]->(b:{q_dst}) RETURN a.id AS src, b.id AS dst, "
+                                "properties(x) AS p", None):
+                props = dict(row["p"])
+                rows.append((type_, src, row["src"], dst, row["dst"], props.pop("key", "") or "", props))
+        return rows
+
     def decode(self, values: list) -> list[dict]:
         return values
 

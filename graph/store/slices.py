@@ -64,6 +64,12 @@ class RowSource(Protocol):
     def nodes(self, label: str, ids: Collection[str] | None = None) -> dict[str, object]:
         """Id -> properties of these nodes (all with the label when `ids` is None), in id order."""
 
+    def member_nodes(self, label: str) -> dict[str, object]:
+        """Id -> properties of the nodes with this label that are members of an alliance, in id order."""
+
+    def rels_from_members(self, types: Collection[str], src_labels: Collection[str]) -> list[Row]:
+        """The relationships of these types from nodes with these labels that are members of an alliance."""
+
     def decode(self, values: list) -> list[dict]:
         """Properties as dicts, from what ``nodes`` and the relationship rows return."""
 
@@ -162,15 +168,14 @@ def member_rows(source: RowSource):
     """
     memberships = source.rels(("MEMBER_OF",), _UNITS)
     members = {row[2] for row in memberships}
-    actors = source.ids("Actor") & members
     rels: dict[RelKey, object] = {tuple(row[:6]): row[6] for row in memberships}
-    owned = [(type_, label) for label, pairs in OWNED.items() for type_ in sorted({t for t, _ in pairs})]
-    for type_, label in owned:
-        rels.update((tuple(row[:6]), row[6]) for row in source.rels((type_,), (label,))
-                    if label != "Actor" or row[2] in actors)
-    rels.update((tuple(row[:6]), row[6]) for row in source.rels_from(_TIES, _UNITS, members)
-                if row[4] in members)
-    node_rows = {label: source.nodes(label, actors if label == "Actor" else None)
+    for label, owned in OWNED.items():
+        for type_ in sorted({t for t, _ in owned}):
+            ask = source.rels_from_members if label == "Actor" else source.rels  # persons: only members
+            found = ask((type_,), (label,))
+            rels.update((tuple(row[:6]), row[6]) for row in found)
+    rels.update((tuple(row[:6]), row[6]) for row in source.rels_from_members(_TIES, _UNITS) if row[4] in members)
+    node_rows = {label: source.member_nodes(label) if label == "Actor" else source.nodes(label)
                  for label in sorted([*_REFERENCE, "Alliance", "Actor", "Institution", "Offer"])}
     nodes_out = {label: dict(zip(rows, source.decode(list(rows.values())))) if rows else {}
                  for label, rows in node_rows.items()}
@@ -235,6 +240,17 @@ class SQLiteRows:
             return dict(self.conn.execute("SELECT id, props FROM nodes WHERE label = ? ORDER BY id", (label,)))
         return dict(self.conn.execute("SELECT id, props FROM nodes WHERE label = ? AND id IN "
                                       "(SELECT value FROM json_each(?)) ORDER BY id", (label, _ids(ids))))
+
+    def member_nodes(self, label: str) -> dict[str, object]:
+        return dict(self.conn.execute(
+            "SELECT id, props FROM nodes WHERE label = ? AND id IN "
+            "(SELECT src_id FROM rels WHERE type = 'MEMBER_OF' AND src_label = ?) ORDER BY id", (label, label)))
+
+    def rels_from_members(self, types: Collection[str], src_labels: Collection[str]) -> list[Row]:
+        return self.conn.execute(
+            f"SELECT {_REL_COLUMNS} FROM rels WHERE type IN ({_marks(types)}) "  # noqa: S608 - placeholders only
+            f"AND src_label IN ({_marks(src_labels)}) AND (src_label, src_id) IN "
+            "(SELECT src_label, src_id FROM rels WHERE type = 'MEMBER_OF')", (*types, *src_labels)).fetchall()
 
     def decode(self, values: list) -> list[dict]:
         return json.loads("[" + ",".join(values) + "]") if values else []
