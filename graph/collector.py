@@ -5,6 +5,11 @@ lists, sets and tuples that hold no reference cycles; every few hundred of them
 the collector would walk all live objects (the whole snapshot), which on a
 large dataset costs more than the analysis itself. Reference counting still
 frees everything; the collector runs again as usual afterwards.
+
+Free what the block built and no longer needs *inside* the block (``del``): the
+collector counts allocations while it sleeps, and the first allocation after it
+wakes makes it walk every young object still alive, which for a whole suggestion
+network or health index costs tens of milliseconds.
 """
 
 from __future__ import annotations

@@ -63,6 +63,7 @@ def check_alliances(ds: Dataset, as_of: date, config: HealthConfig | None = None
     with collector_paused():  # many small acyclic objects (graph.collector)
         index = AllianceIndex(ds, as_of)
         reports = [_check_one(index, alliance_id, config) for alliance_id in ids]
+        del index  # freed before the collector wakes
     return sorted(reports, key=lambda r: (status_rank(r.status), r.alliance))
 
 

@@ -95,6 +95,7 @@ def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None
                   if m.until is not None and m.until < horizon and m.is_current(as_of)}
         out = [_summary(index, alliance_id, config, sector, dormant_since, alliance_id in ending)
                for alliance_id in ids]
+        del index, sector  # freed before the collector wakes (graph.collector)
     return sorted(out, key=lambda s: (status_rank(s.status), s.alliance))
 
 

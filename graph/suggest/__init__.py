@@ -146,6 +146,9 @@ def suggest(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str
             _ = ctx.summaries  # needed anyway; the membership kind then takes the partners from them
         for each in kinds:
             out += each.find(ctx, alliance=alliance, actor=actor, top=top, dismissed=dismissed, reveal=reveal)
+        # Free the run's network and health check while the collector still sleeps: left alive, the
+        # first allocation after it wakes would make it walk all of them (graph.collector).
+        del ctx
     return out
 
 

@@ -29,6 +29,7 @@ of every pair (:data:`DENSE_PAIRS`) stays beside the bounded ranking
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -131,7 +132,9 @@ class _Profiles:
     """
 
     def __init__(self, net: Network, states: dict[str, AllianceState]):
-        self.net = net
+        # a weak reference: the network keeps its profiles in net.cache, and a cycle would keep both
+        # alive until the collector runs (graph.collector)
+        self._net = weakref.ref(net)
         self.n = n = len(net.graph.nodes)
         nodes = _nodes(net)
         self.unit, self.sector, self.youth, self.admin, self.topics, self.topic_masks, units, sectors = nodes
@@ -148,6 +151,12 @@ class _Profiles:
             sector_keys += [j * n + sectors.setdefault(x, len(sectors)) for x in state.sectors]
         self.unit_keys = np.unique(np.asarray(unit_keys, dtype=np.int64))
         self.sector_keys = np.unique(np.asarray(sector_keys, dtype=np.int64))
+
+    @property
+    def net(self) -> Network:
+        net = self._net()
+        assert net is not None  # profiles are used while their network is
+        return net
 
     @classmethod
     def of(cls, net: Network, states: dict[str, AllianceState]) -> _Profiles:
