@@ -460,3 +460,19 @@ def test_shared_topics_by_bit_masks_equal_the_sparse_count(topics):
     expected = np.asarray(member_topics[rows].multiply(member_topics[cols]).sum(axis=1)).ravel()
     assert np.array_equal(net.shared_member_topics(rows, cols), expected)
     assert expected.max() > 0
+
+
+def test_a_suggestion_run_leaves_nothing_for_the_collector(synthetic):
+    """The run's network is freed by reference counting when suggest returns: a reference cycle would
+    keep it alive until the cyclic collector walks it (tens of milliseconds at x10, graph.collector)."""
+    import gc
+
+    from graph.suggest.network import Network
+
+    gc.collect()
+    gc.disable()
+    try:
+        assert suggest(synthetic, date(2026, 11, 1), top=5)
+        assert not [o for o in gc.get_objects() if isinstance(o, Network)]
+    finally:
+        gc.enable()
