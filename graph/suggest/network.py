@@ -57,11 +57,10 @@ class Network:
 
         self.members: dict[str, set[str]] = defaultdict(set)      # alliance -> current members
         self.alliances_of: dict[str, set[str]] = defaultdict(set)  # member -> current alliances
-        self.known_pairs: set[tuple[str, str]] = set()             # any membership record, any time
         #: (member, alliance) of the membership records that are not current memberships of a live alliance
+        #: (with ``members``: every membership record, any time)
         self.other_pairs: list[tuple[str, str]] = []
         for m in ds.memberships.values():
-            self.known_pairs.add((m.member, m.alliance))
             if m.is_current(as_of) and m.alliance in live and (m.member in ds.actors or m.member in ds.institutions):
                 self.members[m.alliance].add(m.member)
                 self.alliances_of[m.member].add(m.alliance)
