@@ -68,17 +68,23 @@ def introduction_blocks(net: Network, index: str = "adamic_adar"):
     whole country (whose hubs, the alliances, make it dense) each batch of
     Kreise gets ``A[B] @ W @ A[B]ᵀ``: the same Adamic–Adar values for its own
     pairs (pairs across Kreise are dropped), with memory bounded by the batch
-    rather than by the country. Each batch's indices ascend and only the upper
-    triangle is kept, so ``rows < cols``.
+    rather than by the country. Persons and institutions of a batch are multiplied
+    apart (introductions pair two of a kind). Each block's indices ascend and only
+    the upper triangle is kept, so ``rows < cols``.
     """
     adjacency = net.graph.adjacency.tocsr()
     weighted = (adjacency @ sp.diags_array(neighbour_weights(net.degrees, index))).tocsr()
-    for block in _batches(net):
-        local = (weighted[block] @ adjacency[block].T).tocoo()
-        upper = (local.row < local.col) & (local.data > 0)
-        rows, cols, data = block[local.row[upper]], block[local.col[upper]], local.data[upper]
-        ok = introduction_eligible(net, rows, cols)
-        yield rows[ok], cols[ok], data[ok]
+    for batch in _batches(net):
+        # persons and institutions apart: only two of a kind are introduced, so no product of both
+        kinds = net.kind[batch]
+        for block in (batch[kinds == Network.ACTOR], batch[kinds == Network.INSTITUTION]):
+            if len(block) < 2:
+                continue
+            local = (weighted[block] @ adjacency[block].T).tocoo()
+            upper = (local.row < local.col) & (local.data > 0)
+            rows, cols, data = block[local.row[upper]], block[local.col[upper]], local.data[upper]
+            ok = introduction_eligible(net, rows, cols)
+            yield rows[ok], cols[ok], data[ok]
 
 
 def introduction_candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
