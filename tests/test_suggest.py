@@ -476,3 +476,17 @@ def test_a_suggestion_run_leaves_nothing_for_the_collector(synthetic):
         assert not [o for o in gc.get_objects() if isinstance(o, Network)]
     finally:
         gc.enable()
+
+
+def test_alliance_states_name_the_units_voices_and_administrations_of_the_current_members(synthetic):
+    from graph.rules import gives_youth_voice, is_administration
+    from graph.suggest import alliance_states, build_network
+
+    net = build_network(synthetic, date(2026, 11, 1))
+    states = alliance_states(net, net.alliance_ids)
+    for alliance, state in states.items():
+        members = net.members.get(alliance, set())
+        assert state.units == frozenset(synthetic.unit_of(m) for m in members)
+        assert state.has_youth_voice == any(gives_youth_voice(synthetic, m) for m in members)
+        assert state.has_administration == any(is_administration(synthetic, m) for m in members)
+    assert any(s.has_youth_voice for s in states.values()) and not all(s.has_youth_voice for s in states.values())

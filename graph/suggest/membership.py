@@ -97,12 +97,16 @@ def alliance_states(net: Network, alliance_ids: Iterable[str], reports=None) -> 
     ds, as_of = net.ds, net.as_of
     checked = {r.alliance: r for r in reports} if reports is not None else {}
     sectors_of = {a: r.sectors if isinstance(r, HealthSummary) else r.metrics["sectors"] for a, r in checked.items()}
-    grouped: dict[str, list[Membership]] = defaultdict(list)
-    for membership in ds.memberships.values():
-        grouped[membership.alliance].append(membership)
+    grouped: dict[str, list[Membership]] | None = None  # memberships by alliance, for the rule itself
     unit, _, youth, admin, _, _, units, _ = _nodes(net)
     unit_names = [name for name, _ in units]
-    unit_of, youth_of, admin_of = unit.tolist(), youth.tolist(), admin.tolist()
+    # per alliance node: the units of its current members, and whether one gives youth voice or administrates
+    n, rows, cols = len(net.graph.nodes), net.member_rows, net.member_cols
+    pairs = np.unique(cols * n + unit[rows])
+    starts = np.searchsorted(pairs, np.arange(n + 1, dtype=np.int64) * n).tolist()
+    pair_units = (pairs % n).tolist()
+    has_youth = (np.bincount(cols, weights=youth[rows], minlength=n) > 0).tolist()
+    has_admin = (np.bincount(cols, weights=admin[rows], minlength=n) > 0).tolist()
     index = net.index
     out = {}
     for alliance in alliance_ids:
@@ -110,15 +114,22 @@ def alliance_states(net: Network, alliance_ids: Iterable[str], reports=None) -> 
         if report is not None:  # the same partner rule, applied by the health check
             count, sectors = report.partners, frozenset(sectors_of[alliance])
         else:
+            if grouped is None:
+                grouped = defaultdict(list)
+                for membership in ds.memberships.values():
+                    grouped[membership.alliance].append(membership)
             partners = partners_of(ds, alliance, as_of, grouped, net.place_of)
             count, sectors = len(partners), frozenset(p.sector for p in partners if p.sector)
-        rows = [index[m] for m in net.members.get(alliance, ())]
+        j = index.get(alliance)
+        if j is None:
+            out[alliance] = AllianceState(alliance, count, frozenset(), sectors, False, False)
+            continue
         out[alliance] = AllianceState(
             alliance, count,
-            frozenset(unit_names[unit_of[i]] for i in rows),
+            frozenset([unit_names[u] for u in pair_units[starts[j]:starts[j + 1]]]),
             sectors,
-            any(youth_of[i] for i in rows),
-            any(admin_of[i] for i in rows),
+            has_youth[j],
+            has_admin[j],
         )
     return out
 
