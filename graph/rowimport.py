@@ -5,16 +5,18 @@ The full path (:func:`graph.validate.validate`, :func:`graph.store.graphmap.plan
 stored item, turns it back into property rows, and the store encodes the rows and their audit
 entries. For the long lists (institutions, persons, memberships, ties) of an import whose items
 are all new to the store, this module goes from the record's fields to the row in one step,
-with the same per-field checks as the fast checks of validation (:class:`graph.validate._Fast`).
-The short lists (reference data, alliances, offers) take their full check and ``plan_upsert``
-as always, so topics, offers and changes to stored items behave exactly as before.
+with the same per-field checks as the fast checks of validation (:class:`graph.validate._Fast`),
+column by column where it can (values that repeat checked and encoded once). The short lists
+(reference data, alliances, offers) take their checks and ``plan_upsert`` as always, so topics,
+offers and changes to stored items behave exactly as before.
 
 :func:`plan_rows` returns None whenever it cannot decide alone: a record the fast checks leave to
 the full check, any problem, an item of a long list already stored, an id used both as a person
-and as an institution. The caller then takes the full path, which finds and words every problem;
-nothing here writes an error message of its own. Rows, audit entries (same order, same text),
-counts and warnings are those of the full path; tests/test_rowimport.py compares both paths on
-the demo, synthetic and broken data.
+and as an institution, a reference that names instead of an id. The caller
+(:func:`graph.api.import_records`, for administrators only: the access rules need the full path)
+then takes the full path, which finds and words every problem; nothing here writes an error
+message of its own. Rows, audit entries (same order, same text), counts, warnings and pseudonyms
+are those of the full path; tests/test_rowimport.py runs imports both ways.
 """
 
 from __future__ import annotations
