@@ -120,6 +120,10 @@ def label_overlaps(frame) -> int:
     """How many pairs of drawn labels overlap (vis-network's own label boxes)."""
     from test_map_browser import LABEL_BOXES
 
+    # vis-network measures a label when it draws it: after the map's relabelling (font sizes set at
+    # `ready`), wait for two frames so the boxes are those on screen, not the ones before it (under load
+    # the check could otherwise run before the redraw and count labels that are no longer shown).
+    frame.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     boxes = frame.evaluate(LABEL_BOXES)["boxes"]
     return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
                if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
