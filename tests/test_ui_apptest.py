@@ -196,6 +196,14 @@ def test_more_filters_are_drawn_only_when_opened_and_keep_their_values_while_clo
     assert at.toggle(key="karte_physik").value is False
     assert at.slider(key="karte_tiefe").value == 2
 
+    # after another page, they start afresh like the filter row (Streamlit drops the widgets' state)
+    at.switch_page("seiten/check.py").run()
+    at.switch_page("seiten/karte.py").run()
+    at.session_state["karte_weitere"] = True
+    at.run()
+    assert at.selectbox(key="karte_thema").value is None and at.toggle(key="karte_physik").value is True
+    assert at.slider(key="karte_tiefe").value == 1
+
 
 def test_check_page_explains_the_critical_alliance(demo_store):
     at = app("seiten/check.py")

@@ -61,6 +61,12 @@ def kept() -> dict:
     return state_.setdefault(MORE_KEPT, dict(MORE))
 
 
+# Coming from another page, Streamlit has dropped the state of this page's widgets (the colour choice is
+# drawn on every run of this page): the kept values go the same way, so every filter starts afresh.
+if "karte_farbe" not in state_:
+    state_[MORE_KEPT] = dict(MORE)
+
+
 def current(key: str):
     return kept()[key] if key in MORE else state_.get(key)
 
