@@ -103,10 +103,8 @@ def office_view(store: Store, user: User | str, as_of, office: str) -> tuple:
     user = as_user(user)
 
     def compute():
-        from .health import check_alliances
-        from .offers import recommend
+        from .office import office_recommendations
         from .office import office_view as gather
-        from .rules import alliances_of_office
 
         # A Bolt store reads only what the check and the recommendations look at (not the persons in
         # no alliance, nor ties not between two members); the embedded one has the whole graph at hand.
@@ -115,13 +113,11 @@ def office_view(store: Store, user: User | str, as_of, office: str) -> tuple:
                             topics=ds.topics)
         if office not in ds.service_offices:
             return None, reference
-        reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
-        recommendations = recommend(ds, as_of, reports, dismissed=dismissals(store, user))
-        mine = alliances_of_office(ds, office)
+        # the office's alliances checked, hospitation hosts paired across the country (office_recommendations)
+        reports, recommendations = office_recommendations(ds, office, as_of, dismissals(store, user))
         used = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
                        topics=ds.topics, alliances=ds.alliances, offers=ds.offers)
-        view = gather(used, office, as_of, reports=[r for r in reports if r.alliance in mine],
-                      recommendations=[r for r in recommendations if r.alliance in mine])
+        view = gather(used, office, as_of, reports=reports, recommendations=recommendations)
         return view, reference
 
     return _kept(store, "office-view", (office, as_of.isoformat(), *_user_params(user)), compute)

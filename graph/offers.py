@@ -130,6 +130,21 @@ class RuleContext:
         for institution in sorted(ds.institutions.values(), key=lambda i: (i.name, i.id)):
             if institution.municipality:
                 self.institutions_in_kreis[kreis_of(institution.municipality)].append(institution)
+        # the rules' answers per institution, asked once however many alliances of its Kreis look at it
+        self._voice: dict[str, bool] = {}
+        self._administration: dict[str, bool] = {}
+
+    def gives_youth_voice(self, institution: str) -> bool:
+        """:func:`graph.rules.gives_youth_voice`, remembered."""
+        if institution not in self._voice:
+            self._voice[institution] = gives_youth_voice(self.ds, institution)
+        return self._voice[institution]
+
+    def is_administration(self, institution: str) -> bool:
+        """:func:`graph.rules.is_administration`, remembered."""
+        if institution not in self._administration:
+            self._administration[institution] = is_administration(self.ds, institution)
+        return self._administration[institution]
 
     # offers
     def done(self, alliance: str, months: int, offer_type: str | None = None) -> list[Offer]:
@@ -167,8 +182,8 @@ class RuleContext:
             if institution.id in taken:
                 continue
             fills = (int(institution.sector in gaps.sectors)
-                     + int(gaps.youth_voice and gives_youth_voice(self.ds, institution.id))
-                     + int(gaps.administration and is_administration(self.ds, institution.id)))
+                     + int(gaps.youth_voice and self.gives_youth_voice(institution.id))
+                     + int(gaps.administration and self.is_administration(institution.id)))
             if fills:
                 ranked.append((-fills, institution.name, institution.id))
         return [ident for _, _, ident in sorted(ranked)[:MAX_CANDIDATES]]
@@ -414,7 +429,8 @@ def pair_hospitations(suggestions, reports: dict[str, AllianceReport], ctx: Rule
 
 
 def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = None, *,
-              config: HealthConfig | None = None, hospitations=None, dismissed=frozenset()) -> list[Recommendation]:
+              config: HealthConfig | None = None, hospitations=None, dismissed=frozenset(),
+              pairing=None) -> list[Recommendation]:
     """The next offer for every alliance checked, with the reason, by the rules in :data:`RULES`.
 
     Parameters
@@ -433,6 +449,11 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
     hospitations : list of Suggestion, optional
         Hospitation suggestions to pair hosts from; by default
         :func:`graph.suggest.hospitation_suggestions` for `as_of`.
+    pairing : list of AllianceReport or HealthSummary, or a function returning it, optional
+        The check of every alliance (:func:`graph.health.check_summaries` will do) when `reports`
+        are only some: hosts are paired with visitors across the whole graph, so the
+        recommendations for `reports` are those a run over every alliance makes for them. A
+        function is called only when one of `reports` could host (strong practice).
 
     Returns
     -------
@@ -453,18 +474,36 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
     complete = reports is None  # then these are all alliances' reports, reusable for the pairing
     if reports is None:
         reports = check_alliances(ds, as_of, config)
-    by_id = {r.alliance: r for r in reports}
     ctx = RuleContext(ds, as_of, config)
-    if hospitations is None and any(ctx.strong_practice(r) for r in reports):
+    worded = hospitations is not None
+    # Only a host with strong practice gets a guest: without one among `reports` nothing is paired for them.
+    hosting = any(ctx.strong_practice(r) for r in reports)
+    if callable(pairing):
+        pairing = pairing() if hosting else None
+    by_id = {r.alliance: r for r in (reports if pairing is None else pairing)}
+    if hospitations is None and hosting:
         from .suggest import hospitation_suggestions
 
-        # Pairing needs a few hosts per visitor, not every pair (which grows with the square).
+        summaries_fit = config == HealthConfig(min_partners=config.min_partners)
+        # Pairing needs a few hosts per visitor, not every pair (which grows with the square), and who
+        # visits whom, not the words: only the pairs kept for `reports` are worded below.
         hospitations = hospitation_suggestions(ds, as_of, top=max(1, len(ds.alliances) * HOSTS_PER_VISITOR),
                                                min_partners=config.min_partners, per_visitor=HOSTS_PER_VISITOR,
-                                               dismissed=dismissed,
-                                               reports=reports if complete and config == HealthConfig(
-                                                   min_partners=config.min_partners) else None)
+                                               dismissed=dismissed, worded=False,
+                                               reports=(reports if complete else pairing) if summaries_fit else None)
     ctx.guests = pair_hospitations(hospitations or (), by_id, ctx)
+    if not worded and ctx.guests:
+        from .suggest.hospitation import hospitation_suggestion
+
+        wanted = {r.alliance for r in reports}
+        checked = by_id if summaries_fit and (complete or pairing is not None) else None
+        if checked is None:  # the pairing checked every alliance itself: word the pairs from the same check
+            from .health import check_summaries
+
+            again = check_summaries(ds, as_of, HealthConfig(min_partners=config.min_partners))
+            checked = {s.alliance: s for s in again}
+        ctx.guests = {host: hospitation_suggestion(ds, checked[s.source], checked[host], config.min_partners)
+                      for host, s in ctx.guests.items() if host in wanted}
     out = []
     for report in reports:
         rule = next(rule for rule in RULES if rule.applies(report, ctx))

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError, NotFound, Problem
-from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, months_before
+from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, check_summaries, months_before
+from .health.base import select_alliances
 from .model import OFFER_TYPES, STATES, Alliance, Dataset, Offer
 from .offers import Recommendation, recommend
 from .rules import (
@@ -168,6 +169,25 @@ def offer_of_office(ds: Dataset, offer: Offer, office_id: str) -> bool:
     return state_of_place(ds, place) in ds.service_offices[office_id].states
 
 
+def office_recommendations(ds: Dataset, office_id: str, as_of: date,
+                           dismissed: Iterable[tuple[str, str, str]] = frozenset(),
+                           ) -> tuple[list[AllianceReport], list[Recommendation]]:
+    """The health reports and offer recommendations of the office's alliances, as of a date.
+
+    The same as checking every alliance and recommending for all (:func:`graph.health.check_alliances`,
+    :func:`graph.offers.recommend`) and keeping the office's, for less: the check of one alliance
+    does not depend on the others, so only the office's alliances are checked in full; the
+    hospitation pairing looks across the country and reads every alliance's summary
+    (:func:`graph.health.check_summaries`); and the reasons are worded for the office's alliances only.
+    """
+    mine = office_alliances(ds, office_id)
+    reports = check_alliances(ds, as_of, alliance_ids=[a for a in select_alliances(ds, as_of, None) if a in mine])
+    if not reports:
+        return [], []
+    return reports, recommend(ds, as_of, reports, dismissed=dismissed,
+                              pairing=lambda: check_summaries(ds, as_of))  # only when one of them could host
+
+
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
                 recommendations: list[Recommendation] | None = None,
                 dismissed: Iterable[tuple[str, str, str]] = frozenset()) -> OfficeView:
@@ -213,10 +233,16 @@ def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[Alliance
         raise NotFound([Problem("-", "-", "office", f"Servicebüro {office_id!r} gibt es nicht (bekannt: {known})")])
     office = ds.service_offices[office_id]
     mine = office_alliances(ds, office_id)
+    if reports is None and recommendations is None:
+        reports, recommendations = office_recommendations(ds, office_id, as_of, dismissed)
     if reports is None:
         reports = check_alliances(ds, as_of)  # all: hospitation hosts may pair across the region
     if recommendations is None:
-        recommendations = recommend(ds, as_of, reports, dismissed=dismissed)
+        if {r.alliance for r in reports} == set(select_alliances(ds, as_of, None)):  # every alliance's check
+            recommendations = recommend(ds, as_of, [r for r in reports if r.alliance in mine], dismissed=dismissed,
+                                        pairing=reports)
+        else:
+            recommendations = recommend(ds, as_of, reports, dismissed=dismissed)
     reports = [r for r in reports if r.alliance in mine]
 
     held: dict[str, list[date]] = defaultdict(list)

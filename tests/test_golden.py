@@ -31,7 +31,8 @@ def computed(tmp_path_factory):
 def test_command_output_is_unchanged(computed, name):
     _, texts, _ = computed
     expected = (EXPECTED / name).read_text(encoding="utf-8")
-    assert json.loads(texts[name]) == json.loads(expected), f"{name}: {HINT}"
+    if name.endswith(".json"):
+        assert json.loads(texts[name]) == json.loads(expected), f"{name}: {HINT}"
     assert texts[name] == expected, f"{name}: {HINT}"
 
 

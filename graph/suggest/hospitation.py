@@ -24,7 +24,7 @@ from .base import quoted as _quoted
 from .base import topic_names as _topic_names
 from .network import Network
 
-__all__ = ["WEIGHTS", "find", "hospitation_suggestions", "to_records"]
+__all__ = ["WEIGHTS", "find", "hospitation_suggestion", "hospitation_suggestions", "to_records"]
 
 NAME = "hospitation"
 WEIGHTS = {
@@ -36,7 +36,7 @@ WEIGHTS = {
 def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = None, actor: str | None = None,
                             top: int = 10, dismissed=frozenset(), reveal: bool = False,
                             min_partners: int = MIN_PARTNERS, network: Network | None = None,
-                            per_visitor: int | None = None, reports=None) -> list[Suggestion]:
+                            per_visitor: int | None = None, reports=None, worded: bool = True) -> list[Suggestion]:
     """A struggling alliance visits a host on the same topics that does not have its problems.
 
     The visitor has critical or warning flags of :func:`graph.health.check_alliances`.
@@ -58,6 +58,9 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     reports : list of AllianceReport or HealthSummary, optional
         :func:`graph.health.check_alliances` (or :func:`graph.health.check_summaries`) for `as_of`
         with this minimum, when already computed.
+    worded : bool, default True
+        False: who visits whom only, in the same order, each with score 0 and no reasons (what a
+        pairing reads; :func:`hospitation_suggestion` words the pairs it keeps).
 
     Returns
     -------
@@ -152,6 +155,11 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     for visitor, host in found:
         if ("hospitation", visitor, host) in dismissed:
             continue
+        if not worded:
+            out.append(Suggestion("hospitation", visitor, host, 0.0, []))
+            if len(out) >= top:
+                break
+            continue
         shared = set(ds.alliances[visitor].topics) & set(ds.alliances[host].topics)
         score, reasons = _hospitation_parts(ds, reports[visitor], reports[host], shared,
                                             offices[visitor], offices[host], min_partners)
@@ -159,6 +167,19 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         if len(out) >= top:
             break
     return out
+
+
+def hospitation_suggestion(ds: Dataset, visitor, host, min_partners: int = MIN_PARTNERS) -> Suggestion:
+    """The pair `visitor` visits `host` as :func:`hospitation_suggestions` words it (score and reasons);
+    both are :class:`~graph.health.AllianceReport` or :class:`~graph.health.HealthSummary` of the same check."""
+    from ..health import HealthSummary, office_of_alliance
+    from ..health import summarize as _summarize
+
+    visitor, host = (r if isinstance(r, HealthSummary) else _summarize(r) for r in (visitor, host))
+    shared = set(ds.alliances[visitor.alliance].topics) & set(ds.alliances[host.alliance].topics)
+    score, reasons = _hospitation_parts(ds, visitor, host, shared, office_of_alliance(ds, visitor.alliance),
+                                        office_of_alliance(ds, host.alliance), min_partners)
+    return Suggestion("hospitation", visitor.alliance, host.alliance, round(score, 3), reasons)
 
 
 def _hospitation_parts(ds, visitor, host, shared, v_office, h_office, min_partners) -> tuple[float, list[str]]:

@@ -1,0 +1,149 @@
+"""The office view's first call after a write does less work with the same result (issue 17).
+
+``office --office`` used to check every alliance in full and word a recommendation for each, then keep
+the office's. Each shortcut it now takes is held equal here to that whole run:
+
+- the check of one alliance does not depend on the others (``check_alliances`` of some ids equals the
+  full check filtered to them);
+- recommendations for some alliances, with hosts paired across every alliance (``pairing``), equal the
+  recommendations for all filtered to them, also for subsets that cut pairs apart and with dismissals;
+- hospitation pairs listed without words come in the same order, and ``hospitation_suggestion``
+  words a pair as the full listing does;
+- the rules' answers per institution, remembered by ``RuleContext``, equal the rules themselves.
+"""
+
+import random
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.health import check_alliances, check_summaries
+from graph.health.base import select_alliances
+from graph.io.exchange import records_from_document
+from graph.offers import RuleContext, recommend
+from graph.office import office_recommendations, office_view
+from graph.rules import alliances_of_office, gives_youth_voice, is_administration
+from graph.suggest.hospitation import hospitation_suggestion, hospitation_suggestions
+from graph.validate import validate
+
+DEMO_AS_OF = date(2026, 6, 1)
+SYNTH_AS_OF = date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from graph.demo import build_demo
+    from graph.reference import reference_document
+
+    reference = validate(records_from_document(reference_document(), "reference")).dataset
+    return validate(records_from_document(build_demo(DEMO_AS_OF), "demo"), reference).dataset
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from generate import generate
+
+    return validate(records_from_document(generate(1, seed=4), "synthetisch")).dataset
+
+
+@pytest.fixture(params=["demo", "synthetic"])
+def case(request, demo, synthetic):
+    return (demo, DEMO_AS_OF) if request.param == "demo" else (synthetic, SYNTH_AS_OF)
+
+
+def subsets(ds, as_of):
+    """Each office's alliances, and seeded random thirds of all alliances (cutting hospitation pairs apart)."""
+    ids = select_alliances(ds, as_of, None)
+    out = [alliances_of_office(ds, office) for office in sorted(ds.service_offices)]
+    rng = random.Random(17)
+    out += [set(rng.sample(ids, len(ids) // 3)) for _ in range(3)]
+    return out
+
+
+def test_the_check_of_some_alliances_equals_the_full_check_filtered(case):
+    ds, as_of = case
+    full = check_alliances(ds, as_of)
+    for some in subsets(ds, as_of):
+        ids = [a for a in select_alliances(ds, as_of, None) if a in some]
+        assert check_alliances(ds, as_of, alliance_ids=ids) == [r for r in full if r.alliance in some]
+
+
+def test_recommendations_for_some_alliances_paired_across_all_equal_those_of_a_full_run(case):
+    ds, as_of = case
+    full = check_alliances(ds, as_of)
+    summaries = check_summaries(ds, as_of)
+    expected_all = recommend(ds, as_of, full)
+    for some in subsets(ds, as_of):
+        mine = [r for r in full if r.alliance in some]
+        expected = [r for r in expected_all if r.alliance in some]
+        assert recommend(ds, as_of, mine, pairing=full) == expected
+        assert recommend(ds, as_of, mine, pairing=summaries) == expected
+        assert recommend(ds, as_of, mine, pairing=lambda: summaries) == expected
+
+
+def test_the_demo_pairs_hosts_so_the_pairing_is_exercised(demo):
+    rules = {r.rule for r in recommend(demo, DEMO_AS_OF)}
+    assert "HOST_HOSPITATION" in rules
+
+
+def test_recommendations_with_dismissed_hospitations_equal_those_of_a_full_run(demo):
+    full = check_alliances(demo, DEMO_AS_OF)
+    pairs = hospitation_suggestions(demo, DEMO_AS_OF, top=50)
+    dismissed = {s.key for s in pairs[::2]}
+    expected_all = recommend(demo, DEMO_AS_OF, full, dismissed=dismissed)
+    assert expected_all != recommend(demo, DEMO_AS_OF, full)  # the dismissals change the pairing
+    for some in subsets(demo, DEMO_AS_OF):
+        assert (recommend(demo, DEMO_AS_OF, [r for r in full if r.alliance in some], dismissed=dismissed,
+                          pairing=full)
+                == [r for r in expected_all if r.alliance in some])
+
+
+def test_hospitation_pairs_without_words_come_in_the_same_order(case):
+    ds, as_of = case
+    worded = hospitation_suggestions(ds, as_of, top=10_000, per_visitor=20)
+    bare = hospitation_suggestions(ds, as_of, top=10_000, per_visitor=20, worded=False)
+    assert [s.key for s in bare] == [s.key for s in worded]
+    assert all(s.reasons == [] for s in bare)
+
+
+def test_one_hospitation_pair_is_worded_as_the_listing_words_it(case):
+    ds, as_of = case
+    reports = {r.alliance: r for r in check_alliances(ds, as_of)}
+    summaries = {s.alliance: s for s in check_summaries(ds, as_of)}
+    worded = hospitation_suggestions(ds, as_of, top=10_000)
+    assert worded
+    for s in worded:
+        assert hospitation_suggestion(ds, reports[s.source], reports[s.target]) == s
+        assert hospitation_suggestion(ds, summaries[s.source], summaries[s.target]) == s
+
+
+def test_the_rule_context_remembers_the_rules_answers_unchanged(case):
+    ds, as_of = case
+    ctx = RuleContext(ds, as_of, None)
+    for institution in ds.institutions:
+        for _ in range(2):  # asked, then remembered
+            assert ctx.gives_youth_voice(institution) == gives_youth_voice(ds, institution)
+            assert ctx.is_administration(institution) == is_administration(ds, institution)
+
+
+def test_office_recommendations_equal_a_full_check_and_recommendation_filtered(case):
+    ds, as_of = case
+    full = check_alliances(ds, as_of)
+    expected_all = recommend(ds, as_of, full)
+    for office in ds.service_offices:
+        mine = alliances_of_office(ds, office)
+        reports, recommendations = office_recommendations(ds, office, as_of)
+        assert reports == [r for r in full if r.alliance in mine]
+        assert recommendations == [r for r in expected_all if r.alliance in mine]
+
+
+def test_the_office_view_is_the_same_given_every_report_or_none(case):
+    ds, as_of = case
+    full = check_alliances(ds, as_of)
+    for office in ds.service_offices:
+        expected = office_view(ds, office, as_of, reports=full, recommendations=recommend(ds, as_of, full))
+        assert office_view(ds, office, as_of) == expected
+        assert office_view(ds, office, as_of, reports=full) == expected
