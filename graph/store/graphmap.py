@@ -239,27 +239,51 @@ def rel_rows(ds: Dataset):
 
 
 def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict]) -> Dataset:
-    """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`)."""
+    """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`).
+
+    The first read after every write builds the whole graph here (x10: 100k items), so it does
+    no work per item it need not: relationship keys are computed inline instead of through the
+    ``key`` properties, each date text is parsed once and its object shared (dates are
+    immutable), a field held by one relationship (the common case) needs no sort.
+    ``tests/test_dataset_rows.py`` compares the result item for item, types included, with the
+    straightforward construction.
+    """
+    dates: dict[str, date] = {}
+
     def d(value):
-        return date.fromisoformat(value) if value else None
+        if not value:
+            return None
+        found = dates.get(value)
+        if found is None:
+            found = dates[value] = date.fromisoformat(value)
+        return found
 
     owned: dict[tuple[str, str, str], list[str]] = {}
-    memberships, ties = [], []
+    memberships: dict[tuple[str, str, str], Membership] = {}
+    ties: dict[tuple[str, str], Tie] = {}
     for (type_, src_label, src, _dst_label, dst, _key), props in rels.items():
         if type_ == "MEMBER_OF":
-            memberships.append(Membership(src, dst, d(props.get("since")), d(props.get("until")), props.get("role")))
-        elif type_ in ("KNOWS", "COOPERATES_WITH"):
+            since = d(props.get("since"))
+            memberships[(src, dst, since.isoformat() if since else "")] = Membership(
+                src, dst, since, d(props.get("until")), props.get("role"))
+        elif type_ == "KNOWS" or type_ == "COOPERATES_WITH":
             strength, trust, value = props.get("strength"), props.get("trust"), props.get("value")
-            ties.append(Tie(src, dst, d(props.get("since")), float(strength) if strength is not None else None,
-                            props.get("frequency"), float(trust) if trust is not None else None,
-                            float(value) if value is not None else None, props.get("wave"),
-                            props.get("reported_by")))
+            ties[(src, dst) if src <= dst else (dst, src)] = Tie(
+                src, dst, d(props.get("since")), float(strength) if strength is not None else None,
+                props.get("frequency"), float(trust) if trust is not None else None,
+                float(value) if value is not None else None, props.get("wave"), props.get("reported_by"))
         else:
-            owned.setdefault((src_label, src, type_), []).append(dst)
+            targets = owned.get((src_label, src, type_))
+            if targets is None:
+                owned[(src_label, src, type_)] = [dst]
+            else:
+                targets.append(dst)
 
     def one(label, ident, type_):
         targets = owned.get((label, ident, type_))
-        return sorted(targets)[0] if targets else None
+        if not targets:
+            return None
+        return targets[0] if len(targets) == 1 else min(targets)
 
     def many(label, ident, type_):
         return tuple(sorted(owned.get((label, ident, type_), ())))
@@ -274,13 +298,15 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
     for ident, p in nodes.get("Topic", {}).items():
         ds.add(Topic(ident, p.get("name", ident)))
     # Straight into the tables (what ds.add does, without its per-item lookups: 100k items at x10).
+    institutions = ds.institutions
     for ident, p in nodes.get("Institution", {}).items():
-        ds.institutions[ident] = Institution(ident, p.get("name", ident), p.get("type"), p.get("sector"),
-                                             one("Institution", ident, "LOCATED_IN"))
+        institutions[ident] = Institution(ident, p.get("name", ident), p.get("type"), p.get("sector"),
+                                          one("Institution", ident, "LOCATED_IN"))
+    actors = ds.actors
     for ident, p in nodes.get("Actor", {}).items():
-        ds.actors[ident] = Actor(ident, p.get("name", ident), p.get("role"), one("Actor", ident, "WORKS_AT"),
-                                 one("Actor", ident, "LIVES_IN"), bool(p.get("is_refugee_youth", False)),
-                                 p.get("pseudonym"))
+        actors[ident] = Actor(ident, p.get("name", ident), p.get("role"), one("Actor", ident, "WORKS_AT"),
+                              one("Actor", ident, "LIVES_IN"), bool(p.get("is_refugee_youth", False)),
+                              p.get("pseudonym"))
     for ident, p in nodes.get("Alliance", {}).items():
         ds.alliances[ident] = Alliance(ident, p.get("name", ident), one("Alliance", ident, "LOCATED_IN"),
                                        d(p.get("founded")), p.get("status", "aktiv"),
@@ -291,8 +317,8 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
                                  one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR"),
                                  one("Offer", ident, "LOCATED_IN"), many("Offer", ident, "WITH"),
                                  int(reached) if reached is not None else None, p.get("note"))
-    ds.memberships.update((m.key, m) for m in memberships)
-    ds.ties.update((t.key, t) for t in ties)
+    ds.memberships = memberships
+    ds.ties = ties
     return ds
 
 

@@ -31,6 +31,7 @@ import hashlib
 import operator
 import os
 import pickle
+from itertools import starmap
 from pathlib import Path
 
 from .. import model
@@ -40,7 +41,7 @@ from ..model import Dataset
 __all__ = ["alliance_closure", "invalidate", "invalidate_shards", "kreis_slice", "load", "load_derived", "load_shard",
            "save", "save_derived", "save_shard", "shard_dir", "snapshot_path"]
 
-FORMAT = 3
+FORMAT = 4
 
 
 def snapshot_path(db_path: Path) -> Path:
@@ -51,7 +52,7 @@ def load(path: Path, key: tuple) -> Dataset | None:
     """The dataset saved under `key`, or None (missing, stale, foreign or unreadable)."""
     with collector_paused():  # unpickling many small objects: the collector would only slow it down
         found = _load_object(path, key)
-    return found if isinstance(found, Dataset) else None
+        return _unpacked(found)
 
 
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
@@ -77,7 +78,44 @@ class _Pickler(pickle.Pickler):
 
 def save(path: Path, key: tuple, ds: Dataset) -> None:
     """Write atomically (a temporary file, then rename), readable by the owner only; failures are ignored."""
-    _save_object(path, key, ds)
+    with collector_paused():
+        _save_object(path, key, _packed(ds))
+
+
+#: list name -> (model class, the getter of its field values in constructor order)
+_COLUMNS = {name: (cls, operator.attrgetter(*_FIELDS[cls])) for cls, name in model.LIST_OF_CLASS.items()}
+_PACKED = "dataset/rows"
+
+
+def _packed(ds: Dataset) -> tuple:
+    """A dataset as plain rows: per table its keys and the field values of its items, in order.
+
+    Pickled without a reducer call per item (the dispatch table's way costs a Python call for each
+    of 100k items at x10: about half of writing the snapshot), and loaded by one constructor call
+    per item as before. Items of another class than their table's (none are made) keep the
+    dispatch table's way."""
+    tables = []
+    for name in model.ALL_LISTS:
+        table = getattr(ds, name)
+        cls, values = _COLUMNS[name]
+        items = table.values()
+        if all(type(item) is cls for item in items):
+            tables.append((name, list(table), list(map(values, items))))
+        else:
+            tables.append((name, table, None))
+    return (_PACKED, tuple(tables))
+
+
+def _unpacked(found) -> Dataset | None:
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == _PACKED):
+        return None
+    ds = Dataset()
+    try:
+        for name, keys, rows in found[1]:
+            setattr(ds, name, dict(zip(keys, starmap(_COLUMNS[name][0], rows))) if rows is not None else keys)
+    except (TypeError, ValueError, KeyError):  # not what save() wrote: a cache miss, never an error
+        return None
+    return ds
 
 
 def invalidate(path: Path) -> None:

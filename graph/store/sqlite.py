@@ -19,6 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..collector import collector_paused
 from ..errors import InputError, StoreBusy, StoreUnavailable
 from . import base, snapshot
 from .base import (
@@ -197,11 +198,14 @@ class SQLiteStore(Store):
         path = snapshot.snapshot_path(self.path)
         ds = snapshot.load(path, key) if key else None
         if ds is None:
-            ds = super().read()
-            if key:
-                snapshot.save(path, key, ds)
-                if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
-                    snapshot.invalidate(path)
+            # 100k small objects at x10 and no cycles among them: without the pause the collector
+            # walks the growing graph again and again (x10: 0.2-0.3 s of building it from the rows).
+            with collector_paused():
+                ds = super().read()
+                if key:
+                    snapshot.save(path, key, ds)
+                    if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
+                        snapshot.invalidate(path)
         if key:
             self._last_read = (key, weakref.ref(ds))
         return ds
@@ -239,7 +243,8 @@ class SQLiteStore(Store):
                 self.conn.execute("COMMIT")
             if rows is not None:
                 kreis, kreis_of_alliances, nodes, rels = rows
-                part = dataset_from_rows(nodes, rels)
+                with collector_paused():
+                    part = dataset_from_rows(nodes, rels)
                 snapshot.save_shard(self.path, key, part, kreis, kreis_of_alliances)
                 if self._snapshot_key() != key:  # written meanwhile: leave no outdated shard behind
                     snapshot.invalidate_shards(self.path)
