@@ -178,3 +178,11 @@ def test_odd_rows_give_the_same_dataset_as_the_straightforward_construction():
     expected = exactly(reference_dataset_from_rows(nodes, rels))
     assert exactly(dataset_from_rows(nodes, rels)) == expected
     assert len(expected["ties"]) == 2 and expected["ties"][0][2][3] == ("strength", float, 0.25)
+
+
+def test_a_snapshot_with_rows_that_fit_no_item_is_a_miss_not_an_error(tmp_path):
+    path = tmp_path / "s.snapshot"
+    snapshot._save_object(path, (1,), (snapshot._PACKED, (("actors", ["p1"], [("p1",) * 9]),)))
+    assert snapshot.load(path, (1,)) is None
+    snapshot.save(path, (1,), Dataset(actors={"p1": Actor("p1", "A")}))
+    assert snapshot.load(path, (1,)).actors == {"p1": Actor("p1", "A")}
