@@ -231,7 +231,7 @@ def run_backend(name: str, uri: str, doc_path: Path, tmp: Path, rows: int, full:
         _add(out, {"backend": name, "phase": "one Kreis (rows)", "seconds": seconds,
                     "wall_seconds": time.perf_counter() - start, "baseline": "the whole graph (rows)",
                     "baseline_seconds": whole_seconds})
-        if hasattr(store, "read_members"):  # what office --office reads from a Bolt server
+        if hasattr(store, "read_members"):  # what office --office reads (SQLite: after a write, no snapshot)
             start = time.perf_counter()
             _, seconds = cpu(store.read_members)
             _add(out, {"backend": name, "phase": "members' part (rows)", "seconds": seconds,

@@ -106,8 +106,8 @@ def office_view(store: Store, user: User | str, as_of, office: str) -> tuple:
         from .office import office_recommendations
         from .office import office_view as gather
 
-        # A Bolt store reads only what the check and the recommendations look at (not the persons in
-        # no alliance, nor ties not between two members); the embedded one has the whole graph at hand.
+        # Only what the check and the recommendations look at (not the persons in no alliance, nor ties
+        # not between two members); the embedded store gives its snapshot instead when that is current.
         ds = scope(store.read_members() if hasattr(store, "read_members") else store.read(), user)
         reference = Dataset(states=ds.states, municipalities=ds.municipalities, service_offices=ds.service_offices,
                             topics=ds.topics)

@@ -147,3 +147,44 @@ def test_the_office_view_is_the_same_given_every_report_or_none(case):
         expected = office_view(ds, office, as_of, reports=full, recommendations=recommend(ds, as_of, full))
         assert office_view(ds, office, as_of) == expected
         assert office_view(ds, office, as_of, reports=full) == expected
+
+
+def test_after_a_write_the_embedded_store_reads_only_the_members_part_for_the_same_view(tmp_path, monkeypatch):
+    """``office --office`` on SQLite without a current snapshot reads the graph without persons in no
+    alliance and ties not between two members, writes no snapshot, and shows the view of the whole graph
+    for every office and role; with a current snapshot it loads that instead of asking SQL."""
+    from graph import api
+    from graph.access import User, scope
+    from graph.model import kreis_of
+    from graph.store import open_store, snapshot
+    from graph.store.sqlite import SQLiteStore
+
+    path = tmp_path / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    api.load_demo(store, anchor=DEMO_AS_OF)
+    whole = store.read()
+    users = [User("admin", "admin"), User("o", "office", office="sb-koeln"),
+             User("k", "coordinator", kreis=kreis_of(whole.alliances["demo-b09"].municipality)), User("v", "viewer")]
+    snapshot.invalidate(snapshot.snapshot_path(path))
+    snapshot.invalidate_shards(path)
+    part = store.read_members()
+    members = {m.member for m in whole.memberships.values()}
+    assert len(part.actors) < len(whole.actors) and len(part.ties) < len(whole.ties)
+    assert part.actors == {k: a for k, a in whole.actors.items() if k in members}
+    assert part.ties == {k: t for k, t in whole.ties.items() if t.source in members and t.target in members}
+    assert not snapshot.snapshot_path(path).exists()
+    for user in users:
+        for office in sorted(whole.service_offices):
+            snapshot.invalidate_shards(path)  # no kept view
+            with monkeypatch.context() as patch:
+                patch.setattr(SQLiteStore, "_read_rows", lambda self: pytest.fail("read the whole graph"))
+                view, reference = api.office_view(store, user, DEMO_AS_OF, office)
+            seen = scope(whole, user)
+            assert view.as_dict() == office_view(seen, office, DEMO_AS_OF).as_dict(), (user.role, office)
+            assert reference.service_offices == seen.service_offices
+    assert not snapshot.snapshot_path(path).exists()
+    store.read()  # the snapshot written again: now it is what read_members gives
+    with monkeypatch.context() as patch:
+        patch.setattr("graph.store.sqlite.member_rows", lambda rows: pytest.fail("asked SQL"))
+        assert store.read_members().actors == whole.actors
+    store.close()
