@@ -9,7 +9,8 @@ Why 3700: FalkorDB 4.16 crashes on a request whose query text and parameters pas
 4,096 bytes (measured); the write statements fit their parameters to what their
 text leaves of 4,000 bytes (``graph.store.neo4j.FALKORDB_REQUEST_BYTES``) and every
 other statement has at most about 300 bytes of text, so 3,700 keeps each request
-within 4,000 (tests/test_bolt_import.py checks both). The tests use 3,000. For FalkorDB it also
+within 4,000 (tests/test_bolt_import.py checks both). The tests use 3,000; bench/run.py's Bolt
+phase uses this value too (:data:`BATCH_BYTES`, :func:`bolt_options`). For FalkorDB it also
 prints where the time went: CPU seconds of this process (validation, planning,
 encoding) and of the server process, and the Bolt statements against the rows
 written (one statement per row would mean no batching).
@@ -54,6 +55,14 @@ INSTITUTION_KINDS = [
     ("migrantenorganisation", "migrantenorganisation"), ("initiative", "zivilgesellschaft"),
 ]
 TOPICS = ["Unterbringung", "Kinderschutz", "Berufsorientierung"]
+
+#: ``batch_bytes`` of the benchmarks' FalkorDB URIs (here and in bench/run.py); why 3700: see above.
+BATCH_BYTES = 3700
+
+
+def bolt_options(batch_bytes: int = BATCH_BYTES) -> str:
+    """The options of a benchmark's FalkorDB URI."""
+    return f"batch_bytes={batch_bytes}&tx=autocommit"
 
 
 def synthetic_document(actors: int, seed: int = 7) -> dict:
@@ -135,7 +144,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, help="Datensatz aus bench/generate.py in dieser Größe")
     parser.add_argument("--doc", type=Path, help="Austauschdokument (JSON) statt eines erzeugten")
     parser.add_argument("--repeat", type=int, default=1, help="Importe je Speicher (der schnellste zählt)")
-    parser.add_argument("--batch-bytes", type=int, default=3700, help="batch_bytes der FalkorDB-URI")
+    parser.add_argument("--batch-bytes", type=int, default=BATCH_BYTES, help="batch_bytes der FalkorDB-URI")
     args = parser.parse_args(argv)
 
     if args.doc:
@@ -157,7 +166,7 @@ def main(argv=None) -> int:
         alive = True
         for i in range(args.repeat):
             with start_falkordb(Path(tmp) / f"falkordb{i}") as server:
-                uri = server.uri(database="bench", options=f"batch_bytes={args.batch_bytes}&tx=autocommit")
+                uri = server.uri(database="bench", options=bolt_options(args.batch_bytes))
                 runs.append(timed_import(uri, doc, server.process.pid))
                 alive = alive and server.alive()
         bolt = best(runs)

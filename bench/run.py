@@ -440,10 +440,12 @@ def main(argv=None) -> int:
         del ds
 
         if not args.no_bolt:
+            from bench_bolt_import import bolt_options
             from bolt_server import start_falkordb
 
-            with start_falkordb() as server:
-                results += run_backend("falkordb", server.uri(), doc_path, tmp, rows, not args.quick, repeat)
+            with start_falkordb() as server:  # batch_bytes as bench/bench_bolt_import.py (not the tests' 3000)
+                results += run_backend("falkordb", server.uri(options=bolt_options()), doc_path, tmp, rows,
+                                       not args.quick, repeat)
 
     print()
     print("| backend | phase | CPU s | baseline | baseline CPU s | ratio |")
