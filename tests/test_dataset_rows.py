@@ -32,7 +32,7 @@ from graph.model import (
     Topic,
 )
 from graph.store import snapshot
-from graph.store.graphmap import dataset_from_rows
+from graph.store.graphmap import dataset_from_parts, dataset_from_rows
 from graph.store.sqlite import SQLiteStore
 
 
@@ -139,6 +139,7 @@ def test_the_dataset_from_the_rows_equals_the_straightforward_construction(store
     assert sum(len(v) for v in expected.values()) > 300
     assert exactly(dataset_from_rows(*reference_rows(store))) == expected
     assert exactly(dataset_from_rows(*store._read_rows())) == expected
+    assert exactly(dataset_from_parts(*store._read_parts())) == expected  # what a read without snapshot does
     snapshot.invalidate(snapshot.snapshot_path(store.path))
     assert exactly(store.read()) == expected  # built from the rows, and kept
     assert snapshot.snapshot_path(store.path).exists()

@@ -36,6 +36,7 @@ def test_a_second_read_comes_from_the_snapshot_and_equals_the_rows(demo_store, m
         raise AssertionError("read the rows although the snapshot is current")
 
     monkeypatch.setattr(demo_store, "_read_rows", no_rows)
+    monkeypatch.setattr(demo_store, "_read_parts", no_rows)
     second = demo_store.read()
     assert second.actors == first.actors and second.ties == first.ties and second.memberships == first.memberships
 
@@ -146,6 +147,7 @@ def test_health_of_one_alliance_reads_its_shard_and_no_write_leaves_one(demo_sto
     demo_store.read_alliance("demo-b09")  # builds the shards
     assert snapshot.shard_dir(demo_store.path).exists()
     monkeypatch.setattr(demo_store, "_read_rows", lambda: pytest.fail("read every row for one alliance"))
+    monkeypatch.setattr(demo_store, "_read_parts", lambda: pytest.fail("read every row for one alliance"))
     shard = demo_store.read_alliance("demo-b09")
     assert "demo-b09" in shard.alliances and len(shard.alliances) < 35
     monkeypatch.undo()
@@ -295,6 +297,7 @@ def test_one_alliance_builds_only_its_kreis_shard_and_another_kreis_comes_from_t
     demo_store.read_alliance("demo-b09")
     assert sorted(p.name for p in snapshot.shard_dir(demo_store.path).iterdir()) == ["index", f"kreis-{home}"]
     monkeypatch.setattr(demo_store, "_read_rows", lambda: pytest.fail("read every row for a second Kreis"))
+    monkeypatch.setattr(demo_store, "_read_parts", lambda: pytest.fail("read every row for a second Kreis"))
     part = demo_store.read_kreis(other)
     assert any(kreis_of(a.municipality) == other for a in part.alliances.values())
     assert len(part.actors) < len(ds.actors)
@@ -357,13 +360,12 @@ def test_health_of_all_alliances_first_after_a_write_loads_the_graph_once(demo_s
     """The command reads the graph for its output; checking every alliance (then kept) uses that same
     dataset instead of loading the snapshot it has just written (x10: 0.2 s of the first call)."""
     from graph.cli import main
-    from graph.store.base import Store
 
     api.dismiss(demo_store, "introduction", "demo-p061", "demo-p297")  # a write: no snapshot, nothing kept
     loads, row_reads = [], []
-    load, read_rows = snapshot.load, Store.read
+    load, read_rows = snapshot.load, SQLiteStore._read_parts
     monkeypatch.setattr(snapshot, "load", lambda *a: loads.append(a) or load(*a))
-    monkeypatch.setattr(Store, "read", lambda self: row_reads.append(self) or read_rows(self))
+    monkeypatch.setattr(SQLiteStore, "_read_parts", lambda self: row_reads.append(self) or read_rows(self))
     args = ["--store", f"sqlite:///{demo_store.path}", "health", "--as-of", "2026-06-01", "--format", "json"]
     assert main(args) == 0
     first = capsys.readouterr().out

@@ -7,6 +7,7 @@ This module is backend-neutral, so SQLite and Neo4j read and write identical row
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -238,8 +239,35 @@ def rel_rows(ds: Dataset):
         yield tie_row(ds, t)
 
 
+#: The relationship types that are ties (in their sort order); every type but these and MEMBER_OF is a
+#: field of its source node (:data:`OWNED`).
+TIE_TYPES = ("COOPERATES_WITH", "KNOWS")
+
+
 def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict]) -> Dataset:
-    """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`).
+    """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`)."""
+    memberships: list[tuple[str, str, dict]] = []
+    ties: list[tuple[str, str, dict]] = []
+    owned: dict[tuple[str, str, str], list[str]] = {}
+    for (type_, src_label, src, _dst_label, dst, _key), props in rels.items():
+        if type_ == "MEMBER_OF":
+            memberships.append((src, dst, props))
+        elif type_ in TIE_TYPES:
+            ties.append((src, dst, props))
+        else:
+            targets = owned.get((src_label, src, type_))
+            if targets is None:
+                owned[(src_label, src, type_)] = [dst]
+            else:
+                targets.append(dst)
+    return dataset_from_parts(nodes, memberships, ties, owned)
+
+
+def dataset_from_parts(nodes: dict[str, dict[str, dict]], memberships: Iterable[tuple[str, str, dict]],
+                       ties: Iterable[tuple[str, str, dict]], owned: dict[tuple[str, str, str], list[str]]) -> Dataset:
+    """:func:`dataset_from_rows` from the rows sorted by kind: ``(source, target, properties)`` of the
+    memberships and of the ties, each in the order of their rows, and the targets of the relationships
+    that are fields of their source, by ``(source label, source id, type)`` (in any order).
 
     The first read after every write builds the whole graph here (x10: 100k items), so it does
     no work per item it need not: relationship keys are computed inline instead of through the
@@ -258,26 +286,18 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
             found = dates[value] = date.fromisoformat(value)
         return found
 
-    owned: dict[tuple[str, str, str], list[str]] = {}
-    memberships: dict[tuple[str, str, str], Membership] = {}
-    ties: dict[tuple[str, str], Tie] = {}
-    for (type_, src_label, src, _dst_label, dst, _key), props in rels.items():
-        if type_ == "MEMBER_OF":
-            since = d(props.get("since"))
-            memberships[(src, dst, since.isoformat() if since else "")] = Membership(
-                src, dst, since, d(props.get("until")), props.get("role"))
-        elif type_ == "KNOWS" or type_ == "COOPERATES_WITH":
-            strength, trust, value = props.get("strength"), props.get("trust"), props.get("value")
-            ties[(src, dst) if src <= dst else (dst, src)] = Tie(
-                src, dst, d(props.get("since")), float(strength) if strength is not None else None,
-                props.get("frequency"), float(trust) if trust is not None else None,
-                float(value) if value is not None else None, props.get("wave"), props.get("reported_by"))
-        else:
-            targets = owned.get((src_label, src, type_))
-            if targets is None:
-                owned[(src_label, src, type_)] = [dst]
-            else:
-                targets.append(dst)
+    membership_table: dict[tuple[str, str, str], Membership] = {}
+    for src, dst, props in memberships:
+        since = d(props.get("since"))
+        membership_table[(src, dst, since.isoformat() if since else "")] = Membership(
+            src, dst, since, d(props.get("until")), props.get("role"))
+    tie_table: dict[tuple[str, str], Tie] = {}
+    for src, dst, props in ties:
+        strength, trust, value = props.get("strength"), props.get("trust"), props.get("value")
+        tie_table[(src, dst) if src <= dst else (dst, src)] = Tie(
+            src, dst, d(props.get("since")), float(strength) if strength is not None else None,
+            props.get("frequency"), float(trust) if trust is not None else None,
+            float(value) if value is not None else None, props.get("wave"), props.get("reported_by"))
 
     def one(label, ident, type_):
         targets = owned.get((label, ident, type_))
@@ -317,8 +337,8 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
                                  one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR"),
                                  one("Offer", ident, "LOCATED_IN"), many("Offer", ident, "WITH"),
                                  int(reached) if reached is not None else None, p.get("note"))
-    ds.memberships = memberships
-    ds.ties = ties
+    ds.memberships = membership_table
+    ds.ties = tie_table
     return ds
 
 

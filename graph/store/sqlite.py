@@ -39,7 +39,7 @@ from .base import (
     value_needles,
 )
 from .erasure import Ledger, audit_ids, reapply
-from .graphmap import ChangeSet, RelKey, dataset_from_rows
+from .graphmap import TIE_TYPES, ChangeSet, RelKey, dataset_from_parts, dataset_from_rows
 from .slices import SQLiteRows, kreis_rows, member_rows
 from .sqlitefile import (
     DIGEST_KEY,
@@ -201,7 +201,7 @@ class SQLiteStore(Store):
             # 100k small objects at x10 and no cycles among them: without the pause the collector
             # walks the growing graph again and again (x10: 0.2-0.3 s of building it from the rows).
             with collector_paused():
-                ds = super().read()
+                ds = dataset_from_parts(*self._read_parts())
                 if key:
                     snapshot.save(path, key, ds)
                     if self._snapshot_key() != key:  # written meanwhile: do not leave an outdated copy behind
@@ -313,6 +313,42 @@ class SQLiteStore(Store):
         finally:
             self.conn.execute("COMMIT")
         return nodes, rels
+
+    def _read_parts(self):
+        """The rows as :func:`graph.store.graphmap.dataset_from_parts` takes them, each kind asked for on
+        its own (what :meth:`_read_rows` returns, without building every relationship's full key and
+        decoding the empty properties of the relationships that are fields: x10 0.25 instead of 0.33 s).
+        Memberships and ties come in primary-key order, as in :meth:`_read_rows`."""
+        self._require_schema()
+        nodes: dict[str, dict[str, dict]] = {}
+        marks = ", ".join("?" * len(TIE_TYPES))
+        self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
+        try:
+            for rows, decoded in _decoded(self.conn.execute("SELECT label, id, props FROM nodes")):
+                for (label, ident, _), props in zip(rows, decoded):
+                    nodes.setdefault(label, {})[ident] = props
+            memberships = self._rel_parts("type = 'MEMBER_OF'", ())
+            ties = self._rel_parts(f"type IN ({marks})", TIE_TYPES)
+            owned: dict[tuple[str, str, str], list[str]] = {}
+            for label, ident, type_, target in self.conn.execute(
+                    f"SELECT src_label, src_id, type, dst_id FROM rels WHERE type NOT IN ('MEMBER_OF', {marks})",
+                    TIE_TYPES):
+                targets = owned.get((label, ident, type_))
+                if targets is None:
+                    owned[(label, ident, type_)] = [target]
+                else:
+                    targets.append(target)
+        finally:
+            self.conn.execute("COMMIT")
+        return nodes, memberships, ties, owned
+
+    def _rel_parts(self, where: str, params: tuple) -> list[tuple[str, str, dict]]:
+        out: list[tuple[str, str, dict]] = []
+        for rows, decoded in _decoded(self.conn.execute(
+                f"SELECT src_id, dst_id, props FROM rels WHERE {where} "  # noqa: S608 - fixed conditions
+                "ORDER BY type, src_label, src_id, dst_label, dst_id, key", params)):
+            out += [(src, dst, props) for (src, dst, _), props in zip(rows, decoded)]
+        return out
 
     def apply(self, changes: ChangeSet, *, user: str, action: str, progress: Progress | None = None,
               redact: bool = False, expected_revision: int | None = None) -> int:
