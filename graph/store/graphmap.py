@@ -248,94 +248,104 @@ def dataset_from_rows(nodes: dict[str, dict[str, dict]], rels: dict[RelKey, dict
     """Rebuild a Dataset from stored rows (the inverse of :func:`node_rows` + :func:`rel_rows`)."""
     memberships: list[tuple[str, str, dict]] = []
     ties: list[tuple[str, str, dict]] = []
-    owned: dict[tuple[str, str, str], list[str]] = {}
+    owned: dict[tuple[str, str], dict[str, list[str]]] = {}
     for (type_, src_label, src, _dst_label, dst, _key), props in rels.items():
         if type_ == "MEMBER_OF":
             memberships.append((src, dst, props))
         elif type_ in TIE_TYPES:
             ties.append((src, dst, props))
         else:
-            targets = owned.get((src_label, src, type_))
-            if targets is None:
-                owned[(src_label, src, type_)] = [dst]
-            else:
-                targets.append(dst)
+            add_owned(owned, src_label, type_, src, dst)
     return dataset_from_parts(nodes, memberships, ties, owned)
 
 
+def add_owned(owned: dict[tuple[str, str], dict[str, list[str]]], label: str, type_: str, ident: str,
+              target: str) -> None:
+    """Note one relationship that is a field of its source (``owned[(label, type)][id]``)."""
+    by_id = owned.get((label, type_))
+    if by_id is None:
+        by_id = owned[(label, type_)] = {}
+    targets = by_id.get(ident)
+    if targets is None:
+        by_id[ident] = [target]
+    else:
+        targets.append(target)
+
+
+class _Dates(dict):
+    """Date text -> date, each parsed once and the object shared (dates are immutable); empty -> None."""
+
+    def __missing__(self, text):
+        found = self[text] = date.fromisoformat(text) if text else None
+        return found
+
+
 def dataset_from_parts(nodes: dict[str, dict[str, dict]], memberships: Iterable[tuple[str, str, dict]],
-                       ties: Iterable[tuple[str, str, dict]], owned: dict[tuple[str, str, str], list[str]]) -> Dataset:
+                       ties: Iterable[tuple[str, str, dict]],
+                       owned: dict[tuple[str, str], dict[str, list[str]]]) -> Dataset:
     """:func:`dataset_from_rows` from the rows sorted by kind: ``(source, target, properties)`` of the
     memberships and of the ties, each in the order of their rows, and the targets of the relationships
-    that are fields of their source, by ``(source label, source id, type)`` (in any order).
+    that are fields of their source, as ``owned[(source label, type)][source id]`` (in any order;
+    :func:`add_owned`).
 
     The first read after every write builds the whole graph here (x10: 100k items), so it does
     no work per item it need not: relationship keys are computed inline instead of through the
-    ``key`` properties, each date text is parsed once and its object shared (dates are
-    immutable), a field held by one relationship (the common case) needs no sort.
-    ``tests/test_dataset_rows.py`` compares the result item for item, types included, with the
-    straightforward construction.
+    ``key`` properties, each date text is parsed once, the fields that relationships hold are
+    looked up per kind in one dictionary each, a field held by one relationship (the common case)
+    needs no sort. ``tests/test_dataset_rows.py`` compares the result item for item, types
+    included, with the straightforward construction.
     """
-    dates: dict[str, date] = {}
-
-    def d(value):
-        if not value:
-            return None
-        found = dates.get(value)
-        if found is None:
-            found = dates[value] = date.fromisoformat(value)
-        return found
-
+    d = _Dates()
     membership_table: dict[tuple[str, str, str], Membership] = {}
     for src, dst, props in memberships:
-        since = d(props.get("since"))
+        since = d[props.get("since")]
         membership_table[(src, dst, since.isoformat() if since else "")] = Membership(
-            src, dst, since, d(props.get("until")), props.get("role"))
+            src, dst, since, d[props.get("until")], props.get("role"))
     tie_table: dict[tuple[str, str], Tie] = {}
     for src, dst, props in ties:
         strength, trust, value = props.get("strength"), props.get("trust"), props.get("value")
         tie_table[(src, dst) if src <= dst else (dst, src)] = Tie(
-            src, dst, d(props.get("since")), float(strength) if strength is not None else None,
+            src, dst, d[props.get("since")], float(strength) if strength is not None else None,
             props.get("frequency"), float(trust) if trust is not None else None,
             float(value) if value is not None else None, props.get("wave"), props.get("reported_by"))
 
-    def one(label, ident, type_):
-        targets = owned.get((label, ident, type_))
-        if not targets:
-            return None
-        return targets[0] if len(targets) == 1 else min(targets)
+    def one(label: str, type_: str) -> dict[str, str]:
+        """Id -> the field's target (the smallest, should there be several)."""
+        return {ident: targets[0] if len(targets) == 1 else min(targets)
+                for ident, targets in owned.get((label, type_), {}).items()}
 
-    def many(label, ident, type_):
-        return tuple(sorted(owned.get((label, ident, type_), ())))
+    def many(label: str, type_: str) -> dict[str, tuple[str, ...]]:
+        return {ident: tuple(sorted(targets)) for ident, targets in owned.get((label, type_), {}).items()}
 
     ds = Dataset()
     for ident, p in nodes.get("State", {}).items():
         ds.add(State(ident, p.get("name", ident)))
     for ident, p in nodes.get("Municipality", {}).items():
         ds.add(Municipality(ident, p.get("name", ident), p.get("level"), p.get("state")))
+    serves = many("ServiceOffice", "SERVES")
     for ident, p in nodes.get("ServiceOffice", {}).items():
-        ds.add(ServiceOffice(ident, p.get("name", ident), p.get("city"), many("ServiceOffice", ident, "SERVES")))
+        ds.add(ServiceOffice(ident, p.get("name", ident), p.get("city"), serves.get(ident, ())))
     for ident, p in nodes.get("Topic", {}).items():
         ds.add(Topic(ident, p.get("name", ident)))
     # Straight into the tables (what ds.add does, without its per-item lookups: 100k items at x10).
-    institutions = ds.institutions
+    institutions, site = ds.institutions, one("Institution", "LOCATED_IN")
     for ident, p in nodes.get("Institution", {}).items():
         institutions[ident] = Institution(ident, p.get("name", ident), p.get("type"), p.get("sector"),
-                                          one("Institution", ident, "LOCATED_IN"))
-    actors = ds.actors
+                                          site.get(ident))
+    actors, works_at, lives_in = ds.actors, one("Actor", "WORKS_AT"), one("Actor", "LIVES_IN")
     for ident, p in nodes.get("Actor", {}).items():
-        actors[ident] = Actor(ident, p.get("name", ident), p.get("role"), one("Actor", ident, "WORKS_AT"),
-                              one("Actor", ident, "LIVES_IN"), bool(p.get("is_refugee_youth", False)),
-                              p.get("pseudonym"))
+        actors[ident] = Actor(ident, p.get("name", ident), p.get("role"), works_at.get(ident), lives_in.get(ident),
+                              bool(p.get("is_refugee_youth", False)), p.get("pseudonym"))
+    place, topics, office = one("Alliance", "LOCATED_IN"), many("Alliance", "WORKS_ON"), one("Alliance", "SUPPORTED_BY")
     for ident, p in nodes.get("Alliance", {}).items():
-        ds.alliances[ident] = Alliance(ident, p.get("name", ident), one("Alliance", ident, "LOCATED_IN"),
-                                       d(p.get("founded")), p.get("status", "aktiv"),
-                                       many("Alliance", ident, "WORKS_ON"), one("Alliance", ident, "SUPPORTED_BY"))
+        ds.alliances[ident] = Alliance(ident, p.get("name", ident), place.get(ident), d[p.get("founded")],
+                                       p.get("status", "aktiv"), topics.get(ident, ()), office.get(ident))
+    by, for_, at, with_ = (one("Offer", "OFFERED_BY"), one("Offer", "FOR"), one("Offer", "LOCATED_IN"),
+                           many("Offer", "WITH"))
     for ident, p in nodes.get("Offer", {}).items():
         reached = p.get("people_reached")
-        ds.offers[ident] = Offer(ident, p.get("type"), p.get("title"), d(p.get("date")),
-                                 one("Offer", ident, "OFFERED_BY"), one("Offer", ident, "FOR"),
-                                 one("Offer", ident, "LOCATED_IN"), many("Offer", ident, "WITH"),
+        ds.offers[ident] = Offer(ident, p.get("type"), p.get("title"), d[p.get("date")], by.get(ident),
+                                 for_.get(ident), at.get(ident), with_.get(ident, ()),
                                  int(reached) if reached is not None else None, p.get("note"))
     ds.memberships = membership_table
     ds.ties = tie_table

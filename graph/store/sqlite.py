@@ -329,13 +329,18 @@ class SQLiteStore(Store):
                     nodes.setdefault(label, {})[ident] = props
             memberships = self._rel_parts("type = 'MEMBER_OF'", ())
             ties = self._rel_parts(f"type IN ({marks})", TIE_TYPES)
-            owned: dict[tuple[str, str, str], list[str]] = {}
-            for label, ident, type_, target in self.conn.execute(
-                    f"SELECT src_label, src_id, type, dst_id FROM rels WHERE type NOT IN ('MEMBER_OF', {marks})",
-                    TIE_TYPES):
-                targets = owned.get((label, ident, type_))
+            owned: dict[tuple[str, str], dict[str, list[str]]] = {}
+            by_id: dict[str, list[str]] = {}
+            last = None
+            for label, type_, ident, target in self.conn.execute(  # by type and label: one dictionary a run
+                    f"SELECT src_label, type, src_id, dst_id FROM rels WHERE type NOT IN ('MEMBER_OF', {marks}) "
+                    "ORDER BY type, src_label", TIE_TYPES):
+                if (label, type_) != last:
+                    last = (label, type_)
+                    by_id = owned.setdefault(last, {})
+                targets = by_id.get(ident)
                 if targets is None:
-                    owned[(label, ident, type_)] = [target]
+                    by_id[ident] = [target]
                 else:
                     targets.append(target)
         finally:
