@@ -231,12 +231,13 @@ class SQLiteStore(Store):
         if ds is not None:
             self._last_read = (key, weakref.ref(ds))
             return ds
-        self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
-        try:
-            nodes, rels = member_rows(SQLiteRows(self.conn))
-        finally:
-            self.conn.execute("COMMIT")
-        return dataset_from_rows(nodes, rels)
+        with collector_paused():  # many small objects and no cycles among them (as in read)
+            self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
+            try:
+                nodes, rels = member_rows(SQLiteRows(self.conn))
+            finally:
+                self.conn.execute("COMMIT")
+            return dataset_from_rows(nodes, rels)
 
     def read_alliance(self, alliance: str):
         """The neighbourhood of one alliance (:func:`graph.store.snapshot.alliance_closure`), from its shard."""
