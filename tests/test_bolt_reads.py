@@ -87,9 +87,8 @@ def test_one_kreis_is_read_alone_and_gives_what_the_whole_graph_gives(falkordb_s
 
 
 def drawn(graph) -> tuple:
-    """A map with its edges in a fixed order. Which end of a tie comes first (and so the order of the
-    two names in its tooltip) follows the order the graph was read in, which a Bolt server does not
-    fix (tests/golden/outputs.py, ``canonical_map``, says the same of the HTML page)."""
+    """A map with its edges in a fixed order and each tie's ends sorted, as tests/golden/outputs.py
+    (``canonical_map``) compares the HTML page."""
     edges = sorted((sorted((e.source, e.target)), e.type, sorted(e.tooltip.partition(": ")[0].split(" – ")),
                     e.tooltip.partition(": ")[2], e.weight, e.colour) for e in graph.edges)
     return graph.nodes, edges, graph.title, graph.note, graph.level, graph.aggregated

@@ -492,3 +492,34 @@ def test_survey_ties_get_a_legend_line_per_trust_band():
     assert [line["color"] for line in legend_lines if line["text"].startswith("Befragung")] == [TRUST_COLOURS[4]]
     assert not any(line["text"].startswith("Befragung") for line in vis_data(build_network(
         three_alliances(), AS_OF, MapFilter(kreis=KOELN)))["edgeLegend"])
+
+
+def test_a_kreis_map_is_the_same_page_in_every_process(tmp_path):
+    """`map --kreis` writes the same bytes whatever the process's hash seed: which end of a tie
+    comes first must not follow the iteration order of a set (it did; the kept map then depended
+    on which process drew it first)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from graph.accounts import ENV_ACCOUNTS, set_single_user
+
+    accounts = tmp_path / "accounts.json"
+    set_single_user(accounts)
+    env = {**os.environ, ENV_ACCOUNTS: str(accounts)}
+    store = f"sqlite:///{tmp_path / 'demo.db'}"
+
+    def cli(*args: str, seed: str = "0") -> None:
+        subprocess.run([sys.executable, "-m", "graph.cli", "--store", store, *args],
+                       env={**env, "PYTHONHASHSEED": seed}, check=True, capture_output=True)
+
+    cli("demo")
+    pages = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        for kept in tmp_path.glob("demo.db.*"):  # no kept map or snapshot: each process draws it afresh
+            shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
+        out = tmp_path / f"karte-{seed}.html"
+        cli("map", "--kreis", "05315", "--as-of", "2026-11-01", "--out", str(out), seed=seed)
+        pages.add(out.read_bytes())
+    assert len(pages) == 1

@@ -163,7 +163,10 @@ def build_network(ds: Dataset, as_of: date, selection: MapFilter | None = None, 
     nodes = [_map_node(ds, sub, node_id, as_of, health, node_id in revealed, offers_of.get(node_id, ()))
              for node_id in sorted(sub)]
     edges = []
-    for u, v, data in sorted(sub.edges(data=True), key=lambda e: (e[0], e[1])):
+    # Each tie from its smaller id: the graph is undirected, and the end networkx reports first
+    # follows the iteration order of a set (different in every process).
+    ends = sorted((min(a, b), max(a, b), data) for a, b, data in sub.edges(data=True))
+    for u, v, data in ends:
         if u in ds.alliances or (u in ds.institutions and v in ds.actors):
             u, v = v, u  # the member before its alliance, the person before their workplace
         edges.append(MapEdge(u, v, data["type"], _edge_tooltip(ds, u, v, data, revealed),

@@ -127,9 +127,10 @@ def canonical_map(html: str) -> str:
     """The page with its map data in a fixed order.
 
     Which end of a tie comes first (and so the order of the edges and the names in a tie's
-    tooltip) follows the iteration order of a set, which differs between runs; everything
-    else must stay the same. Edges become their ends and attributes, sorted, with the two
-    names of the tooltip sorted too.
+    tooltip) once followed the iteration order of a set; today each tie starts at its smaller
+    id (tests/test_netmap.py checks the page is the same in every process), and the digests
+    kept here stay those of the canonical page. Edges become their ends and attributes,
+    sorted, with the two names of the tooltip sorted too.
     """
     import re
 
