@@ -44,6 +44,7 @@ from .validate import (
     RawRecord,
     _kind_fast,
     _Run,
+    _tie_kind_fast,
     duplicate_warnings,
     fresh_pseudonym,
 )
@@ -408,14 +409,7 @@ class _Rows:
                 return False
             json_of = {}
             for since, until, role in set(zip(since_list, until_list, role_list, strict=True)):
-                props = {}
-                if since is not None:
-                    props["since"] = since
-                if until is not None:
-                    props["until"] = until
-                if role is not None:
-                    props["role"] = role
-                json_of[(since, until, role)] = _dumps(props)
+                json_of[(since, until, role)] = _dumps(_membership_props(since, until, role))
             texts = list(map(json_of.__getitem__, zip(since_list, until_list, role_list, strict=True)))
         except (KeyError, TypeError):  # a missing field, an unhashable value
             return False
@@ -447,15 +441,8 @@ class _Rows:
             if key in seen or (stored and key in stored):
                 raise _Undecided
             seen.add(key)
-            props = {}
-            if since is not None:
-                props["since"] = since
-            if until is not None:
-                props["until"] = until
-            if role is not None:
-                props["role"] = role
             rows.append(("MEMBER_OF", "Actor" if kind == "actor" else "Institution", member, "Alliance", alliance,
-                         since or "", props_json((since, until, role), props)))
+                         since or "", props_json((since, until, role), _membership_props(since, until, role))))
 
     def ties(self, items: list[dict]) -> None:
         if not self._ties_from_a_list(items):
@@ -522,18 +509,15 @@ class _Rows:
 
     def _ties_one_by_one(self, items: list[dict]) -> None:
         run = self.run
-        fast, stored, kinds = run.fast, run.existing.ties, run.fast.kinds
+        fast, stored = run.fast, run.existing.ties
         isos, iso = fast.isos, fast.iso
         props_json = self._props_json
         seen: set[tuple[str, str]] = set()
         rows = self.tie_rows
         for data in items:
             source, target = data.get("source"), data.get("target")
-            kind = kinds.get(source) if type(source) is str else None
-            if kind is None and (kind := _kind_fast(run, source)) is None:
-                raise _Undecided
-            other = kinds.get(target) if type(target) is str else None
-            if source == target or (other or _kind_fast(run, target)) != kind:
+            kind = _tie_kind_fast(run, source, target)
+            if kind is None:
                 raise _Undecided
             key = (source, target) if source <= target else (target, source)
             if key in seen or (stored and key in stored):
@@ -621,6 +605,18 @@ class _Rows:
                        rels, deletes,
                        [x for label in LABELS for x in node_audit[label]],
                        [x for label in LABELS for x in rel_audit[label]] + self.member_rows + self.tie_rows)
+
+
+def _membership_props(since: str | None, until: str | None, role: str | None) -> dict:
+    """The stored fields of a membership: those given, in this order."""
+    props = {}
+    if since is not None:
+        props["since"] = since
+    if until is not None:
+        props["until"] = until
+    if role is not None:
+        props["role"] = role
+    return props
 
 
 def _dumps(props: dict) -> str:
