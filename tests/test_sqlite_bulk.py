@@ -60,3 +60,27 @@ def test_the_page_cache_is_given_back_after_a_large_write(store):
     size = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     api.import_document(store, DOC, "t")
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == size
+
+
+def test_rows_go_in_several_to_a_statement_in_order(sqlite_store, monkeypatch):
+    """Multi-row INSERTs (and the rest row by row): every row written, and of a key given twice
+    (within one statement and across statements) the later row stays, as row by row."""
+    from graph.store.graphmap import ChangeSet, NodeChange, RelChange
+
+    monkeypatch.setattr(sqlite_module, "_ROWS_PER_STATEMENT", 3)
+    monkeypatch.setattr(sqlite_module, "_BATCH", 7)
+    nodes = [NodeChange("Actor", f"p{i:02}", {"name": f"Person {i}"}, None) for i in range(20)]
+    nodes.insert(1, NodeChange("Actor", "p01", {"name": "zuerst"}, None))  # same statement as the later p01
+    nodes.insert(0, NodeChange("Actor", "p19", {"name": "zuerst"}, None))  # another batch than the later p19
+    rels = [RelChange(("KNOWS", "Actor", f"p{i:02}", "Actor", f"p{i + 1:02}", ""), {"strength": float(i)}, None)
+            for i in range(19)]
+    rels.append(RelChange(rels[4].key, {"strength": 99.0}, None))
+    progress = []
+    sqlite_store.apply(ChangeSet(nodes, rels), user="admin", action="test",
+                       progress=lambda done, total: progress.append((done, total)))
+    stored = dict(sqlite_store.conn.execute("SELECT id, props FROM nodes WHERE label = 'Actor'").fetchall())
+    assert stored == {f"p{i:02}": f'{{"name":"Person {i}"}}' for i in range(20)}
+    strengths = [row[0] for row in sqlite_store.conn.execute("SELECT props FROM rels ORDER BY src_id")]
+    assert strengths == [f'{{"strength":{99.0 if i == 4 else float(i)}}}' for i in range(19)]
+    assert progress[-1] == (42, 42) and [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert len(sqlite_store.audit_log()) == 42
