@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 import orjson
 
@@ -458,9 +460,13 @@ class _Rows:
         run = self.run
         fast, kinds, stored = run.fast, run.fast.kinds, run.existing.ties
         try:
-            if any(len(d) != 2 + ("since" in d) + ("strength" in d) for d in items):
+            sources, targets = list(map(_SOURCE, items)), list(map(_TARGET, items))  # KeyError: an end missing
+            sinces, strengths = list(map(dict.get, items, repeat("since"))), list(map(dict.get, items,
+                                                                                    repeat("strength")))
+            # no other field: every item has both ends, so the sizes add up only if each has just these
+            if sum(map(len, items)) != 2 * len(items) + sum(map(dict.__contains__, items, repeat("since"))) + sum(
+                    map(dict.__contains__, items, repeat("strength"))):
                 return False
-            sources, targets = [d["source"] for d in items], [d["target"] for d in items]
             if {*map(type, sources), *map(type, targets)} != {str}:
                 return False
             kind_list = list(map(kinds.get, sources))
@@ -470,7 +476,7 @@ class _Rows:
             keys = [(a, b) if a <= b else (b, a) for a, b in zip(sources, targets, strict=True)]
             if len(set(keys)) != len(keys) or (stored and not stored.keys().isdisjoint(keys)):
                 return False
-            sinces = [d.get("since") for d in items]
+            del keys
             iso_of = {}
             for value in set(sinces):
                 if value is not None:
@@ -478,9 +484,9 @@ class _Rows:
                     if iso is _SLOW:
                         return False
             since_list = list(map(iso_of.get, sinces))
-            strengths = [d.get("strength") for d in items]
             strength_of: dict = {}
-            for kind, value in set(zip(map(type, strengths), strengths, strict=True)):  # 1, 1.0 and True apart
+            typed = set(zip(map(type, strengths), strengths, strict=True))  # 1, 1.0 and True apart
+            for kind, value in typed:
                 if value is None:
                     continue
                 if kind is int and 0 <= value <= 100:
@@ -492,19 +498,16 @@ class _Rows:
                     if number is _SLOW:
                         return False
                     strength_of[(kind, value)] = round(number, 3)
-            strength_list = [None if v is None else strength_of[(type(v), v)] for v in strengths]
-            json_of = {}
-            for since, strength in set(zip(since_list, strength_list, strict=True)):
-                props = {"since": since} if since else {}  # graphmap._tie_row of a tie from a list
-                if strength is not None:
-                    props["strength"] = strength
-                json_of[(since, strength)] = _dumps(props)
+            if len({kind for kind, _ in typed} - {type(None)}) <= 1:  # one type: the value alone is the key
+                strength_list = list(map({value: s for (_, value), s in strength_of.items()}.get, strengths))
+            else:
+                strength_list = [None if v is None else strength_of[(type(v), v)] for v in strengths]
+            json_of = _TieTexts()
             texts = list(map(json_of.__getitem__, zip(since_list, strength_list, strict=True)))
+            types, labels = list(map(_TIE_TYPE.__getitem__, kind_list)), list(map(_LABEL.__getitem__, kind_list))
         except (KeyError, TypeError):  # a missing end, an unhashable value
             return False
-        self.tie_rows += [("KNOWS", "Actor", a, "Actor", b, "", text) if kind == "actor" else
-                          ("COOPERATES_WITH", "Institution", a, "Institution", b, "", text)
-                          for a, b, kind, text in zip(sources, targets, kind_list, texts, strict=True)]
+        self.tie_rows += zip(types, labels, sources, labels, targets, repeat(""), texts)
         return True
 
     def _ties_one_by_one(self, items: list[dict]) -> None:
@@ -605,6 +608,24 @@ class _Rows:
                        rels, deletes,
                        [x for label in LABELS for x in node_audit[label]],
                        [x for label in LABELS for x in rel_audit[label]] + self.member_rows + self.tie_rows)
+
+
+_SOURCE, _TARGET = itemgetter("source"), itemgetter("target")
+_TIE_TYPE = {"actor": "KNOWS", "institution": "COOPERATES_WITH"}  # by the kind of both ends
+_LABEL = {"actor": "Actor", "institution": "Institution"}
+
+
+class _TieTexts(dict):
+    """``(since, strength)`` -> the JSON of a tie's properties from a list (graphmap._tie_row), made
+    the first time it is asked for."""
+
+    def __missing__(self, key: tuple) -> str:
+        since, strength = key
+        props = {"since": since} if since else {}
+        if strength is not None:
+            props["strength"] = strength
+        text = self[key] = _dumps(props)
+        return text
 
 
 def _membership_props(since: str | None, until: str | None, role: str | None) -> dict:
