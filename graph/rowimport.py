@@ -142,10 +142,9 @@ def _names_settled(run: _Run, items: dict[str, list[dict]]) -> bool:
     every reference of the short lists is such an id, empty, or an AGS.
     """
     for list_name in NAMED_LISTS:
-        for data in items[list_name]:
-            ident = data.get("id")
-            if type(ident) is not str or ident != ident.strip():
-                return False
+        ids = list(map(dict.get, items[list_name], repeat("id")))
+        if not {*map(type, ids)} <= {str} or not all(map(str.__eq__, ids, map(str.strip, ids))):
+            return False
     created = run.attempted  # now the ids exactly as given
     for (list_name, field_name), lists in REFERENCES.items():
         if list_name in ROW_LISTS or not items[list_name]:
@@ -178,12 +177,13 @@ def plan_rows(source: Lists | list[RawRecord], existing: Dataset, visible: Datas
     run.topic_by_name = {t.name.lower(): t for t in existing.topics.values()}
     items: dict[str, list[dict]] = {name: [] for name in ALL_LISTS}
     for list_name, group in lists.items.items():  # as validate() does: the ids the input tries to define
-        if list_name not in items or not all(type(data) is dict for data in group):
+        if list_name not in items or not {*map(type, group)} <= {dict}:
             return None
         items[list_name] = group
         if list_name in ENTITY_LISTS:
-            run.attempted[list_name] = {ident.strip() if type(ident) is str else str(ident).strip()
-                                        for ident in [data.get("id", "") for data in group]}
+            ids = list(map(dict.get, group, repeat("id"), repeat("")))
+            run.attempted[list_name] = (set(map(str.strip, ids)) if {*map(type, ids)} <= {str} else
+                                        {ident.strip() if type(ident) is str else str(ident).strip() for ident in ids})
     if unresolved and not _names_settled(run, items):
         return None
     for list_name, check in _SHORT_CHECKS:  # as validate() checks them
