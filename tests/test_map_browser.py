@@ -266,3 +266,48 @@ def test_every_map_view_has_a_table_with_the_same_nodes(app_url, page):
     tables = page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]')
     tables.nth(1).wait_for(timeout=30_000)
     assert tables.count() == 2
+
+
+# Recorded in the page from its first moment: when the map reported itself drawn, when the filter row's first
+# field appeared, and where the map's frame stood at both times.
+ORDER_PROBE = """
+if (window === window.top) {
+  window.__order = {};
+  const frameTop = () => {
+    const frame = document.querySelector('iframe[title*="netzwerkkarte"]');
+    return frame ? frame.getBoundingClientRect().top : null;
+  };
+  window.addEventListener("message", event => {
+    const value = event.data && event.data.value;
+    if (value && value.event === "drawn" && !window.__order.drawn) {
+      window.__order.drawn = performance.now();
+      window.__order.drawnTop = frameTop();
+    }
+  });
+  new MutationObserver(() => {
+    if (!window.__order.filters && document.querySelector('input[aria-label="Land"]')) {
+      window.__order.filters = performance.now();
+      window.__order.filtersTop = frameTop();
+    }
+  }).observe(document, {childList: true, subtree: true});
+}
+"""
+
+
+def test_a_first_visit_gets_the_map_before_the_filter_row_and_the_map_stays_put(app_url, page):
+    """Issue 18's cold start: a browser opening /netzwerkkarte first draws the map (the filter fields' code is
+    not loaded yet), the map reports it, and only then the filter row, the panel's list and the sidebar's date
+    field arrive – into space kept for them, so the map does not move."""
+    page.context.add_init_script(ORDER_PROBE)
+    page.goto(f"{app_url}/netzwerkkarte")
+    frame = map_frame(page, where="n.id.startsWith('land:')")
+    page.get_by_label("Land", exact=True).wait_for(timeout=60_000)
+    page.get_by_role("group", name="Stichtag").wait_for(timeout=60_000)
+    settle(page)
+    order = page.evaluate("() => window.__order")
+    assert order.get("drawn") and order.get("filters"), order
+    assert order["drawn"] < order["filters"]
+    assert abs(order["drawnTop"] - order["filtersTop"]) <= 2, order  # the kept space fits the filter row
+    top = frame.evaluate("() => window.frameElement.getBoundingClientRect().top")
+    assert abs(top - order["drawnTop"]) <= 2
+    assert page.get_by_label("Knoten auswählen").count() == 1

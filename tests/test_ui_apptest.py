@@ -114,6 +114,69 @@ def test_the_map_is_sent_before_the_filter_widgets(demo_store, monkeypatch):
     assert labels[:4] == ["Land", "Kreis", "Bündnis", "Farbe nach"]
 
 
+def map_opened_first(monkeypatch) -> tuple[AppTest, list[dict]]:
+    """A session whose first page is the map (as a browser opening /netzwerkkarte starts one); the map
+    component's arguments of each run are recorded. AppTest cannot open a page with its own URL first, so the
+    session's first-page decision (ui.common.opens_on_map) is taken as a browser's would be."""
+    import ui.karte_komponente
+    from ui.common import MAP_FIRST_KEY
+
+    calls: list[dict] = []
+    component = ui.karte_komponente.map_component
+
+    def record_map(*args, **kwargs):
+        calls.append(kwargs)
+        return component(*args, **kwargs)
+
+    monkeypatch.setattr(ui.karte_komponente, "map_component", record_map)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.session_state[MAP_FIRST_KEY] = True
+    at.switch_page("seiten/karte.py").run()
+    return at, calls
+
+
+def test_a_session_opened_on_the_map_gets_the_map_first_then_the_rest(demo_store, monkeypatch):
+    """Issue 18 (cold start): until the map reports it is drawn, the page sends only the map, title and level
+    line; the filter fields, the panel's list, the download and the sidebar's date field follow in the run
+    the report starts, with every value as before."""
+    at, calls = map_opened_first(monkeypatch)
+    assert not at.exception
+    assert calls[-1]["report_drawn"] is True
+    assert not at.selectbox and not at.sidebar.date_input and not at.get("download_button")
+    assert f"Stichtag: {date.today():%d.%m.%Y}" in texts(at.sidebar.caption)
+    assert "Filter werden geladen …" in texts(at.caption)
+    assert any("Ebene: Bund" in text for text in texts(at.markdown))
+    assert "Details" in texts(at.subheader)
+
+    at.session_state["karte_komponente"] = {"event": "drawn", "id": None, "nonce": "1-1"}  # what the map sends
+    at.run()
+    assert not at.exception
+    assert calls[-1]["report_drawn"] is False
+    assert calls[-1]["data_key"] == calls[0]["data_key"]  # the same map: the browser does not draw it again
+    assert [box.label for box in at.selectbox][:4] == ["Land", "Kreis", "Bündnis", "Farbe nach"]
+    assert at.sidebar.date_input(key="as_of").value == date.today()
+    assert at.get("download_button")
+    at.run()  # and from now on the whole page in every run
+    assert calls[-1]["report_drawn"] is False and at.selectbox(key="karte_land")
+
+
+def test_a_session_waiting_for_its_first_map_gets_every_field_on_another_page(demo_store, monkeypatch):
+    at, _ = map_opened_first(monkeypatch)
+    at.switch_page("seiten/check.py").run()
+    assert not at.exception and at.sidebar.date_input(key="as_of")
+    at.switch_page("seiten/karte.py").run()  # back on the map: nothing is held back any more
+    assert at.selectbox(key="karte_land") and at.sidebar.date_input(key="as_of")
+
+
+def test_only_a_session_opened_on_the_map_waits_for_it(demo_store):
+    from ui.common import MAP_FIRST_KEY
+
+    at = app("seiten/karte.py")  # first page: the overview
+    assert at.session_state[MAP_FIRST_KEY] is False
+    assert at.selectbox(key="karte_land") and at.sidebar.date_input(key="as_of")
+
+
 def test_a_long_alliance_list_waits_for_a_land_or_kreis(demo_store, monkeypatch):
     import ui.common
 

@@ -30,6 +30,7 @@ from ui.common import (
     md,
     oidc_configured,
     oidc_email,
+    opens_on_map,
     session_store,
     store_uri,
 )
@@ -106,13 +107,16 @@ apply_cookie()
 page = st.navigation([st.Page(p.file, title=p.title, icon=p.icon, default=p.default, url_path=p.url_path)
                       for p in APP_PAGES])
 
+map_first = opens_on_map(page.url_path)
 with st.sidebar:
     st.markdown("**Bündnisnetz** · Willkommen bei Freunden")
     st.session_state.setdefault(AS_OF_KEY, date.today())
-    # The programme started in May 2015; nothing to check before that.
-    st.date_input("Stichtag", key=AS_OF_KEY, format="DD.MM.YYYY", min_value=date(2015, 1, 1),
-                  max_value=date(date.today().year + 5, 12, 31),
-                  help="Mitgliedschaften und Verbindungen gelten so, wie sie an diesem Tag bestanden.")
+    if map_first:  # the field comes with the rest of the map page, right after the map (ui.common.MAP_FIRST_KEY)
+        st.caption(f"Stichtag: {st.session_state[AS_OF_KEY]:%d.%m.%Y}")
+    else:  # The programme started in May 2015; nothing to check before that.
+        st.date_input("Stichtag", key=AS_OF_KEY, format="DD.MM.YYYY", min_value=date(2015, 1, 1),
+                      max_value=date(date.today().year + 5, 12, 31),
+                      help="Mitgliedschaften und Verbindungen gelten so, wie sie an diesem Tag bestanden.")
     user = current_user()
     if user.role == "admin":
         st.caption(f"Datenspeicher: `{display_uri(store_uri())}`")
@@ -127,6 +131,10 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
-with st.sidebar:
-    close_sidebar_on_phones(page.url_path)
+# Closing the sidebar on phones is needed only after a change of page: not on the session's first page.
+seen = st.session_state.setdefault("_seiten", set())
+seen.add(page.url_path)
+if len(seen) > 1:
+    with st.sidebar:
+        close_sidebar_on_phones(page.url_path)
 page.run()

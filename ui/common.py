@@ -619,6 +619,32 @@ FIRST_MAP = {"colour_by": "kind", "physics": True}
 #: and a Land has about a tenth of them.
 MAP_ALLIANCE_LIST_LIMIT = 300
 
+#: Session state: True while a session that opened on the map page (a bookmark, a link in an e-mail, the
+#: app's start link) waits for its first map. Until the map reports it has drawn, the page sends only the
+#: map, its title and level line, and the sidebar shows the Stichtag as text: a first visit's browser has
+#: none of Streamlit's code for filter fields, date fields and tables yet, and loading and laying them out
+#: would hold up the map by about half a second. The rest follows in the next run (a few hundred ms later),
+#: into space kept for it above the map (FILTER_ROW_HEIGHT), so the map does not move.
+MAP_FIRST_KEY = "karte_zuerst"
+MAP_URL_PATH = "netzwerkkarte"
+#: The map component's key: its last report (``{"event": ..., "id": ..., "nonce": ...}``) is in session state.
+MAP_COMPONENT_KEY = "karte_komponente"
+
+
+def opens_on_map(url_path: str) -> bool:
+    """Whether this run is of a session still waiting for its first map (see :data:`MAP_FIRST_KEY`).
+
+    Called by app.py before the sidebar and the page: a session waits if its first page was the map,
+    until the map reports ``drawn`` or the session goes to another page.
+    """
+    state = st.session_state
+    waiting = bool(state.setdefault(MAP_FIRST_KEY, url_path == MAP_URL_PATH)) and url_path == MAP_URL_PATH
+    report = state.get(MAP_COMPONENT_KEY)
+    if waiting and isinstance(report, dict) and report.get("event") == "drawn":
+        waiting = False
+    state[MAP_FIRST_KEY] = waiting
+    return waiting
+
 
 def warm_view(uri: str, view: tuple, as_of: date | None = None) -> None:
     """Compute what the first visit of this view needs – the check of its alliances and the map page's

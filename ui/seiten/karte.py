@@ -25,6 +25,8 @@ from graph.netmap import (
 from ui.common import (
     FIRST_MAP,
     MAP_ALLIANCE_LIST_LIMIT,
+    MAP_COMPONENT_KEY,
+    MAP_FIRST_KEY,
     app_context,
     empty_hint,
     kreis_name,
@@ -37,6 +39,8 @@ from ui.common import (
 from ui.karte_komponente import map_component
 
 MAP_HEIGHT = 470
+#: The height of the filter row with "Weitere Filter" below it, kept free while a first map is drawn.
+FILTER_ROW_HEIGHT = 124
 FILTER_KEYS = {"state": "karte_land", "kreis": "karte_kreis", "alliance": "karte_buendnis", "office": "karte_buero",
                "topic": "karte_thema", "sector": "karte_sektor"}
 
@@ -105,7 +109,7 @@ def open_node(node_id: str) -> None:
 
 
 # What the user did in the map on the last run: handled once (nonce), before the widgets are drawn.
-action = state_.get("karte_komponente")
+action = state_.get(MAP_COMPONENT_KEY)
 if isinstance(action, dict) and action.get("nonce") != state_.get("karte_erledigt"):
     state_["karte_erledigt"] = action.get("nonce")
     if action.get("event") == "open":
@@ -242,6 +246,7 @@ counts = graph.counts()
 kind_counts = " · ".join(f"{KIND_LABELS.get(k, k)}: {n}" for k, n in sorted(counts.items()))
 filter_area, level_area = st.container(), st.container()
 if not graph.nodes:
+    state_[MAP_FIRST_KEY] = False  # no map to wait for
     with filter_area:
         draw_filters()
     with level_area:
@@ -253,15 +258,27 @@ node_names = {n.id: n.label.replace("\n", " · ") for n in graph.nodes}
 if state_.get("karte_knoten") not in node_names:
     state_["karte_knoten"] = None
 stem = file_stem(sel, ctx.as_of)
+map_first = bool(state_.get(MAP_FIRST_KEY))
+HINT = ("Klicken Sie einen Knoten in der Karte an oder wählen Sie ihn hier. Ein Klick auf ein Land oder einen "
+        "Kreis öffnet die nächste Ebene; ein Doppelklick auf ein Bündnis seine Karte, auf eine Person oder "
+        "Einrichtung ihr Ego-Netz.")
 map_col, detail_col = st.columns([3.6, 1])
 with map_col:  # first: the browser loads the map while the rest of the page is drawn
     data = map_data(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, **filters)
     map_component(data, data_key=f"{ctx.view}|{ctx.as_of}|{colour_by}|{physics}|{sorted(filters.items())}",
-                  selected=state_.get("karte_knoten"), file_stem=stem, height=MAP_HEIGHT, key="karte_komponente")
-with filter_area:
-    draw_filters()
+                  selected=state_.get("karte_knoten"), file_stem=stem, height=MAP_HEIGHT, key=MAP_COMPONENT_KEY,
+                  report_drawn=map_first)
 with level_area:
     draw_level(crumbs())
+if map_first:  # a session's first map: the rest of the page once it is drawn (ui.common.MAP_FIRST_KEY)
+    with filter_area, st.container(height=FILTER_ROW_HEIGHT, border=False):
+        st.caption("Filter werden geladen …")
+    with detail_col:
+        st.subheader("Details")
+        st.caption(HINT)
+    st.stop()
+with filter_area:
+    draw_filters()
 
 with detail_col:
     st.subheader("Details")
@@ -269,9 +286,7 @@ with detail_col:
                             index=None, placeholder="Knoten wählen …", key="karte_knoten",
                             format_func=node_names.get)
     if selected is None:
-        st.caption("Klicken Sie einen Knoten in der Karte an oder wählen Sie ihn hier. Ein Klick auf ein "
-                   "Land oder einen Kreis öffnet die nächste Ebene; ein Doppelklick auf ein Bündnis seine "
-                   "Karte, auf eine Person oder Einrichtung ihr Ego-Netz.")
+        st.caption(HINT)
     else:
         node = graph.node(selected)
         st.markdown(f"**{md(KIND_LABELS.get(node.kind, node.kind))}**"

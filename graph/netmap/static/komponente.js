@@ -3,7 +3,8 @@
  * Streamlit's component messages itself. From Python it receives the map data (args.data, drawn again
  * only when args.data_key changes) and the node chosen in the page's Details panel (args.selected,
  * focused in the map). To Python it reports clicks, searches and drill-downs as
- * {event, id, nonce}; the nonce lets the page act on each report once.
+ * {event, id, nonce}; the nonce lets the page act on each report once. With args.report_drawn it
+ * also reports {event: "drawn"} once the map is on screen (the page then sends the rest of itself).
  */
 (function () {
   "use strict";
@@ -31,7 +32,8 @@
       api = BNKarte.mount(document.getElementById("karte"), args.data, {
         height: args.height, fileStem: args.file_stem, details: false, selected: args.selected || null,
         onSelect: function (id, how) { lastSelected = id; report(how, id); },
-        onActivate: function (id) { report("open", id); }
+        onActivate: function (id) { report("open", id); },
+        onReady: args.report_drawn ? function () { report("drawn", null); } : null
       });
     } else if (api && (args.selected || null) !== lastSelected) {
       lastSelected = args.selected || null;
