@@ -462,3 +462,29 @@ def test_a_row_chosen_before_the_filter_narrowed_the_table_is_no_error(demo_stor
     at.session_state["uebersicht_tabelle"] = {"selection": {"rows": [99], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
+
+
+def test_no_page_uses_what_streamlit_deprecates(demo_store):
+    """Streamlit logs a deprecation ("… will be removed after …") on every run that uses one; the app must
+    not (components.v1.html, once used for the phone sidebar frame, is due to be removed)."""
+    import logging
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    collect = Collect()
+    logger = logging.getLogger("streamlit.deprecation_util")  # Streamlit's loggers do not propagate to root
+    logger.addHandler(collect)
+    try:
+        at = app()
+        for page in PAGES:  # every page after a change of page: the sidebar frame is drawn then
+            at.switch_page(page).run()
+            assert not at.exception
+    finally:
+        logger.removeHandler(collect)
+    assert not [m for m in collect.messages if "will be removed" in m or "deprecat" in m.lower()]

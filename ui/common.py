@@ -86,6 +86,8 @@ APP_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] div::after
   { content: "oder hierher ziehen · höchstens 50 MB je Datei"; color: #3d4249; font-size: 0.875rem; }
+/* The frame that closes the sidebar on phones (close_sidebar_on_phones) takes no space. */
+.st-key-seitenleiste_schliessen { display: none; }
 /* Phone: key figures two per row instead of one per row (Streamlit stacks columns below 640 px). */
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { flex-flow: row wrap !important; }
@@ -96,7 +98,7 @@ APP_CSS = """
 """
 
 
-#: Runs in a hidden component frame (same origin as the app): on a narrow screen the sidebar overlays the
+#: Runs in a hidden frame (same origin as the app): on a narrow screen the sidebar overlays the
 #: page, so after choosing a page there it is closed again. The page path in the markup makes Streamlit
 #: draw the frame anew, and so run the script, on every change of page.
 CLOSE_SIDEBAR_JS = """<!-- %s -->
@@ -112,9 +114,8 @@ if (window.parent.matchMedia("(max-width: 768px)").matches) {
 
 def close_sidebar_on_phones(page_path: str) -> None:
     """After navigation on a phone, close the sidebar so it does not cover the page (see CLOSE_SIDEBAR_JS)."""
-    import streamlit.components.v1 as components
-
-    components.html(CLOSE_SIDEBAR_JS % re.sub(r"[^a-z0-9_]", "", page_path.lower()), height=0)
+    with st.container(key="seitenleiste_schliessen"):  # hidden by APP_CSS; the frame's script still runs
+        st.iframe(CLOSE_SIDEBAR_JS % re.sub(r"[^a-z0-9_]", "", page_path.lower()), height=1)
 
 
 def apply_style() -> None:
