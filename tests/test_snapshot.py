@@ -391,3 +391,28 @@ def test_the_members_part_read_from_the_rows_is_the_graph_without_persons_outsid
         assert getattr(part, name) == getattr(ds, name), name
     assert len(part.actors) < len(ds.actors)
     store.close()
+
+
+def test_kept_results_stay_within_their_budget_the_least_recently_used_go_first(tmp_path, monkeypatch):
+    """A store read for weeks without a write would gather a map page per Kreis, date and account; kept
+    results stop at DERIVED_BUDGET bytes, and what was used last stays."""
+    import os
+
+    db = tmp_path / "store.db"
+    key = (1, 1, "2026-11-30")
+    blob = b"x" * 10_000
+    monkeypatch.setattr(snapshot, "DERIVED_BUDGET", 45_000)  # room for four of them
+    for n in range(4):
+        snapshot.save_derived(db, key, "map-kreis", (n,), blob)
+        path = snapshot.derived_path(db, "map-kreis", (n,))
+        os.utime(path, ns=(n * 10**9, n * 10**9))  # saved in this order, a second apart
+    assert snapshot.load_derived(db, key, "map-kreis", (0,)) == blob  # the oldest, used again just now
+    snapshot.save_derived(db, key, "map-kreis", (4,), blob)
+    kept = {n for n in range(5) if snapshot.derived_path(db, "map-kreis", (n,)).exists()}
+    assert kept == {0, 2, 3, 4}  # number 1 was the least recently used
+    for n in kept:
+        assert snapshot.load_derived(db, key, "map-kreis", (n,)) == blob
+    monkeypatch.setattr(snapshot, "DERIVED_BUDGET", 1)
+    snapshot.save_derived(db, key, "health", ("big",), blob)  # larger than the budget alone: kept, the rest go
+    assert [p.name for p in snapshot.shard_dir(db).glob("derived-*")] == \
+        [snapshot.derived_path(db, "health", ("big",)).name]

@@ -250,9 +250,22 @@ def derived_path(db_path: Path, name: str, params: tuple) -> Path:
     return shard_dir(db_path) / f"derived-{name}-{digest}"
 
 
+#: How many bytes of kept results (:func:`save_derived`) may lie next to a store. They go with every
+#: write, but a store read for weeks without one would gather a map page (about 1 MB at x10) per Kreis,
+#: date and account: beyond this, the least recently used go first.
+DERIVED_BUDGET = 256 * 2**20
+
+
 def load_derived(db_path: Path, key: tuple, name: str, params: tuple):
     """A result computed from the data at `key` with these parameters (:func:`save_derived`), or None."""
-    return _load_object(derived_path(db_path, name, params), (key, params))
+    path = derived_path(db_path, name, params)
+    found = _load_object(path, (key, params))
+    if found is not None:
+        try:
+            os.utime(path)  # used now: the last to go (see DERIVED_BUDGET)
+        except OSError:
+            pass
+    return found
 
 
 def save_derived(db_path: Path, key: tuple, name: str, params: tuple, value) -> None:
@@ -262,7 +275,31 @@ def save_derived(db_path: Path, key: tuple, name: str, params: tuple, value) -> 
         shard_dir(db_path).mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return
-    _save_object(derived_path(db_path, name, params), (key, params), value)
+    path = derived_path(db_path, name, params)
+    _save_object(path, (key, params), value)
+    prune_derived(shard_dir(db_path), keep=path)
+
+
+def prune_derived(directory: Path, keep: Path, budget: int | None = None) -> None:
+    """Delete the least recently used kept results until they fit `budget` bytes (:data:`DERIVED_BUDGET`);
+    `keep`, the one just saved, stays."""
+    budget = DERIVED_BUDGET if budget is None else budget
+    entries = []
+    for entry in directory.glob("derived-*"):
+        if entry.name.endswith(".tmp"):
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        entries.append((info.st_mtime_ns, entry.name, info.st_size, entry))
+    total = sum(size for _, _, size, _ in entries)
+    for _, _, size, entry in sorted(entries):
+        if total <= budget:
+            break
+        if entry != keep:
+            invalidate(entry)
+            total -= size
 
 
 def invalidate_shards(db_path: Path) -> None:
