@@ -83,6 +83,38 @@ def _first(pairs) -> dict[str, str]:
     return out
 
 
+def _existing(source: RowSource, label: str, ids: Iterable[str]) -> set[str]:
+    """Those of `ids` that are nodes with this label."""
+    ids = set(ids)
+    return set(source.nodes(label, ids)) if ids else set()
+
+
+def _placed_in(source: RowSource, kreis: str) -> set[str]:
+    """The persons and institutions placed in this Kreis, as ``Dataset.municipality_of_member`` places
+    them: an institution by its place, a person by the place of the institution they work at, else by
+    where they live (the smallest target of each where there are several).
+
+    Asked from the Kreis' places outwards: the institutions with a place there, the persons who live
+    there or work at one of those institutions; then the exact rule for these only (a person living
+    in the Kreis but working elsewhere is placed elsewhere). Anyone placed in the Kreis is among them.
+    """
+    places = {m for m in source.ids("Municipality") if m[:5] == kreis}
+    sites = _existing(source, "Institution", source.sources("LOCATED_IN", "Municipality", places))
+    near = source.sources("LIVES_IN", "Municipality", places) | source.sources("WORKS_AT", "Institution", sites)
+    persons = _existing(source, "Actor", near) - _existing(source, "Institution", near)
+    work = _first((row[2], row[4]) for row in source.rels_from(("WORKS_AT",), ("Actor",), persons))
+    employers = _existing(source, "Institution", work.values())
+    site = _first((row[2], row[4]) for row in source.rels_from(("LOCATED_IN",), ("Institution",), sites | employers))
+    home = _first((row[2], row[4]) for row in source.rels_from(("LIVES_IN",), ("Actor",), persons))
+    placed = {ident for ident in sites if site[ident][:5] == kreis}
+    for ident in persons:
+        employer = work.get(ident)
+        place = (site.get(employer) if employer in employers else None) or home.get(ident)
+        if place and place[:5] == kreis:
+            placed.add(ident)
+    return placed
+
+
 def kreis_rows(source: RowSource, *, kreis: str | None = None, alliance: str | None = None):
     """The rows of the shard holding this Kreis or this alliance's Kreis.
 
@@ -123,31 +155,17 @@ def kreis_rows(source: RowSource, *, kreis: str | None = None, alliance: str | N
         if row[4] in alliance_ids:
             alliances.add(row[4])
 
-    institution_ids, actor_ids = source.ids("Institution"), source.ids("Actor")
-    workplace = _first(source.pairs("WORKS_AT", "Actor"))
     if kreis != NO_PLACE:  # everyone placed in the Kreis (Dataset.municipality_of_member)
-        site = _first(source.pairs("LOCATED_IN", "Institution"))
-        home = _first(source.pairs("LIVES_IN", "Actor"))
-        for ident in institution_ids:
-            if (place := site.get(ident)) and place[:5] == kreis:
-                nodes.add(ident)
-        for ident in actor_ids - institution_ids:
-            where = workplace.get(ident)
-            place = (site.get(where) if where in institution_ids else None) or home.get(ident)
-            if place and place[:5] == kreis:
-                nodes.add(ident)
-        around = True
-    else:
-        around = False
-    actors = {n for n in nodes if n in actor_ids}
-    institutions = {n for n in nodes if n not in actor_ids and n in institution_ids}
-    institutions |= {w for a in actors if (w := workplace.get(a)) is not None and w in institution_ids}
-    if around:
+        nodes |= _placed_in(source, kreis)
+    actors = _existing(source, "Actor", nodes)
+    workplace = _first((row[2], row[4]) for row in source.rels_from(("WORKS_AT",), ("Actor",), actors))
+    institutions = _existing(source, "Institution", (nodes - actors) | set(workplace.values()))
+    if kreis != NO_PLACE:
         kept = actors | institutions
         keep(row for row in ties_touching(kept) if row[2] in kept and row[4] in kept)
-    offer_ids = source.ids("Offer") & source.sources("FOR", "Alliance", wanted)
-    served = _first((row[2], row[4]) for row in source.rels_from(("FOR",), ("Offer",), offer_ids))
-    offers = {o for o in offer_ids if served.get(o) in wanted}
+    offers = _existing(source, "Offer", source.sources("FOR", "Alliance", wanted))
+    served = _first((row[2], row[4]) for row in source.rels_from(("FOR",), ("Offer",), offers))
+    offers = {o for o in offers if served.get(o) in wanted}
 
     chosen = {"Alliance": alliances, "Actor": actors, "Institution": institutions, "Offer": offers}
     node_rows = {label: source.nodes(label, chosen.get(label)) for label in sorted([*_REFERENCE, *chosen])}
@@ -230,9 +248,11 @@ class SQLiteRows:
             (*types, *src_labels, _ids(src_ids))).fetchall()
 
     def rels_to(self, types: Collection[str], dst_labels: Collection[str], dst_ids: Collection[str]) -> list[Row]:
+        # `+type`: through the index by target. With a list of types SQLite would otherwise take the primary
+        # key's leading `type` and walk every relationship of those types (x100: 0.2 s instead of 2 ms).
         return self.conn.execute(
             f"SELECT {_REL_COLUMNS} FROM rels WHERE dst_label IN ({_marks(dst_labels)}) "  # noqa: S608
-            f"AND dst_id IN (SELECT value FROM json_each(?)) AND type IN ({_marks(types)})",
+            f"AND dst_id IN (SELECT value FROM json_each(?)) AND +type IN ({_marks(types)})",
             (*dst_labels, _ids(dst_ids), *types)).fetchall()
 
     def nodes(self, label: str, ids: Collection[str] | None = None) -> dict[str, object]:
