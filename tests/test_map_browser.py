@@ -294,14 +294,18 @@ if (window === window.top) {
 """
 
 
-def test_a_first_visit_gets_the_map_before_the_filter_row_and_the_map_stays_put(app_url, page):
+@pytest.mark.parametrize("width", [VIEWPORT["width"], 390])  # a laptop, and a phone: the filter fields stacked
+def test_a_first_visit_gets_the_map_before_the_filter_row_and_the_map_stays_put(app_url, page, width):
     """Issue 18's cold start: a browser opening /netzwerkkarte first draws the map (the filter fields' code is
     not loaded yet), the map reports it, and only then the filter row, the panel's list and the sidebar's date
     field arrive – into space kept for them, so the map does not move."""
+    page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
     page.context.add_init_script(ORDER_PROBE)
     page.goto(f"{app_url}/netzwerkkarte")
     frame = map_frame(page, where="n.id.startsWith('land:')")
     page.get_by_label("Land", exact=True).wait_for(timeout=60_000)
+    if width < 640:  # the sidebar is closed on a phone: open it to see the date field
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.get_by_role("group", name="Stichtag").wait_for(timeout=60_000)
     settle(page)
     order = page.evaluate("() => window.__order")

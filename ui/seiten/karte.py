@@ -39,13 +39,21 @@ from ui.common import (
 from ui.karte_komponente import map_component
 
 MAP_HEIGHT = 470
-#: The height of the filter row with "Weitere Filter" below it, kept free while a first map is drawn.
+#: The height of the filter row with "Weitere Filter" below it, kept free while a first map is drawn
+#: (1440×900; on a phone the four fields stand one below the other).
 FILTER_ROW_HEIGHT = 124
+FILTER_ROW_HEIGHT_PHONE = 376
 FILTER_KEYS = {"state": "karte_land", "kreis": "karte_kreis", "alliance": "karte_buendnis", "office": "karte_buero",
                "topic": "karte_thema", "sector": "karte_sektor"}
 
 # The map belongs in the first viewport of a laptop screen (1440×900): less blank space above the title.
-st.html('<style>[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }</style>')
+st.html('<style>[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
+        # the space kept for the filter row while a first map is drawn: on a phone its fields stand one below
+        # the other (Streamlit stacks columns below 640 px)
+        '@media (max-width: 640px) { [data-testid="stLayoutWrapper"]:has(> .st-key-karte_filter_platz), '
+        f'.st-key-karte_filter_platz {{ height: {FILTER_ROW_HEIGHT_PHONE}px !important; '
+        f'min-height: {FILTER_ROW_HEIGHT_PHONE}px !important; max-height: none !important; }} }}'
+        '</style>')
 st.title("Netzwerkkarte")
 ctx = app_context()
 ds = ctx.ds
@@ -271,7 +279,7 @@ with map_col:  # first: the browser loads the map while the rest of the page is 
 with level_area:
     draw_level(crumbs())
 if map_first:  # a session's first map: the rest of the page once it is drawn (ui.common.MAP_FIRST_KEY)
-    with filter_area, st.container(height=FILTER_ROW_HEIGHT, border=False):
+    with filter_area, st.container(height=FILTER_ROW_HEIGHT, border=False, key="karte_filter_platz"):
         st.caption("Filter werden geladen …")
     with detail_col:
         st.subheader("Details")
