@@ -2,7 +2,9 @@
 
 Clicking a Land or Kreis in the map drills down; clicking any other node shows it in the Details
 panel; choosing a node in the panel (or the map's search) focuses it in the map. Every view has
-a table with the same nodes and edges (BITV 2.0: information in graphics also as text).
+a table with the same nodes and edges (BITV 2.0: information in graphics also as text). A session
+that opens on this page gets its first map before the filter fields and the rest of the page
+(``ui.common.MAP_FIRST_KEY``).
 """
 
 from __future__ import annotations
