@@ -29,7 +29,7 @@ from datetime import date
 
 from .errors import InputError, NotFound, Problem
 from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, check_summaries, months_before
-from .health.base import select_alliances
+from .health.base import AllianceIndex, select_alliances
 from .model import OFFER_TYPES, STATES, Alliance, Dataset, Offer
 from .offers import Recommendation, recommend
 from .rules import (
@@ -178,14 +178,17 @@ def office_recommendations(ds: Dataset, office_id: str, as_of: date,
     :func:`graph.offers.recommend`) and keeping the office's, for less: the check of one alliance
     does not depend on the others, so only the office's alliances are checked in full; the
     hospitation pairing looks across the country and reads every alliance's summary
-    (:func:`graph.health.check_summaries`); and the reasons are worded for the office's alliances only.
+    (:func:`graph.health.check_summaries`), both checks from one :class:`~graph.health.base.AllianceIndex`;
+    and the reasons are worded for the office's alliances only.
     """
     mine = office_alliances(ds, office_id)
-    reports = check_alliances(ds, as_of, alliance_ids=[a for a in select_alliances(ds, as_of, None) if a in mine])
+    index = AllianceIndex(ds, as_of)  # one for both checks: the office's in full, everyone's as summaries
+    reports = check_alliances(ds, as_of, alliance_ids=[a for a in select_alliances(ds, as_of, None) if a in mine],
+                              index=index)
     if not reports:
         return [], []
-    return reports, recommend(ds, as_of, reports, dismissed=dismissed,
-                              pairing=lambda: check_summaries(ds, as_of))  # only when one of them could host
+    return reports, recommend(ds, as_of, reports, dismissed=dismissed,  # summaries only when one of them could host
+                              pairing=lambda: check_summaries(ds, as_of, index=index))
 
 
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from graph.health import check_alliances, check_summaries
-from graph.health.base import select_alliances
+from graph.health.base import AllianceIndex, select_alliances
 from graph.io.exchange import records_from_document
 from graph.offers import RuleContext, recommend
 from graph.office import office_recommendations, office_view
@@ -188,3 +188,20 @@ def test_after_a_write_the_embedded_store_reads_only_the_members_part_for_the_sa
         patch.setattr("graph.store.sqlite.member_rows", lambda rows: pytest.fail("asked SQL"))
         assert store.read_members().actors == whole.actors
     store.close()
+
+
+def test_one_index_serves_the_full_check_and_the_summaries_unchanged(case):
+    ds, as_of = case
+    index = AllianceIndex(ds, as_of)
+    for some in subsets(ds, as_of)[:2]:  # the full check fills the index's lookups first, then the summaries read them
+        ids = [a for a in select_alliances(ds, as_of, None) if a in some]
+        assert check_alliances(ds, as_of, alliance_ids=ids, index=index) == check_alliances(ds, as_of, alliance_ids=ids)
+    assert check_summaries(ds, as_of, index=index) == check_summaries(ds, as_of)
+
+
+def test_an_index_of_other_data_or_another_day_is_refused(demo, synthetic):
+    index = AllianceIndex(demo, DEMO_AS_OF)
+    with pytest.raises(ValueError):
+        check_alliances(synthetic, DEMO_AS_OF, index=index)
+    with pytest.raises(ValueError):
+        check_summaries(demo, date(2026, 6, 2), index=index)

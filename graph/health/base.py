@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "MemberFacts", "german_date",
-           "member_network", "months_before", "select_alliances"]
+           "member_network", "months_before", "own_index", "select_alliances"]
 
 #: exact key order of one ``health --format json`` item (docs/design.md, Status and score)
 JSON_KEYS = ("alliance", "name", "municipality", "partners", "status", "score", "flags")
@@ -236,6 +236,16 @@ class AllianceIndex:
             voice.update(zip(current, voices))
             administration.update(zip(current, administrations))
         return voice, administration
+
+
+def own_index(ds: Dataset, as_of: date, index: AllianceIndex | None = None,
+              facts: MemberFacts | None = None) -> AllianceIndex:
+    """`index` when given (it must be of `ds` as of `as_of`, with these `facts`), else a new one."""
+    if index is None:
+        return AllianceIndex(ds, as_of, facts)
+    if index.ds is not ds or index.as_of != as_of or index.facts is not facts:
+        raise ValueError("the index belongs to other data, another day or other member facts")
+    return index
 
 
 class MemberFacts(NamedTuple):

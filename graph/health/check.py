@@ -15,7 +15,7 @@ from ..collector import collector_paused
 from ..model import Dataset, kreis_of
 from ..partners import non_local, partner_units, place_is_local
 from ..rules import status_of, status_rank
-from .base import AllianceIndex, AllianceReport, Flag, HealthConfig, select_alliances
+from .base import AllianceIndex, AllianceReport, Flag, HealthConfig, own_index, select_alliances
 from .flags import FLAGS, AllianceFacts, key_person_figures
 from .network import member_ties
 from .scoring import score_parts
@@ -24,7 +24,8 @@ __all__ = ["check_alliances"]
 
 
 def check_alliances(ds: Dataset, as_of: date, config: HealthConfig | None = None,
-                    alliance_ids: Iterable[str] | None = None) -> list[AllianceReport]:
+                    alliance_ids: Iterable[str] | None = None, *,
+                    index: AllianceIndex | None = None) -> list[AllianceReport]:
     """Check alliances against the partner rule and the further flags.
 
     Parameters
@@ -38,6 +39,9 @@ def check_alliances(ds: Dataset, as_of: date, config: HealthConfig | None = None
     alliance_ids : iterable of str, optional
         Check exactly these. By default every alliance founded on or before
         `as_of` (or without founding date) whose status is not ``beendet``.
+    index : AllianceIndex, optional
+        The lookups of `ds` as of `as_of`, when the caller built them for more than this check
+        (e.g. :func:`~graph.health.check_summaries` of the same data); built here when omitted.
 
     Returns
     -------
@@ -61,9 +65,9 @@ def check_alliances(ds: Dataset, as_of: date, config: HealthConfig | None = None
     config = config or HealthConfig()
     ids = select_alliances(ds, as_of, alliance_ids)
     with collector_paused():  # many small acyclic objects (graph.collector)
-        index = AllianceIndex(ds, as_of)
+        index = own_index(ds, as_of, index)
         reports = [_check_one(index, alliance_id, config) for alliance_id in ids]
-        del index  # freed before the collector wakes
+        del index  # freed before the collector wakes (unless the caller holds it)
     return sorted(reports, key=lambda r: (status_rank(r.status), r.alliance))
 
 

@@ -29,7 +29,16 @@ from ..collector import collector_paused
 from ..model import Dataset, kreis_of
 from ..partners import partner_sector
 from ..rules import status_of, status_rank
-from .base import AllianceIndex, AllianceReport, HealthConfig, MemberFacts, _Memo, months_before, select_alliances
+from .base import (
+    AllianceIndex,
+    AllianceReport,
+    HealthConfig,
+    MemberFacts,
+    _Memo,
+    months_before,
+    own_index,
+    select_alliances,
+)
 from .flags import FLAG_SEVERITY, leaving_members
 from .network import cut_vertices, member_ties, top_member
 from .scoring import score_parts
@@ -69,10 +78,12 @@ SUMMARY_CODES = ("BELOW_MIN_PARTNERS", "AT_RISK", "SINGLE_SECTOR", "NO_YOUTH_VOI
 
 def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None,
                     alliance_ids: Iterable[str] | None = None, *,
-                    facts: MemberFacts | None = None) -> list[HealthSummary]:
+                    facts: MemberFacts | None = None, index: AllianceIndex | None = None) -> list[HealthSummary]:
     """:func:`~graph.health.check_alliances` as summaries, in the same order, without messages.
 
-    `facts` may bring the rules' answers for the members (:class:`~graph.health.base.MemberFacts`).
+    `facts` may bring the rules' answers for the members (:class:`~graph.health.base.MemberFacts`);
+    `index` the lookups of `ds` as of `as_of` when the caller built them for more than this check
+    (e.g. :func:`~graph.health.check_alliances` of some alliances of the same data).
 
     Examples
     --------
@@ -86,7 +97,7 @@ def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None
     config = config or HealthConfig()
     ids = select_alliances(ds, as_of, alliance_ids)
     with collector_paused():  # many small acyclic objects (graph.collector)
-        index = AllianceIndex(ds, as_of, facts)
+        index = own_index(ds, as_of, index, facts)
         sector = _Memo(lambda u: partner_sector(ds, u)).__getitem__  # per unit, asked once
         dormant_since = months_before(as_of, config.dormant_months)
         # AT_RISK needs a current membership ending before the horizon (leaving_members): only these alliances
