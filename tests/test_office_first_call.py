@@ -185,7 +185,7 @@ def test_after_a_write_the_embedded_store_reads_only_the_members_part_for_the_sa
     assert not snapshot.snapshot_path(path).exists()
     store.read()  # the snapshot written again: now it is what read_members gives
     with monkeypatch.context() as patch:
-        patch.setattr("graph.store.sqlite.member_rows", lambda rows: pytest.fail("asked SQL"))
+        patch.setattr(SQLiteStore, "_read_member_parts", lambda self: pytest.fail("asked SQL"))
         assert store.read_members().actors == whole.actors
     store.close()
 

@@ -393,6 +393,26 @@ def test_the_members_part_read_from_the_rows_is_the_graph_without_persons_outsid
     store.close()
 
 
+@pytest.mark.parametrize("data", ["demo", "synthetic"])
+def test_the_embedded_store_reads_the_members_part_as_member_rows_gives_it_item_for_item_in_order(tmp_path, data):
+    """SQLiteStore.read_members after a write (its own SQL, not member_rows) builds the same dataset as
+    member_rows does: every table equal, types included, and in the same order."""
+    from graph.store.graphmap import LABELS, dataset_from_rows
+    from graph.store.slices import SQLiteRows, member_rows
+
+    store = _filled_store(tmp_path, data)
+    store.conn.execute("INSERT INTO rels VALUES ('KNOWS', 'Actor', 'nobody', 'Actor', 'nobody-else', '', '{}')")
+    snapshot.invalidate(snapshot.snapshot_path(store.path))
+    part = store.read_members()
+    expected = dataset_from_rows(*member_rows(SQLiteRows(store.conn)))
+    for name in [*LABELS.values(), "memberships", "ties"]:
+        got, want = getattr(part, name), getattr(expected, name)
+        assert list(got.items()) == list(want.items()), name
+        assert [type(v) for v in got.values()] == [type(v) for v in want.values()], name
+    assert part.ties and part.memberships and part.actors
+    store.close()
+
+
 def test_kept_results_stay_within_their_budget_the_least_recently_used_go_first(tmp_path, monkeypatch):
     """A store read for weeks without a write would gather a map page per Kreis, date and account; kept
     results stop at DERIVED_BUDGET bytes, and what was used last stays."""

@@ -39,8 +39,8 @@ from .base import (
     value_needles,
 )
 from .erasure import Ledger, audit_ids, reapply
-from .graphmap import TIE_TYPES, ChangeSet, RelKey, dataset_from_parts, dataset_from_rows
-from .slices import SQLiteRows, kreis_rows, member_rows
+from .graphmap import LABELS, OWNED, TIE_TYPES, ChangeSet, RelKey, dataset_from_parts, dataset_from_rows
+from .slices import SQLiteRows, kreis_rows
 from .sqlitefile import (
     DIGEST_KEY,
     check_candidate,
@@ -236,12 +236,47 @@ class SQLiteStore(Store):
             self._last_read = (key, weakref.ref(ds))
             return ds
         with collector_paused():  # many small objects and no cycles among them (as in read)
-            self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
-            try:
-                nodes, rels = member_rows(SQLiteRows(self.conn))
-            finally:
-                self.conn.execute("COMMIT")
-            return dataset_from_rows(nodes, rels)
+            return dataset_from_parts(*self._read_member_parts())
+
+    def _read_member_parts(self):
+        """The rows of :func:`graph.store.slices.member_rows` as :meth:`_read_parts` gives them: the
+        members' ties picked in SQL, each kind in primary-key order, and only the targets of the
+        relationships that are fields (no key tuples to build and sort, no empty properties to decode;
+        x100: 2.1 instead of 3.4 s). ``tests/test_office_first_call.py`` compares the dataset with
+        ``member_rows``' item for item and in order."""
+        members = ("(SELECT src_label, src_id FROM rels WHERE type = 'MEMBER_OF' "
+                   "AND src_label IN ('Actor', 'Institution'))")
+        marks = ", ".join("?" * len(TIE_TYPES))
+        nodes: dict[str, dict[str, dict]] = {}
+        owned: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self.conn.execute("BEGIN")  # one read transaction: all rows from the same moment
+        try:
+            for label in sorted(LABELS):
+                only = f" AND (label, id) IN {members}" if label == "Actor" else ""  # persons: only members
+                found: dict[str, dict] = {}
+                for rows, decoded in _decoded(self.conn.execute(
+                        f"SELECT id, props FROM nodes WHERE label = ?{only} ORDER BY id", (label,))):  # noqa: S608
+                    found.update(zip([row[0] for row in rows], decoded))
+                nodes[label] = found
+            memberships = self._rel_parts("type = 'MEMBER_OF' AND src_label IN ('Actor', 'Institution')", ())
+            ties = self._rel_parts(f"type IN ({marks}) AND src_label IN ('Actor', 'Institution') "
+                                   f"AND (src_label, src_id) IN {members} "
+                                   f"AND dst_id IN (SELECT src_id FROM {members})", TIE_TYPES)
+            for label, fields in OWNED.items():
+                only = f" AND (src_label, src_id) IN {members}" if label == "Actor" else ""
+                for type_ in sorted({t for t, _ in fields}):
+                    by_id = owned.setdefault((label, type_), {})
+                    for ident, target in self.conn.execute(
+                            f"SELECT src_id, dst_id FROM rels WHERE type = ? AND src_label = ?{only}",  # noqa: S608
+                            (type_, label)):
+                        targets = by_id.get(ident)
+                        if targets is None:
+                            by_id[ident] = [target]
+                        else:
+                            targets.append(target)
+        finally:
+            self.conn.execute("COMMIT")
+        return nodes, memberships, ties, owned
 
     def read_alliance(self, alliance: str):
         """The neighbourhood of one alliance (:func:`graph.store.snapshot.alliance_closure`), from its shard."""
