@@ -499,10 +499,10 @@ class SQLiteStore(Store):
         step = width * _ROWS_PER_STATEMENT
         rows = iter(rows)
         while batch := list(islice(rows, _BATCH)):
-            whole = len(batch) - len(batch) % _ROWS_PER_STATEMENT
-            values = list(chain.from_iterable(batch))
-            cur.executemany(multi, [values[start:start + step] for start in range(0, whole * width, step)])
-            cur.executemany(single, batch[whole:])
+            whole = len(batch) // _ROWS_PER_STATEMENT
+            values = chain.from_iterable(batch)
+            cur.executemany(multi, list(islice(zip(*[values] * step), whole)))  # tuples of `step` values
+            cur.executemany(single, batch[whole * _ROWS_PER_STATEMENT:])
             done += len(batch)
             if progress:
                 progress(done, total)
