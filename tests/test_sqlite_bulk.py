@@ -84,3 +84,12 @@ def test_rows_go_in_several_to_a_statement_in_order(sqlite_store, monkeypatch):
     assert strengths == [f'{{"strength":{99.0 if i == 4 else float(i)}}}' for i in range(19)]
     assert progress[-1] == (42, 42) and [d for d, _ in progress] == sorted(d for d, _ in progress)
     assert len(sqlite_store.audit_log()) == 42
+
+
+def test_a_row_of_the_wrong_width_writes_nothing(sqlite_store, monkeypatch):
+    """Rows go in flattened, so one short row would shift every value after it: the write refuses instead."""
+    monkeypatch.setattr(sqlite_module, "_ROWS_PER_STATEMENT", 3)
+    good = [("Actor", f"p{i}", "{}") for i in range(5)]
+    with pytest.raises(ValueError, match="nodes"):
+        sqlite_store._write_sorted([], [], [*good, ("Actor", "p9")], 6, [], 0, [], None, None)
+    assert sqlite_store.conn.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0

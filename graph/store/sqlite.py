@@ -499,6 +499,8 @@ class SQLiteStore(Store):
         step = width * _ROWS_PER_STATEMENT
         rows = iter(rows)
         while batch := list(islice(rows, _BATCH)):
+            if sum(map(len, batch)) != width * len(batch):  # flattened, a short row would shift all after it
+                raise ValueError(f"{table}: rows of {width} values expected")
             whole = len(batch) // _ROWS_PER_STATEMENT
             values = chain.from_iterable(batch)
             cur.executemany(multi, list(islice(zip(*[values] * step), whole)))  # tuples of `step` values
