@@ -499,7 +499,7 @@ class SQLiteStore(Store):
         step = width * _ROWS_PER_STATEMENT
         rows = iter(rows)
         while batch := list(islice(rows, _BATCH)):
-            if sum(map(len, batch)) != width * len(batch):  # flattened, a short row would shift all after it
+            if {*map(len, batch)} != {width}:  # flattened, a short row would shift every value after it
                 raise ValueError(f"{table}: rows of {width} values expected")
             whole = len(batch) // _ROWS_PER_STATEMENT
             values = chain.from_iterable(batch)
