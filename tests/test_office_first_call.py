@@ -17,6 +17,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graph.health import check_alliances, check_summaries
@@ -25,7 +26,7 @@ from graph.io.exchange import records_from_document
 from graph.offers import RuleContext, recommend
 from graph.office import office_recommendations, office_view
 from graph.rules import alliances_of_office, gives_youth_voice, is_administration
-from graph.suggest.hospitation import hospitation_suggestion, hospitation_suggestions
+from graph.suggest.hospitation import _best, hospitation_pairs, hospitation_suggestion, hospitation_suggestions
 from graph.validate import validate
 
 DEMO_AS_OF = date(2026, 6, 1)
@@ -107,6 +108,22 @@ def test_hospitation_pairs_without_words_come_in_the_same_order(case):
     bare = hospitation_suggestions(ds, as_of, top=10_000, per_visitor=20, worded=False)
     assert [s.key for s in bare] == [s.key for s in worded]
     assert all(s.reasons == [] for s in bare)
+    dismissed = {s.key for s in worded[::3]}
+    assert dismissed
+    for top, per_visitor in ((10_000, 20), (25, None), (40, 2)):
+        listed = hospitation_suggestions(ds, as_of, top=top, per_visitor=per_visitor, dismissed=dismissed)
+        assert (hospitation_pairs(ds, as_of, top=top, per_visitor=per_visitor, dismissed=dismissed)
+                == [(s.source, s.target) for s in listed])
+
+
+def test_the_best_hosts_of_a_class_are_the_first_of_a_full_sort_ties_included():
+    rng = np.random.default_rng(17)
+    for _ in range(200):
+        n = int(rng.integers(0, 60))
+        ids = np.sort(rng.choice(1000, size=n, replace=False))
+        keys = -(rng.integers(0, 4, size=n) + rng.integers(0, 3, size=n) / 2)  # many ties
+        for k in (1, 3, 21):
+            assert _best(ids, keys, k).tolist() == ids[np.lexsort((ids, keys))][:k].tolist()
 
 
 def test_one_hospitation_pair_is_worded_as_the_listing_words_it(case):

@@ -24,7 +24,8 @@ from .base import quoted as _quoted
 from .base import topic_names as _topic_names
 from .network import Network
 
-__all__ = ["WEIGHTS", "find", "hospitation_suggestion", "hospitation_suggestions", "to_records"]
+__all__ = ["WEIGHTS", "find", "hospitation_pairs", "hospitation_suggestion", "hospitation_suggestions",
+           "to_records"]
 
 NAME = "hospitation"
 WEIGHTS = {
@@ -67,6 +68,33 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     list of Suggestion
         ``source`` the visiting alliance, ``target`` the host.
     """
+    found, reports, offices = _ranked_pairs(ds, as_of, alliance=alliance, actor=actor, top=top, dismissed=dismissed,
+                                            min_partners=min_partners, network=network, per_visitor=per_visitor,
+                                            reports=reports)
+    if not worded:
+        return [Suggestion("hospitation", visitor, host, 0.0, []) for visitor, host in found]
+    out = []
+    for visitor, host in found:
+        shared = set(ds.alliances[visitor].topics) & set(ds.alliances[host].topics)
+        score, reasons = _hospitation_parts(ds, reports[visitor], reports[host], shared,
+                                            offices[visitor], offices[host], min_partners)
+        out.append(Suggestion("hospitation", visitor, host, round(score, 3), reasons))
+    return out
+
+
+def hospitation_pairs(ds: Dataset, as_of: date, *, top: int = 10, dismissed=frozenset(),
+                      min_partners: int = MIN_PARTNERS, per_visitor: int | None = None,
+                      reports=None) -> list[tuple[str, str]]:
+    """Who visits whom, ``(visitor, host)``, in the order of :func:`hospitation_suggestions` with the same
+    arguments (what a pairing reads: no words, no :class:`Suggestion` per pair)."""
+    return _ranked_pairs(ds, as_of, alliance=None, actor=None, top=top, dismissed=dismissed,
+                         min_partners=min_partners, network=None, per_visitor=per_visitor, reports=reports)[0]
+
+
+def _ranked_pairs(ds: Dataset, as_of: date, *, alliance, actor, top, dismissed, min_partners, network,
+                  per_visitor, reports) -> tuple[list[tuple[str, str]], dict, dict]:
+    """The ranked ``(visitor, host)`` pairs of :func:`hospitation_suggestions`, with the summaries and
+    offices by alliance that word them."""
     from ..health import STATUS_CRITICAL, STATUS_OK, HealthConfig, HealthSummary, check_summaries, office_of_alliance
     from ..health import summarize as _summarize
 
@@ -84,9 +112,9 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         mine = (network.alliances_of.get(actor, set()) if network is not None else
                 {m.alliance for m in ds.memberships.values() if m.member == actor and m.is_current(as_of)})
         involved = mine if involved is None else involved & mine
-    if not hosts or not visitors:
-        return []
     offices = {a: office_of_alliance(ds, a) for a in reports}
+    if not hosts or not visitors:
+        return [], reports, offices
     # Hosts as arrays, so each visitor is matched against all of them at once.
     codes = sorted({c for cs in problems.values() for c in cs})
     topics = sorted({t for a in reports for t in ds.alliances[a].topics})
@@ -99,10 +127,16 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
                 out[i, position[c]] = 1
         return out
 
-    host_problems = incidence(hosts, problems.get, codes)
+    # a visitor's problems as bits: a host has none of them when the masks share no bit
+    bit = {c: 1 << j for j, c in enumerate(codes)}
+    mask_type = np.int64 if len(codes) < 63 else object
+    problem_mask = {a: sum(bit[c] for c in cs) for a, cs in problems.items()}
+    host_problems = np.array([problem_mask[h] for h in hosts], dtype=mask_type)
     host_topics = incidence(hosts, lambda a: ds.alliances[a].topics, topics)
-    host_office = np.array([offices[h] or "" for h in hosts], dtype=object)
+    office_code = {o: j for j, o in enumerate(sorted({o or "" for o in offices.values()}))}
+    host_office = np.array([office_code[offices[h] or ""] for h in hosts], dtype=np.int64)
     host_health = np.array([reports[h].score for h in hosts], dtype=float)
+    health_part = WEIGHTS["host_health"] * host_health / 100
     host_index = np.arange(len(hosts))
     host_involved = np.array([involved is None or h in involved for h in hosts])
     wanted = top + len(dismissed) if per_visitor is None else min(top + len(dismissed), per_visitor)
@@ -123,19 +157,16 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
     found_critical, found_score, found_visitor, found_host = [], [], [], []
     for (_, _, office, visitor_involved), members in classes.items():
         first = members[0]
-        v_problems = incidence([first], problems.get, codes)[0]
         v_topics = incidence([first], lambda a: ds.alliances[a].topics, topics)[0]
         shared = host_topics @ v_topics
-        ok = (shared > 0) & (host_problems @ v_problems == 0)
+        ok = (shared > 0) & ((host_problems & problem_mask[first]) == 0)
         if not visitor_involved:
             ok &= host_involved
-        same_region = (host_office == office) if office else np.zeros(len(hosts), dtype=bool)
-        score = (WEIGHTS["hospitation_topic"] * shared + WEIGHTS["same_region"] * same_region
-                 + WEIGHTS["host_health"] * host_health / 100)
+        same_region = (host_office == office_code[office]) if office else np.zeros(len(hosts), dtype=bool)
+        score = WEIGHTS["hospitation_topic"] * shared + WEIGHTS["same_region"] * same_region + health_part
         # Per visitor only its best `wanted` hosts (by score, then id) can reach the overall top;
         # one more per class, in case the visitor itself is among them.
-        candidates = host_index[ok]
-        best = candidates[np.lexsort((candidates, -score[candidates]))[:wanted + 1]]
+        best = _best(host_index[ok], -score[ok], wanted + 1)
         # each visitor: the class's best hosts but itself, the first `wanted` of them
         keep = best[None, :] != np.array([host_at.get(v, -1) for v in members])[:, None]
         keep &= np.cumsum(keep, axis=1) <= wanted
@@ -145,7 +176,7 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
         found_host.append(best[cols])
         found_score.append(score[best[cols]])
     if not found_host:
-        return []
+        return [], reports, offices
     pair_critical, pair_score = np.concatenate(found_critical), np.concatenate(found_score)
     pair_visitor, pair_host = np.concatenate(found_visitor), np.concatenate(found_host)
     # at most len(dismissed) of the first are skipped below
@@ -155,16 +186,16 @@ def hospitation_suggestions(ds: Dataset, as_of: date, *, alliance: str | None = 
                      np.array(hosts, dtype=object)[pair_host[order]].tolist()))
     if dismissed:
         found = [(visitor, host) for visitor, host in found if ("hospitation", visitor, host) not in dismissed]
-    found = found[:top]
-    if not worded:
-        return [Suggestion("hospitation", visitor, host, 0.0, []) for visitor, host in found]
-    out = []
-    for visitor, host in found:
-        shared = set(ds.alliances[visitor].topics) & set(ds.alliances[host].topics)
-        score, reasons = _hospitation_parts(ds, reports[visitor], reports[host], shared,
-                                            offices[visitor], offices[host], min_partners)
-        out.append(Suggestion("hospitation", visitor, host, round(score, 3), reasons))
-    return out
+    return found[:top], reports, offices
+
+
+def _best(ids, keys, k: int):
+    """The first `k` of `ids` (ascending) ordered by `keys`, then id: what ``ids[np.lexsort((ids, keys))][:k]``
+    gives, sorting only the candidates a partial partition leaves (every key up to the k-th smallest)."""
+    if len(ids) > k:
+        near = keys <= np.partition(keys, k - 1)[k - 1]
+        ids, keys = ids[near], keys[near]
+    return ids[np.lexsort((ids, keys))[:k]]
 
 
 def hospitation_suggestion(ds: Dataset, visitor, host, min_partners: int = MIN_PARTNERS) -> Suggestion:
