@@ -417,14 +417,26 @@ def pair_hospitations(suggestions, reports: dict[str, AllianceReport], ctx: Rule
     Suggestions are taken in the given order (graph.suggest ranks critical
     visitors first, then by score); a host must show strong practice.
     """
-    hosts: dict = {}
+    suggestions = list(suggestions)
+    return {host: suggestions[i] for host, i in
+            _pair_hosts([(s.source, s.target) for s in suggestions], reports, ctx).items()}
+
+
+def _pair_hosts(pairs: list[tuple[str, str]], reports: dict, ctx: RuleContext) -> dict[str, int]:
+    """:func:`pair_hospitations` of ``(visitor, host)`` pairs: host -> the position of its pair."""
+    hosts: dict[str, int] = {}
     visitors: set[str] = set()
-    for s in suggestions:
-        host = reports.get(s.target)
-        if host is None or s.target in hosts or s.source in visitors or not ctx.strong_practice(host):
+    strong: dict[str, bool] = {}  # per host, asked once however many visitors it is ranked for
+    for i, (visitor, host) in enumerate(pairs):
+        if host in hosts or visitor in visitors:
             continue
-        hosts[s.target] = s
-        visitors.add(s.source)
+        able = strong.get(host)
+        if able is None:
+            report = reports.get(host)
+            able = strong[host] = report is not None and ctx.strong_practice(report)
+        if able:
+            hosts[host] = i
+            visitors.add(visitor)
     return hosts
 
 
@@ -481,29 +493,29 @@ def recommend(ds: Dataset, as_of: date, reports: list[AllianceReport] | None = N
     if callable(pairing):
         pairing = pairing() if hosting else None
     by_id = {r.alliance: r for r in (reports if pairing is None else pairing)}
-    if hospitations is None and hosting:
-        from .suggest import hospitation_suggestions
+    summaries_fit = config == HealthConfig(min_partners=config.min_partners)
+    if worded:
+        ctx.guests = pair_hospitations(hospitations, by_id, ctx)
+    elif hosting:
+        from .suggest.hospitation import hospitation_pairs, hospitation_suggestion
 
-        summaries_fit = config == HealthConfig(min_partners=config.min_partners)
         # Pairing needs a few hosts per visitor, not every pair (which grows with the square), and who
         # visits whom, not the words: only the pairs kept for `reports` are worded below.
-        hospitations = hospitation_suggestions(ds, as_of, top=max(1, len(ds.alliances) * HOSTS_PER_VISITOR),
-                                               min_partners=config.min_partners, per_visitor=HOSTS_PER_VISITOR,
-                                               dismissed=dismissed, worded=False,
-                                               reports=(reports if complete else pairing) if summaries_fit else None)
-    ctx.guests = pair_hospitations(hospitations or (), by_id, ctx)
-    if not worded and ctx.guests:
-        from .suggest.hospitation import hospitation_suggestion
+        pairs = hospitation_pairs(ds, as_of, top=max(1, len(ds.alliances) * HOSTS_PER_VISITOR),
+                                  min_partners=config.min_partners, per_visitor=HOSTS_PER_VISITOR,
+                                  dismissed=dismissed,
+                                  reports=(reports if complete else pairing) if summaries_fit else None)
+        paired = _pair_hosts(pairs, by_id, ctx)
+        if paired:
+            wanted = {r.alliance for r in reports}
+            checked = by_id if summaries_fit and (complete or pairing is not None) else None
+            if checked is None:  # the pairing checked every alliance itself: word the pairs from the same check
+                from .health import check_summaries
 
-        wanted = {r.alliance for r in reports}
-        checked = by_id if summaries_fit and (complete or pairing is not None) else None
-        if checked is None:  # the pairing checked every alliance itself: word the pairs from the same check
-            from .health import check_summaries
-
-            again = check_summaries(ds, as_of, HealthConfig(min_partners=config.min_partners))
-            checked = {s.alliance: s for s in again}
-        ctx.guests = {host: hospitation_suggestion(ds, checked[s.source], checked[host], config.min_partners)
-                      for host, s in ctx.guests.items() if host in wanted}
+                again = check_summaries(ds, as_of, HealthConfig(min_partners=config.min_partners))
+                checked = {s.alliance: s for s in again}
+            ctx.guests = {host: hospitation_suggestion(ds, checked[pairs[i][0]], checked[host], config.min_partners)
+                          for host, i in paired.items() if host in wanted}
     out = []
     for report in reports:
         rule = next(rule for rule in RULES if rule.applies(report, ctx))
