@@ -28,7 +28,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import InputError, NotFound, Problem
-from .health import FLAG_LABELS, INFO, AllianceReport, check_alliances, check_summaries, months_before
+from .health import (
+    FLAG_LABELS,
+    INFO,
+    AllianceReport,
+    HealthSummary,
+    check_alliances,
+    check_summaries,
+    months_before,
+    summarize,
+)
 from .health.base import AllianceIndex, select_alliances
 from .model import OFFER_TYPES, STATES, Alliance, Dataset, Offer
 from .offers import Recommendation, recommend
@@ -39,6 +48,7 @@ from .rules import (
     offices_serving,
     state_of_alliance,
     state_of_place,
+    status_rank,
 )
 
 #: months of held offers shown (the current month and the 11 before) and months of planned ones after it
@@ -178,7 +188,8 @@ def office_recommendations(ds: Dataset, office_id: str, as_of: date,
     :func:`graph.offers.recommend`) and keeping the office's, for less: the check of one alliance
     does not depend on the others, so only the office's alliances are checked in full; the
     hospitation pairing looks across the country and reads every alliance's summary
-    (:func:`graph.health.check_summaries`), both checks from one :class:`~graph.health.base.AllianceIndex`;
+    (:func:`graph.health.check_summaries`; the office's own summarised from their full reports), both
+    checks from one :class:`~graph.health.base.AllianceIndex`;
     and the reasons are worded for the office's alliances only.
     """
     mine = office_alliances(ds, office_id)
@@ -187,8 +198,15 @@ def office_recommendations(ds: Dataset, office_id: str, as_of: date,
                               index=index)
     if not reports:
         return [], []
-    return reports, recommend(ds, as_of, reports, dismissed=dismissed,  # summaries only when one of them could host
-                              pairing=lambda: check_summaries(ds, as_of, index=index))
+
+    def everyone() -> list[HealthSummary]:  # the office's from their full reports, the others' checked here
+        own = [summarize(r) for r in reports]
+        others = check_summaries(ds, as_of, alliance_ids=[a for a in select_alliances(ds, as_of, None)
+                                                          if a not in mine], index=index)
+        return sorted(own + others, key=lambda s: (status_rank(s.status), s.alliance))
+
+    # every alliance's summary only when one of the office's could host
+    return reports, recommend(ds, as_of, reports, dismissed=dismissed, pairing=everyone)
 
 
 def office_view(ds: Dataset, office_id: str, as_of: date, reports: list[AllianceReport] | None = None,
