@@ -52,6 +52,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from .errors import InputError, Problem
 from .health import (
@@ -101,6 +102,18 @@ class Gaps:
         return out
 
 
+class _Lazy(dict):
+    """A dict that fills itself from `func` on the first look-up of a key."""
+
+    def __init__(self, func: Callable):
+        super().__init__()
+        self.func = func
+
+    def __missing__(self, key):
+        value = self[key] = self.func(key)
+        return value
+
+
 class RuleContext:
     """Lookups the rules share, built once per :func:`recommend` call.
 
@@ -122,10 +135,13 @@ class RuleContext:
         for offer in sorted(ds.offers.values(), key=lambda o: (o.date, o.id)):
             if offer.alliance:
                 self.offers[offer.alliance].append(offer)
-        self.ever_members: dict[str, set[str]] = defaultdict(set)
+        memberships: dict[str, list[str]] = defaultdict(list)
         for membership in ds.memberships.values():
-            self.ever_members[membership.alliance].add(ds.unit_of(membership.member))
-            self.ever_members[membership.alliance].add(membership.member)
+            memberships[membership.alliance].append(membership.member)
+        #: alliance -> everyone ever a member and their institutions, worked out for the alliances asked about
+        self.ever_members: dict[str, set[str]] = _Lazy(
+            lambda alliance: {m for member in memberships.get(alliance, ()) for m in (ds.unit_of(member), member)})
+        self._fillers: dict[tuple[str, Gaps], list[tuple[int, str, str]]] = {}  # (Kreis, gaps) -> ranked
         self.institutions_in_kreis: dict[str, list] = defaultdict(list)
         for institution in sorted(ds.institutions.values(), key=lambda i: (i.name, i.id)):
             if institution.municipality:
@@ -176,17 +192,18 @@ class RuleContext:
         Refugee young people are never named (minors; see graph.suggest).
         """
         kreis = kreis_of(self.ds.alliances[alliance].municipality)
-        taken = self.ever_members.get(alliance, set())
-        ranked = []
-        for institution in self.institutions_in_kreis.get(kreis, ()):
-            if institution.id in taken:
-                continue
-            fills = (int(institution.sector in gaps.sectors)
-                     + int(gaps.youth_voice and self.gives_youth_voice(institution.id))
-                     + int(gaps.administration and self.is_administration(institution.id)))
-            if fills:
-                ranked.append((-fills, institution.name, institution.id))
-        return [ident for _, _, ident in sorted(ranked)[:MAX_CANDIDATES]]
+        ranked = self._fillers.get((kreis, gaps))
+        if ranked is None:  # the same for every alliance of the Kreis with these gaps
+            ranked = []
+            for institution in self.institutions_in_kreis.get(kreis, ()):
+                fills = (int(institution.sector in gaps.sectors)
+                         + int(gaps.youth_voice and self.gives_youth_voice(institution.id))
+                         + int(gaps.administration and self.is_administration(institution.id)))
+                if fills:
+                    ranked.append((-fills, institution.name, institution.id))
+            ranked = self._fillers[(kreis, gaps)] = sorted(ranked)
+        taken = self.ever_members[alliance]
+        return list(islice((ident for _, _, ident in ranked if ident not in taken), MAX_CANDIDATES))
 
     def kreis_label(self, alliance: str) -> str:
         kreis = kreis_of(self.ds.alliances[alliance].municipality)

@@ -222,3 +222,29 @@ def test_an_index_of_other_data_or_another_day_is_refused(demo, synthetic):
         check_alliances(synthetic, DEMO_AS_OF, index=index)
     with pytest.raises(ValueError):
         check_summaries(demo, date(2026, 6, 2), index=index)
+
+
+def test_candidates_ranked_once_per_kreis_and_gaps_equal_those_ranked_per_alliance(case):
+    """RuleContext ranks the institutions of a Kreis once per gaps and drops each alliance's members
+    after: the same candidates as ranking per alliance without its members, as the rules say."""
+    from graph.model import kreis_of
+    from graph.offers import MAX_CANDIDATES
+
+    ds, as_of = case
+    ctx = RuleContext(ds, as_of, None)
+    asked = 0
+    for report in check_alliances(ds, as_of):
+        gaps = ctx.gaps(report)
+        kreis = kreis_of(ds.alliances[report.alliance].municipality)
+        taken = set()
+        for m in ds.memberships.values():
+            if m.alliance == report.alliance:
+                taken |= {m.member, ds.unit_of(m.member)}
+        ranked = sorted((-(int(i.sector in gaps.sectors) + int(gaps.youth_voice and gives_youth_voice(ds, i.id))
+                           + int(gaps.administration and is_administration(ds, i.id))), i.name, i.id)
+                        for i in ds.institutions.values()
+                        if i.municipality and kreis_of(i.municipality) == kreis and i.id not in taken)
+        expected = [ident for fills, _, ident in ranked if fills < 0][:MAX_CANDIDATES]
+        assert ctx.candidates(report.alliance, gaps) == expected
+        asked += bool(expected)
+    assert asked
