@@ -269,9 +269,15 @@ if state_.get("karte_knoten") not in node_names:
     state_["karte_knoten"] = None
 stem = file_stem(sel, ctx.as_of)
 map_first = bool(state_.get(MAP_FIRST_KEY))
-HINT = ("Klicken Sie einen Knoten in der Karte an oder wählen Sie ihn hier. Ein Klick auf ein Land oder einen "
-        "Kreis öffnet die nächste Ebene; ein Doppelklick auf ein Bündnis seine Karte, auf eine Person oder "
-        "Einrichtung ihr Ego-Netz.")
+
+
+def show_hint() -> None:
+    """How to use the map, under the Details heading while no node is chosen."""
+    st.caption("Klicken Sie einen Knoten in der Karte an oder wählen Sie ihn hier. Ein Klick auf ein Land oder einen "
+               "Kreis öffnet die nächste Ebene; ein Doppelklick auf ein Bündnis seine Karte, auf eine Person oder "
+               "Einrichtung ihr Ego-Netz.")
+
+
 map_col, detail_col = st.columns([3.6, 1])
 with map_col:  # first: the browser loads the map while the rest of the page is drawn
     data = map_data(ctx.uri, ctx.view, ctx.as_of, colour_by, physics, **filters)
@@ -285,7 +291,7 @@ if map_first:  # a session's first map: the rest of the page once it is drawn (u
         st.caption("Filter werden geladen …")
     with detail_col:
         st.subheader("Details")
-        st.caption(HINT)
+        show_hint()
     st.stop()
 with filter_area:
     draw_filters()
@@ -296,7 +302,7 @@ with detail_col:
                             index=None, placeholder="Knoten wählen …", key="karte_knoten",
                             format_func=node_names.get)
     if selected is None:
-        st.caption(HINT)
+        show_hint()
     else:
         node = graph.node(selected)
         st.markdown(f"**{md(KIND_LABELS.get(node.kind, node.kind))}**"
