@@ -165,22 +165,32 @@ class AllianceIndex:
         self.offers: dict[str, list[Offer]] = defaultdict(list)
         self.last_event: dict[str, date] = {}
         members: dict[str, set[str]] = defaultdict(set)
-        events = [(alliance.id, alliance.founded) for alliance in ds.alliances.values()]
-        for offer in ds.offers.values():
-            if offer.alliance:
-                self.offers[offer.alliance].append(offer)
-                events.append((offer.alliance, offer.date))
-        for membership in ds.memberships.values():
-            self.memberships[membership.alliance].append(membership)
-            if membership.is_current(as_of):
-                self.alliances_of[membership.member].add(membership.alliance)
-                members[membership.alliance].add(membership.member)
-            events.append((membership.alliance, membership.since))
-            events.append((membership.alliance, membership.until))
+        latest: dict[str, date]
+        # the latest day of each kind per alliance first (a dict of days, no tuple per event), then the latest of them
         last = self.last_event
-        for alliance, day in events:
-            if day is not None and day <= as_of and (alliance not in last or day > last[alliance]):
-                last[alliance] = day
+        for item in ds.alliances.values():
+            day = item.founded
+            if day is not None and day <= as_of:
+                last[item.id] = day
+        offers, latest = self.offers, {}
+        for offer in ds.offers.values():
+            if (alliance := offer.alliance):
+                offers[alliance].append(offer)
+                day = offer.date
+                if day is not None and day <= as_of and (alliance not in latest or day > latest[alliance]):
+                    latest[alliance] = day
+        _later(last, latest)
+        memberships, alliances_of, latest = self.memberships, self.alliances_of, {}
+        for membership in ds.memberships.values():
+            alliance, since, until = membership.alliance, membership.since, membership.until
+            memberships[alliance].append(membership)
+            if (since is None or since <= as_of) and (until is None or until >= as_of):  # Membership.is_current
+                alliances_of[membership.member].add(alliance)
+                members[alliance].add(membership.member)
+            for day in (since, until):
+                if day is not None and day <= as_of and (alliance not in latest or day > latest[alliance]):
+                    latest[alliance] = day
+        _later(last, latest)
         self.members: dict[str, list[str]] = {alliance: sorted(ids) for alliance, ids in members.items()}
         # Only ties between current members matter: the members' networks and the brokers.
         self.neighbours: dict[str, set[str]] = defaultdict(set)
@@ -246,6 +256,13 @@ def own_index(ds: Dataset, as_of: date, index: AllianceIndex | None = None,
     if index.ds is not ds or index.as_of != as_of or index.facts is not facts:
         raise ValueError("the index belongs to other data, another day or other member facts")
     return index
+
+
+def _later(last: dict[str, date], days: dict[str, date]) -> None:
+    """Keep in `last` the later of its day and the one in `days`, per key."""
+    for key, day in days.items():
+        if key not in last or day > last[key]:
+            last[key] = day
 
 
 class MemberFacts(NamedTuple):
