@@ -9,7 +9,11 @@ the office's. Each shortcut it now takes is held equal here to that whole run:
   recommendations for all filtered to them, also for subsets that cut pairs apart and with dismissals;
 - hospitation pairs listed without words come in the same order, and ``hospitation_suggestion``
   words a pair as the full listing does;
-- the rules' answers per institution, remembered by ``RuleContext``, equal the rules themselves.
+- the rules' answers per institution, remembered by ``RuleContext``, equal the rules themselves;
+- one health index serves the office's full check and every alliance's summary unchanged;
+- ``hospitation_pairs`` lists the pairs of ``hospitation_suggestions``, and its partial selection per
+  visitor class equals a full sort;
+- the institutions that would fill a gap, ranked once per Kreis and gaps, are those ranked per alliance.
 """
 
 import random
