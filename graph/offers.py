@@ -63,6 +63,7 @@ from .health import (
     german_date,
     months_before,
 )
+from .health.base import Memo
 from .model import ADMINISTRATION_TYPES, INSTITUTION_TYPES, OFFER_TYPES, SECTORS, Dataset, Offer, kreis_of
 from .rules import MIN_PARTNERS, gives_youth_voice, is_administration, status_rank
 from .validate import RawRecord
@@ -102,18 +103,6 @@ class Gaps:
         return out
 
 
-class _Lazy(dict):
-    """A dict that fills itself from `func` on the first look-up of a key."""
-
-    def __init__(self, func: Callable):
-        super().__init__()
-        self.func = func
-
-    def __missing__(self, key):
-        value = self[key] = self.func(key)
-        return value
-
-
 class RuleContext:
     """Lookups the rules share, built once per :func:`recommend` call.
 
@@ -139,7 +128,7 @@ class RuleContext:
         for membership in ds.memberships.values():
             memberships[membership.alliance].append(membership.member)
         #: alliance -> everyone ever a member and their institutions, worked out for the alliances asked about
-        self.ever_members: dict[str, set[str]] = _Lazy(
+        self.ever_members: dict[str, set[str]] = Memo(
             lambda alliance: {m for member in memberships.get(alliance, ()) for m in (ds.unit_of(member), member)})
         self._fillers: dict[tuple[str, Gaps], list[tuple[int, str, str]]] = {}  # (Kreis, gaps) -> ranked
         self.institutions_in_kreis: dict[str, list] = defaultdict(list)

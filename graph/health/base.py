@@ -32,7 +32,7 @@ from .network import member_ties
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "MemberFacts", "german_date",
+__all__ = ["JSON_KEYS", "AllianceIndex", "AllianceReport", "Flag", "HealthConfig", "MemberFacts", "Memo", "german_date",
            "member_network", "months_before", "own_index", "select_alliances"]
 
 #: exact key order of one ``health --format json`` item (docs/design.md, Status and score)
@@ -207,7 +207,7 @@ class AllianceIndex:
     @cached_property
     def place(self) -> Callable[[str], str | None]:
         ds = self.ds
-        memo = _Memo(ds.municipality_of_member)
+        memo = Memo(ds.municipality_of_member)
         if self.facts is not None:
             memo.update(self.facts.place)
         else:
@@ -218,7 +218,7 @@ class AllianceIndex:
     def unit(self) -> Callable[[str], str]:
         """:meth:`graph.model.Dataset.unit_of` of a member."""
         ds = self.ds
-        memo = _Memo(ds.unit_of)
+        memo = Memo(ds.unit_of)
         if self.facts is not None:
             memo.update(self.facts.unit)
         else:
@@ -234,9 +234,9 @@ class AllianceIndex:
         return self._voices_and_administrations[1].__getitem__
 
     @cached_property
-    def _voices_and_administrations(self) -> tuple[_Memo, _Memo]:
+    def _voices_and_administrations(self) -> tuple[Memo, Memo]:
         ds = self.ds
-        voice, administration = _Memo(partial(gives_youth_voice, ds)), _Memo(partial(is_administration, ds))
+        voice, administration = Memo(partial(gives_youth_voice, ds)), Memo(partial(is_administration, ds))
         if self.facts is not None:
             voice.update(self.facts.voice)
             administration.update(self.facts.administration)
@@ -279,8 +279,8 @@ class MemberFacts(NamedTuple):
     administration: Mapping[str, bool]
 
 
-class _Memo(dict):
-    """A dict that fills itself from `func` on the first look-up of a key."""
+class Memo(dict):
+    """A dict that fills itself from `func` on the first look-up of a key (each answer worked out once)."""
 
     def __init__(self, func: Callable):
         super().__init__()

@@ -34,7 +34,7 @@ from .base import (
     AllianceReport,
     HealthConfig,
     MemberFacts,
-    _Memo,
+    Memo,
     months_before,
     own_index,
     select_alliances,
@@ -98,7 +98,7 @@ def check_summaries(ds: Dataset, as_of: date, config: HealthConfig | None = None
     ids = select_alliances(ds, as_of, alliance_ids)
     with collector_paused():  # many small acyclic objects (graph.collector)
         index = own_index(ds, as_of, index, facts)
-        sector = _Memo(lambda u: partner_sector(ds, u)).__getitem__  # per unit, asked once
+        sector = Memo(lambda u: partner_sector(ds, u)).__getitem__  # per unit, asked once
         dormant_since = months_before(as_of, config.dormant_months)
         # AT_RISK needs a current membership ending before the horizon (leaving_members): only these alliances
         horizon = as_of + timedelta(days=config.at_risk_days)
