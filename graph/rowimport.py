@@ -159,6 +159,18 @@ def _names_settled(run: _Run, items: dict[str, list[dict]]) -> bool:
     return True
 
 
+def _each_once(values: list, convert: Callable) -> dict | None:
+    """Each distinct value of `values` but None, converted once: ``{value: convert(value)}``; None as soon
+    as `convert` cannot decide one alone (:data:`_SLOW`: the full path words that case)."""
+    out = {}
+    for value in set(values):
+        if value is not None:
+            out[value] = converted = convert(value)
+            if converted is _SLOW:
+                return None
+    return out
+
+
 class _Undecided(Exception):
     """A record or item the row path leaves to the full path."""
 
@@ -390,18 +402,9 @@ class _Rows:
                     a not in fast.ids and fast.ident(a) is _SLOW for a in named):
                 return False
             sinces, untils, roles = ([d.get(name) for d in items] for name in ("since", "until", "role"))
-            iso_of = {}
-            for value in {*sinces, *untils}:
-                if value is not None:
-                    iso_of[value] = iso = fast.iso(value)
-                    if iso is _SLOW:
-                        return False
-            role_of = {}
-            for value in set(roles):
-                if value is not None:
-                    role_of[value] = role = fast.text(value)
-                    if role is _SLOW:
-                        return False
+            iso_of, role_of = _each_once([*sinces, *untils], fast.iso), _each_once(roles, fast.text)
+            if iso_of is None or role_of is None:
+                return False
             since_list, until_list = list(map(iso_of.get, sinces)), list(map(iso_of.get, untils))
             role_list = list(map(role_of.get, roles))
             if any(s and u and u < s for s, u in zip(since_list, until_list, strict=True)):
@@ -477,12 +480,9 @@ class _Rows:
             if len(set(keys)) != len(keys) or (stored and not stored.keys().isdisjoint(keys)):
                 return False
             del keys
-            iso_of = {}
-            for value in set(sinces):
-                if value is not None:
-                    iso_of[value] = iso = fast.iso(value)
-                    if iso is _SLOW:
-                        return False
+            iso_of = _each_once(sinces, fast.iso)
+            if iso_of is None:
+                return False
             since_list = list(map(iso_of.get, sinces))
             strength_of: dict = {}
             typed = set(zip(map(type, strengths), strengths, strict=True))  # 1, 1.0 and True apart
