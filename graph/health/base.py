@@ -206,23 +206,18 @@ class AllianceIndex:
     # (what an institution brings is decided once per institution), asked on demand for anyone else.
     @cached_property
     def place(self) -> Callable[[str], str | None]:
-        ds = self.ds
-        memo = Memo(ds.municipality_of_member)
-        if self.facts is not None:
-            memo.update(self.facts.place)
-        else:
-            memo.update({member: ds.municipality_of_member(member) for member in self.alliances_of})
-        return memo.__getitem__
+        return self._lookup(self.ds.municipality_of_member, None if self.facts is None else self.facts.place)
 
     @cached_property
     def unit(self) -> Callable[[str], str]:
         """:meth:`graph.model.Dataset.unit_of` of a member."""
-        ds = self.ds
-        memo = Memo(ds.unit_of)
-        if self.facts is not None:
-            memo.update(self.facts.unit)
-        else:
-            memo.update({member: ds.unit_of(member) for member in self.alliances_of})
+        return self._lookup(self.ds.unit_of, None if self.facts is None else self.facts.unit)
+
+    def _lookup(self, func: Callable, known: Mapping | None) -> Callable:
+        """``func`` of a member: the `known` answers (the shared member facts), else worked out for all
+        current members at once; anyone else asked on demand."""
+        memo = Memo(func)
+        memo.update(known if known is not None else {member: func(member) for member in self.alliances_of})
         return memo.__getitem__
 
     @cached_property
