@@ -157,18 +157,21 @@ def kreis_rows(source: RowSource, *, kreis: str | None = None, alliance: str | N
 
     if kreis != NO_PLACE:  # everyone placed in the Kreis (Dataset.municipality_of_member)
         nodes |= _placed_in(source, kreis)
-    actors = _existing(source, "Actor", nodes)
+    # the node rows of each kind kept, asked for once: which of the ids are of that kind, and their properties
+    actors = source.nodes("Actor", nodes)
     workplace = _first((row[2], row[4]) for row in source.rels_from(("WORKS_AT",), ("Actor",), actors))
-    institutions = _existing(source, "Institution", (nodes - actors) | set(workplace.values()))
+    institutions = source.nodes("Institution", (nodes - actors.keys()) | set(workplace.values()))
     if kreis != NO_PLACE:
-        kept = actors | institutions
+        kept = actors.keys() | institutions.keys()
         keep(row for row in ties_touching(kept) if row[2] in kept and row[4] in kept)
-    offers = _existing(source, "Offer", source.sources("FOR", "Alliance", wanted))
+    offers = source.nodes("Offer", source.sources("FOR", "Alliance", wanted))
     served = _first((row[2], row[4]) for row in source.rels_from(("FOR",), ("Offer",), offers))
-    offers = {o for o in offers if served.get(o) in wanted}
+    offers = {o: props for o, props in offers.items() if served.get(o) in wanted}
 
-    chosen = {"Alliance": alliances, "Actor": actors, "Institution": institutions, "Offer": offers}
-    node_rows = {label: source.nodes(label, chosen.get(label)) for label in sorted([*_REFERENCE, *chosen])}
+    chosen = {"Alliance": source.nodes("Alliance", alliances), "Actor": actors, "Institution": institutions,
+              "Offer": offers}
+    node_rows = {label: chosen[label] if label in chosen else source.nodes(label)
+                 for label in sorted([*_REFERENCE, *chosen])}
     for label, owned in OWNED.items():
         for type_ in sorted({t for t, _ in owned}):
             keep(source.rels_from((type_,), (label,), node_rows.get(label, {})))
